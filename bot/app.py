@@ -1,0 +1,115 @@
+"""The composition root: `create_app(settings)` builds the aiohttp application and its lifecycle."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.clock import Clock, SystemClock
+from bot.config import OrgConfig, Settings, load_org_config
+from bot.logs import request_id
+from bot.services.core import Core
+from bot.services.relay import OutboxRelay
+from storage.db import Database, open_database
+from storage.outbox_store import SqlOutboxStore
+from storage.uow import SqlUnitOfWork
+
+log = logging.getLogger("mediadesk.app")
+
+SETTINGS = web.AppKey("settings", Settings)
+ORG = web.AppKey("org", OrgConfig)
+CLOCK = web.AppKey("clock", Clock)
+DATABASE = web.AppKey("database", Database)
+CORE = web.AppKey("core", Core)
+RELAY = web.AppKey("relay", OutboxRelay)
+SLACK = web.AppKey("slack", object)
+
+MAX_BODY = 1024 * 1024  # Slack payloads are far smaller; anything bigger is refused with 413
+
+
+@web.middleware
+async def with_request_id(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+                          ) -> web.StreamResponse:
+    token = request_id.set(request.headers.get("X-Request-Id") or uuid.uuid4().hex[:16])
+    try:
+        response = await handler(request)
+        response.headers["X-Request-Id"] = request_id.get()
+        return response
+    finally:
+        request_id.reset(token)
+
+
+def create_app(settings: Settings, *, org: OrgConfig | None = None, clock: Clock | None = None) -> web.Application:
+    """Build the application; engines, clients and the scheduler start with it and stop with it."""
+    app = web.Application(middlewares=[with_request_id], client_max_size=MAX_BODY)
+    app[SETTINGS] = settings
+    app[ORG] = org if org is not None else load_org_config(settings.mediadesk_config)
+    app[CLOCK] = clock or SystemClock()
+    app.cleanup_ctx.append(_lifecycle)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_post("/slack/events", slack_events)
+    return app
+
+
+async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
+    settings, org, clock = app[SETTINGS], app[ORG], app[CLOCK]
+    db = open_database(settings.database_url)
+    relay_holder: list[OutboxRelay] = []
+
+    def kick() -> None:
+        if relay_holder:
+            relay_holder[0].kick()
+
+    core = Core(uow=lambda: SqlUnitOfWork(db, on_commit=[kick]), clock=clock, directory=org.directory(),
+                tz=org.tz, ref_prefix=org.organisation.reference_prefix)
+    deliveries = {}
+    slack = None
+    if settings.slack_enabled:
+        from handlers.slack import SlackDoor
+
+        slack = SlackDoor(token=settings.slack_bot_token or "", signing_secret=settings.slack_signing_secret or "",
+                          api_url=settings.slack_api_url, comms_channel=org.slack.comms_channel, core=core)
+        deliveries["slack"] = slack.delivery
+        if not org.slack.comms_channel:
+            log.warning("no comms channel configured: enquiries will wait in the outbox until [slack] "
+                        "comms_channel is set in the TOML file")
+    else:
+        log.warning("Slack is off: set %s to connect a Slack workspace", " and ".join(settings.slack_missing()))
+    relay = OutboxRelay(SqlOutboxStore(db), deliveries, clock, lease_seconds=settings.outbox_lease_seconds)
+    relay_holder.append(relay)
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.add_job(relay.drain, "interval", seconds=settings.outbox_tick_seconds, id="outbox",
+                      max_instances=1, coalesce=True)
+    scheduler.start()
+    app[DATABASE], app[CORE], app[RELAY], app[SLACK] = db, core, relay, slack
+    relay.kick()  # deliver whatever a previous run left behind
+    try:
+        yield
+    finally:
+        scheduler.shutdown(wait=False)
+        try:
+            await asyncio.wait_for(relay.idle(), timeout=5)
+        except (TimeoutError, asyncio.CancelledError):
+            log.warning("outbox still sending at shutdown; the rest goes on the next start")
+        if slack is not None:
+            await slack.close()
+        await db.dispose()
+
+
+async def healthz(request: web.Request) -> web.Response:
+    settings = request.app[SETTINGS]
+    return web.json_response({"ok": True, "slack": settings.slack_enabled})
+
+
+async def slack_events(request: web.Request) -> web.Response:
+    slack = request.app.get(SLACK)
+    if slack is None:
+        return web.json_response(
+            {"ok": False, "error": "Slack is not configured on this server: set SLACK_BOT_TOKEN and "
+                                   "SLACK_SIGNING_SECRET."}, status=503)
+    return await slack.handle(request)

@@ -1,0 +1,92 @@
+"""The `mediadesk` command: serve, db upgrade, check-config, outbox status."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from bot.config import ConfigError, Settings, load_org_config
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="mediadesk", description="Media Desk: media enquiries in chat.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the bot's web server (Slack at /slack/events, /healthz)")
+    serve.add_argument("--no-migrate", action="store_true", help="don't upgrade the database schema first")
+    db = sub.add_parser("db", help="database schema")
+    db.add_argument("action", choices=["upgrade"], help="upgrade: apply all migrations")
+    sub.add_parser("check-config", help="validate the environment and the TOML file, then exit")
+    sub.add_parser("outbox", help="show how many messages are pending, sent and undeliverable")
+    args = parser.parse_args(argv)
+
+    settings = Settings()
+    try:
+        org = load_org_config(settings.mediadesk_config)
+    except ConfigError as exc:
+        print(f"Configuration error:\n{exc}", file=sys.stderr)
+        return 2
+
+    if args.command == "check-config":
+        return _check_config(settings, org)
+    if args.command == "db":
+        from storage.migrate import upgrade
+
+        upgrade(settings.database_url)
+        print("Database is up to date.")
+        return 0
+    if args.command == "outbox":
+        return asyncio.run(_outbox_status(settings))
+    return _serve(settings, org, migrate=not args.no_migrate)
+
+
+def _check_config(settings: Settings, org) -> int:  # noqa: ANN001 - OrgConfig
+    print(f"Organisation: {org.organisation.name} ({org.organisation.timezone})")
+    print(f"Configuration file: {settings.mediadesk_config or '(none: embedded defaults)'}")
+    print(f"Database: {settings.database_url.split('@')[-1]}")
+    if settings.slack_enabled:
+        print(f"Slack: on, Web API at {settings.slack_api_url}")
+    else:
+        print(f"Slack: off (missing {', '.join(settings.slack_missing())})")
+    print(f"Comms channel (Slack): {org.slack.comms_channel or '(not set)'}")
+    for role, emails in org.people.model_dump(exclude={'names'}).items():
+        print(f"  {role}: {len(emails)} people")
+    return 0
+
+
+async def _outbox_status(settings: Settings) -> int:
+    from storage.db import open_database
+    from storage.outbox_store import SqlOutboxStore
+
+    db = open_database(settings.database_url)
+    try:
+        counts = await SqlOutboxStore(db).counts()
+    finally:
+        await db.dispose()
+    for status in ("pending", "sent", "dead"):
+        print(f"{status}: {counts.get(status, 0)}")
+    return 0
+
+
+def _serve(settings: Settings, org, *, migrate: bool) -> int:  # noqa: ANN001 - OrgConfig
+    from aiohttp import web
+
+    from bot import logs
+    from bot.app import create_app
+
+    logs.configure(settings.log_level)
+    if migrate:
+        from storage.migrate import upgrade
+
+        upgrade(settings.database_url)
+    print(f"Media Desk listening on http://{settings.host}:{settings.port}  (Slack: POST /slack/events, "
+          f"health: GET /healthz)", file=sys.stderr)
+    if not settings.slack_enabled:
+        print(f"Slack is not connected: set {' and '.join(settings.slack_missing())} to connect a workspace "
+              "(see README, 'Connect a Slack workspace').", file=sys.stderr)
+    web.run_app(create_app(settings, org=org), host=settings.host, port=settings.port, print=None)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The platform-neutral core: cases, workflows, forms, people and policy rules."""

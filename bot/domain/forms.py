@@ -1,0 +1,177 @@
+"""Forms as data: each question declared once, walked in chat or shown as one screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from bot.domain.deadline import parse_deadline
+from bot.domain.errors import ValidationFailed
+from bot.domain.text import clean
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    CHOICE = "choice"
+    PHONE = "phone"
+    EMAIL = "email"
+    DEADLINE = "deadline"
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """What validators need to know: the time now and the organisation's zone."""
+
+    now: datetime
+    tz: ZoneInfo
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str  # short, for review screens and modal labels
+    prompt: str  # the question as asked in chat
+    kind: Kind = Kind.TEXT
+    help: str | None = None  # policy guidance shown with the question
+    optional: bool = False
+    choices: tuple[Choice, ...] = ()
+    max_len: int = 200
+    placeholder: str | None = None
+
+    def validate(self, raw: str, ctx: Context) -> Any:
+        """Turn what was typed or picked into the stored value, or raise ValidationFailed."""
+        text = clean(raw or "")
+        if not text:
+            if self.optional:
+                return None
+            raise ValidationFailed(f"Please answer: {self.prompt}")
+        if len(text) > self.max_len:
+            raise ValidationFailed(
+                f"That is {len(text):,} characters; {self.label.lower()} can be at most {self.max_len:,}. "
+                "Please shorten it (comms can gather the detail when they call back)."
+            )
+        return _VALIDATORS[self.kind](self, text, ctx)
+
+    def display(self, value: Any, ctx: Context) -> str:
+        """How a stored value reads back to a person."""
+        if value is None:
+            return "(skipped)"
+        if self.kind is Kind.CHOICE:
+            return next((c.label for c in self.choices if c.value == value), str(value))
+        if self.kind is Kind.DEADLINE:
+            from bot.domain.timefmt import describe, time_left
+
+            when = datetime.fromisoformat(value)
+            return f"{describe(when, ctx.now, ctx.tz)} ({time_left(when, ctx.now)})"
+        return str(value)
+
+
+def _text(field: Field, text: str, ctx: Context) -> str:
+    return text
+
+
+def _choice(field: Field, text: str, ctx: Context) -> str:
+    lowered = text.lower()
+    for choice in field.choices:
+        if lowered in (choice.value.lower(), choice.label.lower()):
+            return choice.value
+    options = ", ".join(c.label for c in field.choices)
+    raise ValidationFailed(f"Please pick one of: {options}.")
+
+
+def _phone(field: Field, text: str, ctx: Context) -> str:
+    try:
+        number = phonenumbers.parse(text, "GB")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationFailed(
+            f"\"{text[:40]}\" doesn't look like a phone number. Please type it like 01245 123456 or +44 7700 900123."
+        )
+    fmt = (phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 44
+           else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phonenumbers.format_number(number, fmt)
+
+
+def _email(field: Field, text: str, ctx: Context) -> str:
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValidationFailed(f"\"{text[:60]}\" isn't a valid email address ({exc}).") from exc
+
+
+def _deadline(field: Field, text: str, ctx: Context) -> str:
+    return parse_deadline(text, ctx.now, ctx.tz).isoformat()
+
+
+_VALIDATORS: Mapping[Kind, Callable[[Field, str, Context], Any]] = {
+    Kind.TEXT: _text,
+    Kind.LONG_TEXT: _text,
+    Kind.CHOICE: _choice,
+    Kind.PHONE: _phone,
+    Kind.EMAIL: _email,
+    Kind.DEADLINE: _deadline,
+}
+
+# A rule across fields: returns a message when the answers break it, else None.
+CrossRule = Callable[[Mapping[str, Any]], str | None]
+
+
+@dataclass(frozen=True)
+class Form:
+    id: str
+    title: str
+    intro: str  # guidance shown before the first question
+    outro: str  # what happens next, shown after sending
+    fields: tuple[Field, ...]
+    rules: tuple[CrossRule, ...] = ()
+    submit_label: str = "Send"
+    skip_checks: Mapping[str, CrossRule] = field(default_factory=dict)  # field -> rule checked on skip
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    def index(self, name: str) -> int:
+        return [f.name for f in self.fields].index(name)
+
+    def check(self, answers: Mapping[str, Any]) -> list[str]:
+        return [msg for rule in self.rules if (msg := rule(answers))]
+
+    def validate_all(self, raw: Mapping[str, str | None], ctx: Context) -> tuple[dict[str, Any], dict[str, str]]:
+        """Validate a one-screen submission: (values, errors by field name)."""
+        values: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for f in self.fields:
+            try:
+                values[f.name] = f.validate(raw.get(f.name) or "", ctx)
+            except ValidationFailed as exc:
+                errors[f.name] = exc.message
+        if not errors:
+            for rule in self.rules:
+                if msg := rule(values):
+                    for name in _rule_fields(self, rule):
+                        errors.setdefault(name, msg)
+        return values, errors
+
+
+def _rule_fields(form: Form, rule: CrossRule) -> list[str]:
+    """The fields a cross rule is attached to (for showing errors inline)."""
+    names = [name for name, r in form.skip_checks.items() if r is rule]
+    return names or [form.fields[-1].name]

@@ -1,0 +1,37 @@
+"""The policy's guidance in plain English, shown at the moment it matters (media policy, Appendix B)."""
+
+DONT_ANSWER = (
+    "Don't answer the journalist's questions, even if you know the answer. "
+    "Tell them the communications team will get back to them as soon as possible. "
+    "Take their details and their deadline; I'll ask for each in turn."
+)
+
+DEADLINE_WHY = (
+    "The deadline matters most: journalists often need an answer within hours, and if we miss it "
+    "the story may say the ICB was \"unavailable for comment\"."
+)
+
+CONTACT_WHY = "Comms will call or email them back, so take at least a phone number or an email address."
+
+ENQUIRY_HELP = (
+    "Note their questions as fully as you can: what they are asking, what they already know, "
+    "and anyone they have already spoken to."
+)
+
+WHAT_HAPPENS_NEXT = (
+    "The communications team has the enquiry now and will respond to the journalist. "
+    "Please don't reply to the journalist yourself; if they call again, tell them comms have it "
+    "and give them the reference number. Comms may contact you for information."
+)
+
+CLAIMED_NEXT_STEPS = (
+    "You now own this enquiry. Next: call or email the journalist back to acknowledge it and confirm the "
+    "deadline; decide who should speak (a spokesperson) or whether a written statement is enough; "
+    "newspaper enquiries need a written response by email. Statements are signed off by the "
+    "Director of Communications (or the Head of Communications in their absence) before they go out."
+)
+
+NOT_COMMS = (
+    "Only members of the communications team can claim media enquiries. "
+    "If you think you should be able to, ask the Director of Communications to add you to the comms team."
+)

@@ -1,0 +1,87 @@
+"""The /media-call form: what Appendix B asks staff to record about a journalist's call."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.domain import guidance
+from bot.domain.forms import Choice, Field, Form, Kind
+
+OUTLET_KINDS = (
+    Choice("newspaper", "Newspaper"),
+    Choice("broadcast", "TV or radio"),
+    Choice("online", "Online news"),
+    Choice("blogger", "Blogger / citizen journalist"),
+)
+
+
+def _needs_contact(answers: Mapping[str, Any]) -> str | None:
+    if not answers.get("phone") and not answers.get("email"):
+        return "We need at least a phone number or an email address so comms can get back to the journalist."
+    return None
+
+
+MEDIA_CALL = Form(
+    id="media_call",
+    title="Log a media call",
+    intro=guidance.DONT_ANSWER,
+    outro=guidance.WHAT_HAPPENS_NEXT,
+    submit_label="Send to comms",
+    fields=(
+        Field("journalist", "Journalist", "Who is the journalist? (their name)", placeholder="e.g. Sam Reporter"),
+        Field("outlet", "Outlet", "Which outlet are they from?", placeholder="e.g. BBC Essex, Echo, Nursing Times"),
+        Field("outlet_kind", "Kind of outlet", "What kind of outlet is it?", Kind.CHOICE, choices=OUTLET_KINDS),
+        Field("phone", "Phone", "What's their phone number?", Kind.PHONE, help=guidance.CONTACT_WHY,
+              optional=True, max_len=40, placeholder="e.g. 01245 123456"),
+        Field("email", "Email", "What's their email address?", Kind.EMAIL, help=guidance.CONTACT_WHY,
+              optional=True, max_len=254, placeholder="e.g. sam@example.co.uk"),
+        Field("summary", "Enquiry", "What is the enquiry about?", Kind.LONG_TEXT, help=guidance.ENQUIRY_HELP,
+              max_len=3000),
+        Field("deadline", "Deadline", "When do they need a response by?", Kind.DEADLINE, help=guidance.DEADLINE_WHY,
+              max_len=100, placeholder="e.g. 4pm, tomorrow 10am, in 2 hours"),
+    ),
+    rules=(_needs_contact,),
+    skip_checks={"email": _needs_contact},
+)
+
+
+def prefill(text: str, ctx) -> tuple[dict[str, Any], list[str]]:
+    """Read what it can from text typed after the command, e.g. "BBC Essex, A&E waiting times, deadline 4pm".
+
+    Returns the answers it could validate and notes about parts it could not use.
+    """
+    from bot.domain.errors import ValidationFailed
+
+    answers: dict[str, Any] = {}
+    notes: list[str] = []
+    positional = ["outlet", "summary"]
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        lowered = part.lower()
+        if lowered.startswith(("deadline", "by ")):
+            try:
+                answers["deadline"] = MEDIA_CALL.field("deadline").validate(part, ctx)
+            except ValidationFailed as exc:
+                notes.append(exc.message)
+            continue
+        matched = False
+        for name in ("email", "phone"):
+            if name in answers:
+                continue
+            try:
+                answers[name] = MEDIA_CALL.field(name).validate(part, ctx)
+                matched = True
+                break
+            except ValidationFailed:
+                pass
+        if matched:
+            continue
+        if positional:
+            name = positional.pop(0)
+            try:
+                answers[name] = MEDIA_CALL.field(name).validate(part, ctx)
+            except ValidationFailed as exc:
+                notes.append(exc.message)
+    return answers, notes

@@ -1,0 +1,17 @@
+"""Cleaning what people type before it is stored: invisible and direction-changing characters go."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Zero-width characters and bidirectional overrides/isolates: they can hide or reverse text on a card.
+_INVISIBLE = dict.fromkeys(
+    [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]
+)
+
+
+def clean(text: str) -> str:
+    """NFC-normalise, drop invisible/bidi-override characters and control codes, trim."""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return text.strip()

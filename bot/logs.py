@@ -1,0 +1,63 @@
+"""Structured, safe logs: one JSON object a line, a request id on each, secrets and bodies redacted."""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import re
+import sys
+from datetime import UTC, datetime
+
+request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+
+_SECRET = re.compile(r"xox[abposer]-[A-Za-z0-9-]+|v0=[0-9a-f]{64}")
+_STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime", "taskName"}
+
+
+def redact(text: str) -> str:
+    """Remove tokens and signatures; cut any request body (Bolt logs whole bodies on failed verification)."""
+    text = _SECRET.sub("[redacted]", text)
+    cut = text.find("body:")
+    if cut != -1:
+        text = text[:cut] + "body: [redacted])"
+    return text
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "at": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "request_id": request_id.get(),
+            "msg": redact(record.getMessage()),
+        }
+        for key, value in record.__dict__.items():
+            if key not in _STANDARD and not key.startswith("_"):
+                entry[key] = value if isinstance(value, int | float | bool | None) else redact(str(value))
+        if record.exc_info:
+            entry["error"] = redact(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False)
+
+
+class RedactingFilter(logging.Filter):
+    """For handlers that format text themselves (pytest's capture): redact before anything sees it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = ()
+        return True
+
+
+def configure(level: str = "INFO") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RedactingFilter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    # slack_sdk logs request bodies at DEBUG; keep it quieter than that whatever LOG_LEVEL says.
+    logging.getLogger("slack_sdk").setLevel(max(logging.INFO, root.level))
+    for noisy in ("aiohttp.access", "apscheduler", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

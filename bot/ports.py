@@ -1,0 +1,91 @@
+"""What the core needs from the outside world: storage (a unit of work) and chat platforms (delivery)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.domain.conversation import Conversation
+from bot.domain.enquiry import Enquiry
+from bot.domain.messages import HistoryEntry, MessageRef, Outbound
+
+
+class EnquiryRepository(Protocol):
+    async def add(self, enquiry: Enquiry) -> Enquiry: ...
+    async def get(self, ref: str) -> Enquiry | None: ...
+    async def save(self, enquiry: Enquiry, expected_version: int) -> None:
+        """Write changes; raise ConcurrencyConflict if someone else saved first."""
+        ...
+
+
+class ConversationRepository(Protocol):
+    async def add(self, conversation: Conversation) -> Conversation: ...
+    async def get(self, conversation_id: int) -> Conversation | None: ...
+    async def active_for(self, platform: str, user_id: str) -> Conversation | None: ...
+    async def save(self, conversation: Conversation, expected_version: int) -> None: ...
+
+
+class HistoryRepository(Protocol):
+    async def append(self, entry: HistoryEntry) -> None: ...
+    async def for_case(self, case_ref: str) -> list[HistoryEntry]: ...
+
+
+class OutboxRepository(Protocol):
+    async def add(self, message: Outbound, now: datetime) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Nothing is written unless `commit()` is called inside the `async with`."""
+
+    enquiries: EnquiryRepository
+    conversations: ConversationRepository
+    history: HistoryRepository
+    outbox: OutboxRepository
+
+    async def __aenter__(self) -> UnitOfWork: ...
+    async def __aexit__(self, *exc: object) -> None: ...
+    async def commit(self) -> None: ...
+    async def mark_request_seen(self, key: str, now: datetime) -> None:
+        """Record a request id (event_id, trigger_id); raise Duplicate if it was seen before."""
+        ...
+    async def next_number(self, name: str) -> int:
+        """The next value of a named counter (reference numbers), safe under concurrency."""
+        ...
+
+
+class RetryLater(Exception):
+    """The platform asked us to wait (429) or failed for now (5xx, network)."""
+
+    def __init__(self, reason: str, after_seconds: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.after_seconds = after_seconds
+
+
+class Undeliverable(Exception):
+    """The platform refused the message for good (bad channel, bot removed, invalid payload)."""
+
+
+class Delivery(Protocol):
+    """A chat platform's outbound side."""
+
+    platform: str
+
+    async def deliver(self, message: Outbound, existing: MessageRef | None) -> MessageRef:
+        """Post the message, or update `existing` in place; return where it now lives."""
+        ...
+
+
+class CardData(Protocol):
+    def to_json(self) -> dict[str, Any]: ...
+
+
+class OutboxStore(Protocol):
+    """The relay's view of the outbox: claim due messages under a lease, then record the outcome."""
+
+    async def claim_due(self, now: datetime, limit: int, lease_seconds: float) -> list[Outbound]: ...
+    async def ref_for(self, platform: str, key: str) -> MessageRef | None: ...
+    async def mark_sent(self, message: Outbound, ref: MessageRef, now: datetime) -> None: ...
+    async def retry_at(self, message: Outbound, when: datetime, error: str) -> None: ...
+    async def give_up(self, message: Outbound, error: str, now: datetime) -> None: ...
+    async def next_due(self) -> datetime | None: ...

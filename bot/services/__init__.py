@@ -1,0 +1,1 @@
+"""Use cases: each loads, applies the workflow, commits, and lets the outbox deliver the effects."""

@@ -1,0 +1,52 @@
+"""What every use case needs, passed in explicitly (no globals)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock
+from bot.domain.forms import Context
+from bot.domain.messages import HistoryEntry
+from bot.domain.people import Actor, Directory
+from bot.ports import UnitOfWork
+from cards.model import Card
+
+
+@dataclass(frozen=True)
+class Core:
+    uow: Callable[[], UnitOfWork]
+    clock: Clock
+    directory: Directory
+    tz: ZoneInfo
+    ref_prefix: str = "MC"
+
+    def ctx(self) -> Context:
+        return Context(now=self.clock.now(), tz=self.tz)
+
+
+@dataclass(frozen=True)
+class ModalRequest:
+    """Ask the platform to show a form on one screen (needs the click's trigger, so the handler does it)."""
+
+    form_id: str
+    conversation_id: int | None
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the person who acted sees straight away, privately. Empty text means nothing to say."""
+
+    text: str = ""
+    card: Card | None = None
+    modal: ModalRequest | None = None
+    errors: dict[str, str] | None = None  # inline errors for a one-screen form
+
+
+def record(case_ref: str, at: datetime, event: str, actor: Actor, **data: Any) -> HistoryEntry:
+    return HistoryEntry(case_ref=case_ref, at=at, event=event, actor=actor.label, actor_email=actor.email,
+                        data={"platform": actor.platform, "user_id": actor.user_id, **data})

@@ -1,0 +1,216 @@
+"""Intake: walking a member of staff through a form in chat (or one screen) and logging the enquiry."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.domain.conversation import TYPED_COMMANDS, Conversation, ConversationStatus
+from bot.domain.enquiry import Enquiry, Person
+from bot.domain.errors import Duplicate, NotAllowed, ValidationFailed
+from bot.domain.forms import Context, Form, Kind
+from bot.domain.media_call import MEDIA_CALL, prefill
+from bot.domain.messages import Outbound, Recipient
+from bot.domain.people import Actor
+from bot.ports import UnitOfWork
+from bot.services.core import Core, ModalRequest, Reply, record
+from cards import views
+from cards.model import ActionPayload
+
+FORMS: dict[str, Form] = {MEDIA_CALL.id: MEDIA_CALL}
+
+NO_CONVERSATION = ("Hello! To log a call from a journalist, type /media-call (or /media-call form for a "
+                   "one-screen form).")
+
+
+def _dm(actor: Actor, card: Any, case_ref: str | None = None) -> Outbound:
+    return Outbound(recipient=Recipient.user(actor.platform, actor.user_id), card=card.to_json(), case_ref=case_ref)
+
+
+async def _ask(uow: UnitOfWork, form: Form, conv: Conversation, ctx: Context, *, error: str | None = None,
+               notes: list[str] | None = None, first: bool = False) -> None:
+    """Queue the current question (or the review screen) as a DM."""
+    if conv.step is None:
+        card = views.review_card(form, conv, ctx, error=error)
+    else:
+        card = views.question_card(form, conv, ctx, error=error, notes=notes, first=first)
+    await uow.outbox.add(Outbound(recipient=Recipient.user(conv.platform, conv.user_id), card=card.to_json()),
+                         ctx.now)
+
+
+async def start_media_call(core: Core, actor: Actor, text: str, request_key: str) -> Reply:
+    """/media-call [prefill | form]: open the conversation in a DM (or the one-screen form)."""
+    text = (text or "").strip()
+    if text.lower() in ("form", "modal", "one screen"):
+        return Reply(modal=ModalRequest(MEDIA_CALL.id, None, {}))
+    ctx = core.ctx()
+    try:
+        async with core.uow() as uow:
+            await uow.mark_request_seen(request_key, ctx.now)
+            conv = await uow.conversations.active_for(actor.platform, actor.user_id)
+            if conv is not None:
+                await _ask(uow, FORMS[conv.form_id], conv, ctx,
+                           notes=["You already had a media call log in progress, so we carry on from here. "
+                                  "Press Cancel if you want to start again."])
+                await uow.commit()
+                return Reply()
+            answers, notes = prefill(text, ctx) if text else ({}, [])
+            conv = Conversation(form_id=MEDIA_CALL.id, platform=actor.platform, user_id=actor.user_id)
+            conv.start(MEDIA_CALL, answers)
+            await uow.conversations.add(conv, ctx.now)
+            if answers:
+                notes = [f"I've filled in what I could from your message ({', '.join(MEDIA_CALL.field(n).label for n in answers)}); "
+                         "you can check and change everything before sending."] + notes
+            await _ask(uow, MEDIA_CALL, conv, ctx, notes=notes, first=True)
+            await uow.commit()
+    except Duplicate:
+        pass
+    # The questions themselves arrive in the DM; the platform's acknowledgement says where to look.
+    return Reply()
+
+
+async def reply_in_dm(core: Core, actor: Actor, text: str, request_key: str) -> Reply:
+    """A message typed in the DM: the answer to the current question, or back/skip/cancel/send."""
+    ctx = core.ctx()
+    try:
+        async with core.uow() as uow:
+            await uow.mark_request_seen(request_key, ctx.now)
+            conv = await uow.conversations.active_for(actor.platform, actor.user_id)
+            if conv is None:
+                await uow.outbox.add(_dm(actor, views.notice_card("Media Desk", NO_CONVERSATION)), ctx.now)
+                await uow.commit()
+                return Reply()
+            command = TYPED_COMMANDS.get(" ".join(text.lower().split()))
+            reply = await _apply(uow, core, conv, actor, command or "answer", text, ctx)
+            await uow.commit()
+            return reply
+    except Duplicate:
+        return Reply()
+
+
+async def conversation_action(core: Core, actor: Actor, payload: ActionPayload, request_key: str) -> Reply:
+    """A button pressed on a question or the review screen."""
+    ctx = core.ctx()
+    try:
+        async with core.uow() as uow:
+            await uow.mark_request_seen(request_key, ctx.now)
+            conv = await uow.conversations.get(int(payload.id))
+            if conv is None or (conv.platform, conv.user_id) != (actor.platform, actor.user_id):
+                raise NotAllowed("This form belongs to someone else, so its buttons won't work for you.")
+            if conv.status is ConversationStatus.SUBMITTED:
+                return Reply(text=f"This media call has already been sent to comms as {conv.case_ref}.")
+            if conv.status is ConversationStatus.CANCELLED:
+                return Reply(text="This media call log was cancelled. Type /media-call to start again.")
+            if payload.v != conv.version:
+                return Reply(text="That button belongs to an earlier question; please use the latest message below.")
+            reply = await _apply(uow, core, conv, actor, payload.a, payload.x or "", ctx)
+            await uow.commit()
+            return reply
+    except Duplicate:
+        return Reply()
+
+
+async def _apply(uow: UnitOfWork, core: Core, conv: Conversation, actor: Actor, action: str, arg: str,
+                 ctx: Context) -> Reply:
+    form = FORMS[conv.form_id]
+    expected = conv.version
+    if action == "form":
+        return Reply(modal=ModalRequest(form.id, conv.id, modal_values(form, conv.answers, ctx)))
+    try:
+        match action:
+            case "answer":
+                conv.answer(form, arg, ctx)
+            case "keep":
+                conv.keep(form)
+            case "skip":
+                conv.skip(form)
+            case "back":
+                conv.back(form)
+            case "edit":
+                conv.edit(form, arg)
+            case "cancel":
+                conv.cancel()
+            case "submit":
+                conv.check_ready(form, ctx)
+            case _:
+                raise ValidationFailed("I didn't understand that button; please use the latest message.")
+    except (ValidationFailed, KeyError) as exc:
+        if conv.version != expected:
+            await uow.conversations.save(conv, expected, ctx.now)
+        message = exc.message if isinstance(exc, ValidationFailed) else "That isn't one of the questions."
+        await _ask(uow, form, conv, ctx, error=message)
+        return Reply()
+    if action == "cancel":
+        await uow.conversations.save(conv, expected, ctx.now)
+        await uow.outbox.add(_dm(actor, views.cancelled_card(form)), ctx.now)
+        return Reply()
+    if action == "submit":
+        enquiry = await log_enquiry(uow, core, actor, conv.answers, ctx)
+        conv.submitted(enquiry.ref)
+        await uow.conversations.save(conv, expected, ctx.now)
+        return Reply()
+    await uow.conversations.save(conv, expected, ctx.now)
+    await _ask(uow, form, conv, ctx)
+    return Reply()
+
+
+async def submit_form(core: Core, actor: Actor, form_id: str, conversation_id: int | None,
+                      raw: dict[str, str | None], request_key: str) -> Reply:
+    """The one-screen form was submitted: validate everything; on success log it like the chat does."""
+    form = FORMS.get(form_id)
+    if form is None:
+        raise ValidationFailed("That form is no longer available; type /media-call to start again.")
+    ctx = core.ctx()
+    values, errors = form.validate_all(raw, ctx)
+    if errors:
+        return Reply(errors=errors)
+    try:
+        async with core.uow() as uow:
+            await uow.mark_request_seen(request_key, ctx.now)
+            conv = await uow.conversations.get(conversation_id) if conversation_id else None
+            enquiry = await log_enquiry(uow, core, actor, values, ctx)
+            if conv is not None and conv.status is ConversationStatus.ACTIVE and conv.user_id == actor.user_id:
+                expected = conv.version
+                conv.answers = values
+                conv.step = None
+                conv.submitted(enquiry.ref)
+                await uow.conversations.save(conv, expected, ctx.now)
+            await uow.commit()
+    except Duplicate:
+        return Reply()
+    return Reply()
+
+
+async def log_enquiry(uow: UnitOfWork, core: Core, actor: Actor, answers: dict[str, Any], ctx: Context) -> Enquiry:
+    """Create the enquiry with its reference, record it, post it to comms and confirm to the reporter."""
+    now = ctx.now
+    year = now.astimezone(ctx.tz).year
+    number = await uow.next_number(f"{core.ref_prefix}-{year}")
+    enquiry = Enquiry(
+        ref=f"{core.ref_prefix}-{year}-{number:04d}",
+        journalist=answers["journalist"], outlet=answers["outlet"], outlet_kind=answers["outlet_kind"],
+        phone=answers.get("phone"), email=answers.get("email"), summary=answers["summary"],
+        deadline=datetime.fromisoformat(answers["deadline"]),
+        reporter=Person(name=actor.label, email=actor.email, platform=actor.platform, user_id=actor.user_id),
+        created_at=now,
+    )
+    await uow.enquiries.add(enquiry)
+    await uow.history.append(record(enquiry.ref, now, "logged", actor, answers=answers))
+    card = views.enquiry_card(enquiry, now, ctx, core.directory)
+    await uow.outbox.add(Outbound(recipient=Recipient.comms(actor.platform), card=card.to_json(),
+                                  key=views.enquiry_key(enquiry.ref), case_ref=enquiry.ref), now)
+    await uow.outbox.add(_dm(actor, views.logged_card(MEDIA_CALL, enquiry, ctx), enquiry.ref), now)
+    return enquiry
+
+
+def modal_values(form: Form, answers: dict[str, Any], ctx: Context) -> dict[str, str]:
+    """Answers so far as the text a person would type (deadlines in local time)."""
+    out: dict[str, str] = {}
+    for f in form.fields:
+        value = answers.get(f.name)
+        if value is None:
+            continue
+        if f.kind is Kind.DEADLINE:
+            value = datetime.fromisoformat(value).astimezone(ctx.tz).strftime("%Y-%m-%d %H:%M")
+        out[f.name] = str(value)
+    return out

@@ -1,0 +1,92 @@
+"""Delivers the outbox: claims due messages, sends each through its platform, records the outcome."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from datetime import timedelta
+
+from bot.clock import Clock
+from bot.domain.messages import Outbound
+from bot.ports import Delivery, OutboxStore, RetryLater, Undeliverable
+
+log = logging.getLogger("mediadesk.outbox")
+
+
+class OutboxRelay:
+    """Runs `drain()` when kicked (after a commit) and on a timer (retries, other replicas' leftovers)."""
+
+    def __init__(self, store: OutboxStore, deliveries: Mapping[str, Delivery], clock: Clock, *,
+                 lease_seconds: float = 60.0, max_attempts: int = 12, batch: int = 50) -> None:
+        self._store = store
+        self._deliveries = dict(deliveries)
+        self._clock = clock
+        self._lease = lease_seconds
+        self._max_attempts = max_attempts
+        self._batch = batch
+        self._task: asyncio.Task[None] | None = None
+        self._again = False
+
+    def kick(self) -> None:
+        """Start draining soon; coalesces many kicks into one pass plus one more."""
+        if self._task is not None and not self._task.done():
+            self._again = True
+            return
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            self._again = False
+            try:
+                await self.drain()
+            except Exception:  # the timer will try again; never let the task die silently
+                log.exception("outbox drain failed")
+            if not self._again:
+                return
+
+    async def idle(self) -> None:
+        """Wait for a kicked drain to finish (used at shutdown)."""
+        while self._task is not None and not self._task.done():
+            await asyncio.shield(self._task)
+
+    async def drain(self) -> int:
+        """Send everything that is due now; return how many were delivered."""
+        delivered = 0
+        while True:
+            batch = await self._store.claim_due(self._clock.now(), self._batch, self._lease)
+            if not batch:
+                return delivered
+            for message in batch:
+                delivered += await self._send(message)
+
+    async def _send(self, message: Outbound) -> int:
+        platform = message.recipient.platform
+        delivery = self._deliveries.get(platform)
+        if delivery is None:
+            await self._store.retry_at(message, self._clock.now() + timedelta(minutes=5),
+                                       f"{platform} is not configured")
+            log.warning("outbox message waits: platform not configured",
+                        extra={"outbox_id": message.id, "platform": platform})
+            return 0
+        existing = await self._store.ref_for(platform, message.key) if message.key else None
+        try:
+            ref = await delivery.deliver(message, existing)
+        except RetryLater as exc:
+            if message.attempts >= self._max_attempts:
+                await self._store.give_up(message, f"gave up after {message.attempts} tries: {exc.reason}",
+                                          self._clock.now())
+                log.error("outbox message undeliverable", extra={"outbox_id": message.id, "reason": exc.reason})
+                return 0
+            wait = exc.after_seconds if exc.after_seconds is not None else min(2 ** message.attempts, 300)
+            await self._store.retry_at(message, self._clock.now() + timedelta(seconds=wait), exc.reason)
+            log.info("outbox message will be retried",
+                     extra={"outbox_id": message.id, "reason": exc.reason, "after_s": wait})
+            return 0
+        except Undeliverable as exc:
+            await self._store.give_up(message, str(exc), self._clock.now())
+            log.error("outbox message refused", extra={"outbox_id": message.id, "reason": str(exc)})
+            return 0
+        await self._store.mark_sent(message, ref, self._clock.now())
+        log.info("outbox message delivered", extra={"outbox_id": message.id, "platform": platform})
+        return 1

@@ -1,0 +1,78 @@
+"""The neutral card: what every message the bot sends is made of, before any platform renders it."""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class ActionPayload(BaseModel):
+    """What a button carries back when clicked: one typed model for Slack and Teams."""
+
+    model_config = ConfigDict(extra="forbid")
+    a: str = Field(max_length=40)  # the action: claim, release, answer, skip, ...
+    k: Literal["enquiry", "conversation"]  # what it acts on
+    id: str = Field(max_length=40)  # case reference or conversation id
+    v: int | None = None  # the version the card was made for
+    x: str | None = Field(default=None, max_length=200)  # an argument (a choice's value, a field name)
+
+    def encode(self) -> str:
+        return json.dumps(self.model_dump(exclude_none=True), separators=(",", ":"))
+
+    @classmethod
+    def decode(cls, raw: str | None) -> ActionPayload | None:
+        """Parse a button value; None when it is not ours or is malformed."""
+        if not raw:
+            return None
+        try:
+            return cls.model_validate_json(raw)
+        except ValidationError:
+            return None
+
+
+class Fact(BaseModel):
+    label: str
+    value: str  # text a person typed: always rendered as plain text
+    long: bool = False  # long values get a row of their own
+
+
+class Button(BaseModel):
+    kind: Literal["button"] = "button"
+    label: str
+    payload: ActionPayload
+    style: Literal["primary", "danger"] | None = None
+    confirm: str | None = None  # ask "are you sure?" with this text
+
+
+class Option(BaseModel):
+    label: str
+    payload: ActionPayload
+
+
+class Select(BaseModel):
+    kind: Literal["select"] = "select"
+    placeholder: str
+    options: list[Option]
+
+
+class Card(BaseModel):
+    """Title, facts, text, notes and actions; `text` is the notification fallback."""
+
+    title: str
+    text: str  # one-line summary: the push notification and screen-reader text
+    subtitle: str | None = None
+    body: str | None = None  # a paragraph written by us (may name user values already cleaned)
+    facts: list[Fact] = []
+    notes: list[str] = []  # policy guidance and hints, shown small
+    actions: list[Button | Select] = []
+    urgent: bool = False
+    status: str | None = None  # e.g. "Claimed by Jane Smith", shown prominently
+
+    def to_json(self) -> dict:
+        return self.model_dump(mode="json", exclude_none=True)
+
+    @classmethod
+    def from_json(cls, data: dict) -> Card:
+        return cls.model_validate(data)

@@ -1,0 +1,129 @@
+"""Slack listeners: ack first, translate the payload, call one service, show its reply. No policy here."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.domain.errors import DomainError
+from bot.services import enquiries, intake
+from bot.services.core import Core, ModalRequest, Reply
+from cards.model import ActionPayload
+from cards.slack import modal_errors, read_modal_values, render_modal
+from handlers.slack.identity import SlackIdentity
+
+log = logging.getLogger("mediadesk.slack")
+
+FORM_CALLBACK = "md.form"
+ACK_MEDIA_CALL = ("I've sent you a direct message from Media Desk with the questions. "
+                  "Don't answer the journalist's questions yourself: tell them the communications team "
+                  "will get back to them.")
+UNKNOWN_BUTTON = "Sorry, I didn't recognise that button. It may be from an old message."
+
+
+@dataclass(frozen=True)
+class SlackContext:
+    core: Core
+    identity: SlackIdentity
+
+
+def register(app: AsyncApp, deps: SlackContext) -> None:
+    """Attach every Media Desk listener to the Bolt app."""
+
+    @app.command("/media-call")
+    async def media_call(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
+        text = (command.get("text") or "").strip()
+        wants_form = text.lower() in ("form", "modal", "one screen")
+        await ack() if wants_form else await ack(text=ACK_MEDIA_CALL)
+        actor = await deps.identity.actor(command["user_id"])
+        reply = await _guarded(intake.start_media_call(deps.core, actor, text, f"cmd:{command['trigger_id']}"))
+        await _show(client, reply, user=command["user_id"], channel=None, trigger_id=command.get("trigger_id"),
+                    core=deps.core)
+
+    @app.event("message")
+    async def dm_message(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id") or not event.get("user"):
+            return
+        actor = await deps.identity.actor(event["user"])
+        reply = await _guarded(intake.reply_in_dm(deps.core, actor, event.get("text") or "",
+                                                  f"event:{body.get('event_id')}"))
+        await _show(client, reply, user=event["user"], channel=event.get("channel"), trigger_id=None, core=deps.core)
+
+    @app.action(re.compile(r"^md\."))
+    async def button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        user_id = body["user"]["id"]
+        channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
+        raw = action.get("value") or (action.get("selected_option") or {}).get("value")
+        payload = ActionPayload.decode(raw)
+        if payload is None:
+            await _show(client, Reply(text=UNKNOWN_BUTTON), user=user_id, channel=channel, trigger_id=None,
+                        core=deps.core)
+            return
+        actor = await deps.identity.actor(user_id)
+        key = f"action:{body.get('trigger_id')}:{action.get('action_id')}"
+        if payload.k == "conversation":
+            coro = intake.conversation_action(deps.core, actor, payload, key)
+        else:
+            coro = enquiries.act_on_enquiry(deps.core, actor, payload.a, payload.id, key, target=payload.x)
+        reply = await _guarded(coro)
+        await _show(client, reply, user=user_id, channel=channel, trigger_id=body.get("trigger_id"), core=deps.core)
+
+    @app.view(FORM_CALLBACK)
+    async def form_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
+        meta = _metadata(view.get("private_metadata"))
+        form = intake.FORMS.get(meta.get("form", ""))
+        if form is None:
+            await ack(response_action="errors", errors={})
+            return
+        raw = read_modal_values(form, (view.get("state") or {}).get("values") or {})
+        actor = await deps.identity.actor(body["user"]["id"])
+        key = f"view:{view.get('id')}:{view.get('hash')}"
+        reply = await _guarded(intake.submit_form(deps.core, actor, form.id, meta.get("conversation"), raw, key))
+        if reply.errors:
+            await ack(**modal_errors(reply.errors))
+            return
+        await ack()
+        if reply.text:
+            await _show(client, reply, user=body["user"]["id"], channel=None, trigger_id=None, core=deps.core)
+
+
+async def _guarded(coro: Any) -> Reply:
+    """Turn a refused request into a polite private reply."""
+    try:
+        return await coro
+    except DomainError as exc:
+        return Reply(text=exc.message)
+
+
+def _metadata(raw: str | None) -> dict[str, Any]:
+    try:
+        data = json.loads(raw or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+async def _show(client: AsyncWebClient, reply: Reply, *, user: str, channel: str | None, trigger_id: str | None,
+                core: Core) -> None:
+    """Show a service's immediate reply to the person who acted: a modal, or a private message."""
+    if reply.modal is not None and trigger_id:
+        await _open_modal(client, reply.modal, trigger_id, core)
+    if reply.text:
+        if channel:
+            await client.chat_postEphemeral(channel=channel, user=user, text=reply.text)
+        else:
+            await client.chat_postMessage(channel=user, text=reply.text)
+
+
+async def _open_modal(client: AsyncWebClient, request: ModalRequest, trigger_id: str, core: Core) -> None:
+    form = intake.FORMS[request.form_id]
+    view = render_modal(form, callback_id=FORM_CALLBACK, ctx=core.ctx(), values=request.values,
+                        private_metadata=json.dumps({"form": form.id, "conversation": request.conversation_id}))
+    await client.views_open(trigger_id=trigger_id, view=view)

@@ -1,0 +1,134 @@
+"""Tables, SQLAlchemy 2.0 typed. Times are stored in UTC and always come back timezone-aware."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as UTC; SQLite forgets the zone, so it is put back on the way out."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+
+
+class EnquiryRow(Base):
+    __tablename__ = "enquiries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[str] = mapped_column(String(20), unique=True)
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    journalist: Mapped[str] = mapped_column(String(200))
+    outlet: Mapped[str] = mapped_column(String(200))
+    outlet_kind: Mapped[str] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    summary: Mapped[str] = mapped_column(Text)
+    deadline: Mapped[datetime]
+    reporter: Mapped[dict[str, Any]]
+    owner: Mapped[dict[str, Any] | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ConversationRow(Base):
+    __tablename__ = "conversations"
+    __table_args__ = (Index("ix_conversations_owner", "platform", "user_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    form_id: Mapped[str] = mapped_column(String(40))
+    platform: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20))
+    step: Mapped[str | None] = mapped_column(String(40))
+    answers: Mapped[dict[str, Any]]
+    version: Mapped[int] = mapped_column(Integer)
+    case_ref: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class HistoryRow(Base):
+    """The append-only record of every case: database triggers refuse updates and deletes."""
+
+    __tablename__ = "case_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_ref: Mapped[str] = mapped_column(String(20), index=True)
+    at: Mapped[datetime]
+    event: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(200))
+    actor_email: Mapped[str | None] = mapped_column(String(254))
+    data: Mapped[dict[str, Any]]
+
+
+class OutboxRow(Base):
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    recipient_kind: Mapped[str] = mapped_column(String(20))
+    recipient: Mapped[str | None] = mapped_column(String(254))
+    message_key: Mapped[str | None] = mapped_column(String(120), index=True)
+    case_ref: Mapped[str | None] = mapped_column(String(20))
+    card: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(12))  # pending, sent, dead
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    lease_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class MessageRefRow(Base):
+    """Where each keyed message lives on its platform, so changes update it in place."""
+
+    __tablename__ = "message_refs"
+
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    message_key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(64))
+    ts: Mapped[str] = mapped_column(String(64))
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+    updated_at: Mapped[datetime]
+
+
+class SeenRequestRow(Base):
+    """Request ids already applied (Slack event_id, trigger_id): a replay or retry is recognised."""
+
+    __tablename__ = "seen_requests"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+
+
+class CounterRow(Base):
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)

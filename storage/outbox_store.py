@@ -1,0 +1,110 @@
+"""The outbox as the relay sees it: due rows claimed under a lease (SKIP LOCKED on PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy.orm import aliased
+
+from bot.domain.messages import MessageRef, Outbound, Recipient
+from storage.db import Database
+from storage.models import MessageRefRow, OutboxRow
+
+
+class SqlOutboxStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def claim_due(self, now: datetime, limit: int, lease_seconds: float) -> list[Outbound]:
+        earlier = aliased(OutboxRow)
+        blocked = exists().where(and_(
+            earlier.message_key == OutboxRow.message_key, earlier.id < OutboxRow.id, earlier.status == "pending",
+        ))
+        query = (
+            select(OutboxRow)
+            .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now,
+                   (OutboxRow.lease_until.is_(None)) | (OutboxRow.lease_until < now), ~blocked)
+            .order_by(OutboxRow.id).limit(limit)
+            .with_for_update(skip_locked=True, of=OutboxRow)
+        )
+        lock = self._db.write_lock
+        if lock is not None:
+            await lock.acquire()
+        try:
+            async with self._db.sessions() as s, s.begin():
+                rows = (await s.execute(query)).scalars().all()
+                if not rows:
+                    return []
+                ids = [r.id for r in rows]
+                await s.execute(
+                    update(OutboxRow).where(OutboxRow.id.in_(ids))
+                    .values(lease_until=now + timedelta(seconds=lease_seconds), attempts=OutboxRow.attempts + 1)
+                    .execution_options(synchronize_session=False)
+                )
+                return [
+                    Outbound(recipient=Recipient(r.recipient_kind, r.platform, r.recipient), card=dict(r.card),
+                             key=r.message_key, case_ref=r.case_ref, id=r.id, attempts=r.attempts + 1)
+                    for r in rows
+                ]
+        finally:
+            if lock is not None:
+                lock.release()
+
+    async def _write(self, *statements, ref: tuple | None = None) -> None:
+        lock = self._db.write_lock
+        if lock is not None:
+            await lock.acquire()
+        try:
+            async with self._db.sessions() as s, s.begin():
+                for statement in statements:
+                    await s.execute(statement)
+                if ref is not None:
+                    platform, key, message_ref, outbox_id, now = ref
+                    values = {"channel": message_ref.channel, "ts": message_ref.ts, "outbox_id": outbox_id,
+                              "updated_at": now}
+                    result = await s.execute(
+                        update(MessageRefRow)
+                        .where(MessageRefRow.platform == platform, MessageRefRow.message_key == key)
+                        .values(**values)
+                    )
+                    if result.rowcount == 0:
+                        s.add(MessageRefRow(platform=platform, message_key=key, **values))
+        finally:
+            if lock is not None:
+                lock.release()
+
+    async def ref_for(self, platform: str, key: str) -> MessageRef | None:
+        async with self._db.sessions() as s:
+            row = await s.get(MessageRefRow, (platform, key))
+            return MessageRef(row.platform, row.channel, row.ts) if row else None
+
+    async def mark_sent(self, message: Outbound, ref: MessageRef, now: datetime) -> None:
+        await self._write(
+            update(OutboxRow).where(OutboxRow.id == message.id)
+            .values(status="sent", sent_at=now, lease_until=None, last_error=None),
+            ref=(message.recipient.platform, message.key, ref, message.id, now) if message.key else None,
+        )
+
+    async def retry_at(self, message: Outbound, when: datetime, error: str) -> None:
+        await self._write(
+            update(OutboxRow).where(OutboxRow.id == message.id)
+            .values(next_attempt_at=when, lease_until=None, last_error=error[:500])
+        )
+
+    async def give_up(self, message: Outbound, error: str, now: datetime) -> None:
+        await self._write(
+            update(OutboxRow).where(OutboxRow.id == message.id)
+            .values(status="dead", lease_until=None, last_error=error[:500], sent_at=None)
+        )
+
+    async def next_due(self) -> datetime | None:
+        async with self._db.sessions() as s:
+            return (await s.execute(
+                select(func.min(OutboxRow.next_attempt_at)).where(OutboxRow.status == "pending")
+            )).scalar_one_or_none()
+
+    async def counts(self) -> dict[str, int]:
+        async with self._db.sessions() as s:
+            rows = await s.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status))
+            return {status: n for status, n in rows}

@@ -1,0 +1,201 @@
+"""The unit of work and its repositories: one transaction, domain objects in and out."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.conversation import Conversation, ConversationStatus
+from bot.domain.enquiry import Enquiry, EnquiryState, Person
+from bot.domain.errors import ConcurrencyConflict, Duplicate
+from bot.domain.messages import HistoryEntry, Outbound
+from storage.db import Database
+from storage.models import ConversationRow, CounterRow, EnquiryRow, HistoryRow, OutboxRow, SeenRequestRow
+
+
+def _person(data: dict[str, Any] | None) -> Person | None:
+    return Person(**data) if data else None
+
+
+class SqlEnquiries:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add(self, e: Enquiry) -> Enquiry:
+        row = EnquiryRow(
+            ref=e.ref, state=e.state.value, version=e.version, journalist=e.journalist, outlet=e.outlet,
+            outlet_kind=e.outlet_kind, phone=e.phone, email=e.email, summary=e.summary, deadline=e.deadline,
+            reporter=asdict(e.reporter), owner=asdict(e.owner) if e.owner else None,
+            created_at=e.created_at, updated_at=e.created_at,
+        )
+        self.s.add(row)
+        await self.s.flush()
+        e.id = row.id
+        return e
+
+    async def get(self, ref: str) -> Enquiry | None:
+        row = (await self.s.execute(select(EnquiryRow).where(EnquiryRow.ref == ref))).scalar_one_or_none()
+        if row is None:
+            return None
+        return Enquiry(
+            id=row.id, ref=row.ref, state=EnquiryState(row.state), version=row.version, journalist=row.journalist,
+            outlet=row.outlet, outlet_kind=row.outlet_kind, phone=row.phone, email=row.email, summary=row.summary,
+            deadline=row.deadline, reporter=_person(row.reporter), owner=_person(row.owner),
+            created_at=row.created_at,
+        )
+
+    async def save(self, e: Enquiry, expected_version: int, now: datetime) -> None:
+        result = await self.s.execute(
+            update(EnquiryRow)
+            .where(EnquiryRow.id == e.id, EnquiryRow.version == expected_version)
+            .values(state=e.state.value, version=expected_version + 1,
+                    owner=asdict(e.owner) if e.owner else None, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            raise ConcurrencyConflict(e.ref)
+        e.version = expected_version + 1
+
+
+class SqlConversations:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    @staticmethod
+    def _load(row: ConversationRow) -> Conversation:
+        return Conversation(
+            id=row.id, form_id=row.form_id, platform=row.platform, user_id=row.user_id, channel=row.channel,
+            answers=dict(row.answers), step=row.step, status=ConversationStatus(row.status),
+            version=row.version, case_ref=row.case_ref,
+        )
+
+    async def add(self, c: Conversation, now: datetime) -> Conversation:
+        row = ConversationRow(
+            form_id=c.form_id, platform=c.platform, user_id=c.user_id, channel=c.channel, status=c.status.value,
+            step=c.step, answers=c.answers, version=c.version, case_ref=c.case_ref, created_at=now, updated_at=now,
+        )
+        self.s.add(row)
+        await self.s.flush()
+        c.id = row.id
+        return c
+
+    async def get(self, conversation_id: int) -> Conversation | None:
+        row = await self.s.get(ConversationRow, conversation_id)
+        return self._load(row) if row else None
+
+    async def active_for(self, platform: str, user_id: str) -> Conversation | None:
+        row = (await self.s.execute(
+            select(ConversationRow)
+            .where(ConversationRow.platform == platform, ConversationRow.user_id == user_id,
+                   ConversationRow.status == ConversationStatus.ACTIVE.value)
+            .order_by(ConversationRow.id.desc()).limit(1)
+        )).scalar_one_or_none()
+        return self._load(row) if row else None
+
+    async def save(self, c: Conversation, expected_version: int, now: datetime) -> None:
+        result = await self.s.execute(
+            update(ConversationRow)
+            .where(ConversationRow.id == c.id, ConversationRow.version == expected_version)
+            .values(status=c.status.value, step=c.step, answers=c.answers, version=c.version,
+                    case_ref=c.case_ref, channel=c.channel, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            raise ConcurrencyConflict(f"conversation {c.id}")
+
+
+class SqlHistory:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def append(self, entry: HistoryEntry) -> None:
+        await self.s.execute(insert(HistoryRow).values(
+            case_ref=entry.case_ref, at=entry.at, event=entry.event, actor=entry.actor,
+            actor_email=entry.actor_email, data=entry.data,
+        ))
+
+    async def for_case(self, case_ref: str) -> list[HistoryEntry]:
+        rows = (await self.s.execute(
+            select(HistoryRow).where(HistoryRow.case_ref == case_ref).order_by(HistoryRow.id)
+        )).scalars()
+        return [HistoryEntry(r.case_ref, r.at, r.event, r.actor, r.actor_email, dict(r.data)) for r in rows]
+
+
+class SqlOutbox:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add(self, m: Outbound, now: datetime) -> None:
+        await self.s.execute(insert(OutboxRow).values(
+            platform=m.recipient.platform, recipient_kind=m.recipient.kind, recipient=m.recipient.address,
+            message_key=m.key, case_ref=m.case_ref, card=m.card, status="pending", attempts=0,
+            next_attempt_at=now, created_at=now,
+        ))
+
+
+class SqlUnitOfWork:
+    """`async with uow:` opens a transaction; leaving without `commit()` rolls it back."""
+
+    def __init__(self, db: Database, on_commit: list | None = None) -> None:
+        self._db = db
+        self._hooks = on_commit or []
+        self.outbox_written = False
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        if self._db.write_lock is not None:
+            await self._db.write_lock.acquire()
+        self.session = self._db.sessions()
+        self.enquiries = SqlEnquiries(self.session)
+        self.conversations = SqlConversations(self.session)
+        self.history = SqlHistory(self.session)
+        self.outbox = _TrackingOutbox(SqlOutbox(self.session), self)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        try:
+            await self.session.rollback()
+            await self.session.close()
+        finally:
+            if self._db.write_lock is not None:
+                self._db.write_lock.release()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        if self.outbox_written:
+            for hook in self._hooks:
+                hook()
+
+    async def mark_request_seen(self, key: str, now: datetime) -> None:
+        try:
+            async with self.session.begin_nested():
+                self.session.add(SeenRequestRow(key=key[:200], at=now))
+        except IntegrityError:
+            raise Duplicate(key) from None
+
+    async def next_number(self, name: str) -> int:
+        try:
+            async with self.session.begin_nested():
+                self.session.add(CounterRow(name=name, value=0))
+        except IntegrityError:
+            pass
+        result = await self.session.execute(
+            update(CounterRow).where(CounterRow.name == name).values(value=CounterRow.value + 1)
+            .returning(CounterRow.value)
+        )
+        return int(result.scalar_one())
+
+
+class _TrackingOutbox:
+    """Notes that a message was queued, so the relay can be woken after commit."""
+
+    def __init__(self, inner: SqlOutbox, uow: SqlUnitOfWork) -> None:
+        self._inner, self._uow = inner, uow
+
+    async def add(self, m: Outbound, now: datetime) -> None:
+        await self._inner.add(m, now)
+        self._uow.outbox_written = True

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from tests.fakes.slack_api import FakeSlackApi
+from tests.slack.harness import CAST, TOKEN, SlackHarness, frozen
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlackApi]:
+    async with FakeSlackApi(token=TOKEN) as fake:
+        for user_id, email, name in CAST:
+            fake.add_user(user_id, email, name.split()[0].lower(), real_name=name)
+        yield fake
+
+
+@pytest.fixture
+def clock():  # noqa: ANN201
+    # Friday 27 November 2026, 14:05 in London (GMT): an ordinary working afternoon.
+    return frozen("2026-11-27T14:05:00+00:00")
+
+
+@pytest.fixture
+async def slack(fake_slack: FakeSlackApi, database_url: str, clock) -> AsyncIterator[SlackHarness]:  # noqa: ANN001
+    harness = SlackHarness(fake_slack, database_url, clock)
+    await harness.start()
+    try:
+        yield harness
+    finally:
+        await harness.stop()

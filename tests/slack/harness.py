@@ -1,0 +1,168 @@
+"""Drive the real server the way Slack does: signed HTTP in, a fake Web API recording what comes out."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from bot.app import RELAY, create_app
+from bot.clock import FrozenClock
+from bot.config import OrgConfig, PeopleSection, Settings, SlackSection
+from tests.fakes.slack_api import FakeSlackApi
+from tests.slack_requests import SlackRequests
+
+SECRET = "test-signing-secret"
+TOKEN = "xoxb-test"
+COMMS_CHANNEL = "C0COMMS"
+
+# The cast: Slack user id -> (email, name)
+STAFF = ("U_STAFF", "sam.staff@example.nhs.uk", "Sam Staff")
+COMMS_A = ("U_CASEY", "casey.comms@example.nhs.uk", "Casey Comms")
+COMMS_B = ("U_ALEX", "alex.press@example.nhs.uk", "Alex Press")
+DIRECTOR = ("U_DANA", "dana.director@example.nhs.uk", "Dana Director")
+OUTSIDER = ("U_OLLIE", "ollie.outsider@example.nhs.uk", "Ollie Outsider")
+CAST = (STAFF, COMMS_A, COMMS_B, DIRECTOR, OUTSIDER)
+
+
+def org_config() -> OrgConfig:
+    return OrgConfig(
+        slack=SlackSection(comms_channel=COMMS_CHANNEL),
+        people=PeopleSection(
+            comms_team=[COMMS_A[1], COMMS_B[1]], director_of_comms=[DIRECTOR[1]],
+            names={COMMS_A[1]: COMMS_A[2], COMMS_B[1]: COMMS_B[2], DIRECTOR[1]: DIRECTOR[2]},
+        ),
+    )
+
+
+@dataclass
+class SlackHarness:
+    fake: FakeSlackApi
+    database_url: str
+    clock: FrozenClock
+    requests: SlackRequests = field(init=False)
+    server: TestServer | None = None
+    session: aiohttp.ClientSession | None = None
+    app: web.Application | None = None
+
+    def __post_init__(self) -> None:
+        self.requests = SlackRequests(SECRET, response_base=self.fake.response_base)
+
+    def settings(self, **overrides: Any) -> Settings:
+        values = dict(slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_url=self.fake.url,
+                      database_url=self.database_url, outbox_tick_seconds=0.2, outbox_lease_seconds=2.0)
+        values.update(overrides)
+        return Settings(**values)
+
+    async def start(self, **overrides: Any) -> SlackHarness:
+        self.app = create_app(self.settings(**overrides), org=org_config(), clock=self.clock)
+        self.server = TestServer(self.app, host="127.0.0.1", port=0)
+        await self.server.start_server()
+        self.session = aiohttp.ClientSession()
+        return self
+
+    async def stop(self) -> None:
+        if self.session:
+            await self.session.close()
+        if self.server:
+            await self.server.close()
+        self.server = self.session = self.app = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return str(self.server.make_url("/slack/events"))
+
+    async def send(self, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+        assert self.session is not None
+        async with self.session.post(self.url, data=body, headers=headers) as response:
+            return response.status, await response.text()
+
+    # --- what people do -------------------------------------------------------------------------
+
+    async def command(self, who: tuple[str, str, str], text: str, command: str = "/media-call",
+                      **kwargs: Any) -> tuple[int, str]:
+        return await self.send(*self.requests.slash_command(who[0], command, text, **kwargs))
+
+    async def say(self, who: tuple[str, str, str], text: str, **kwargs: Any) -> tuple[int, str]:
+        return await self.send(*self.requests.message_event(who[0], text, **kwargs))
+
+    async def click(self, who: tuple[str, str, str], message: dict[str, Any], label: str,
+                    channel: str, **kwargs: Any) -> tuple[int, str]:
+        """Press the button (or pick the select option) with this label on a posted message."""
+        action_id, value, is_select = find_action(message, label)
+        return await self.send(*self.requests.block_action(
+            who[0], action_id, None if is_select else value, message_ts=message["ts"], channel_id=channel,
+            selected_option_value=value if is_select else None, message=message, **kwargs))
+
+    # --- what people see -------------------------------------------------------------------------
+
+    def dms(self, who: tuple[str, str, str]) -> list[dict[str, Any]]:
+        return self.fake.messages_in("D" + who[0])
+
+    async def next_dm(self, who: tuple[str, str, str], after: int, timeout: float = 5.0) -> dict[str, Any]:
+        """Wait until `who` has more than `after` DMs; return the newest."""
+        return await self._wait(lambda: self.dms(who), after, timeout, f"a DM to {who[2]}")
+
+    async def next_in_channel(self, channel: str, after: int, timeout: float = 5.0) -> dict[str, Any]:
+        return await self._wait(lambda: self.fake.messages_in(channel), after, timeout, f"a message in {channel}")
+
+    async def _wait(self, get, after: int, timeout: float, what: str) -> dict[str, Any]:  # noqa: ANN001
+        deadline = asyncio.get_running_loop().time() + timeout
+        while asyncio.get_running_loop().time() < deadline:
+            messages = get()
+            if len(messages) > after:
+                return messages[-1]
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"timed out waiting for {what}; calls: {[c.method for c in self.fake.calls]}")
+
+    async def settle(self) -> None:
+        """Let the outbox finish what is due now."""
+        assert self.app is not None
+        await self.app[RELAY].drain()
+
+
+def find_action(message: dict[str, Any], label: str) -> tuple[str, str, bool]:
+    for block in message.get("blocks", []):
+        for element in block.get("elements", []) if block.get("type") == "actions" else []:
+            if element["type"] == "button" and element["text"]["text"] == label:
+                return element["action_id"], element["value"], False
+            for option in element.get("options", []) if element["type"] == "static_select" else []:
+                if option["text"]["text"] == label:
+                    return element["action_id"], option["value"], True
+    raise AssertionError(f"no button {label!r} on message; buttons: {labels(message)}")
+
+
+def labels(message: dict[str, Any]) -> list[str]:
+    out = []
+    for block in message.get("blocks", []):
+        for element in block.get("elements", []) if block.get("type") == "actions" else []:
+            if element["type"] == "button":
+                out.append(element["text"]["text"])
+            else:
+                out.extend(o["text"]["text"] for o in element.get("options", []))
+    return out
+
+
+def text_of(message: dict[str, Any]) -> str:
+    """Everything a person would read on the message, as one string."""
+    return json.dumps(message.get("blocks", []), ensure_ascii=False) + message.get("text", "")
+
+
+def frozen(when: str) -> FrozenClock:
+    return FrozenClock(datetime.fromisoformat(when))
+
+
+def spec_root() -> Path:
+    return Path(__file__).resolve().parents[3] / "shared" / "specs"
