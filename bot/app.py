@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -20,6 +21,7 @@ from storage.outbox_store import SqlOutboxStore
 from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger("mediadesk.app")
+access = logging.getLogger("mediadesk.access")
 
 SETTINGS = web.AppKey("settings", Settings)
 ORG = web.AppKey("org", OrgConfig)
@@ -36,11 +38,20 @@ MAX_BODY = 1024 * 1024  # Slack payloads are far smaller; anything bigger is ref
 async def with_request_id(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
                           ) -> web.StreamResponse:
     token = request_id.set(request.headers.get("X-Request-Id") or uuid.uuid4().hex[:16])
+    started = time.perf_counter()
+    status = 500
     try:
         response = await handler(request)
+        status = response.status
         response.headers["X-Request-Id"] = request_id.get()
         return response
+    except web.HTTPException as exc:
+        status = exc.status
+        raise
     finally:
+        # Method, path, status and time only: never the body (it carries journalists' details).
+        access.info("request", extra={"method": request.method, "path": request.path, "status": status,
+                                      "ms": round((time.perf_counter() - started) * 1000, 1)})
         request_id.reset(token)
 
 

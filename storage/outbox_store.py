@@ -82,7 +82,8 @@ class SqlOutboxStore:
     async def mark_sent(self, message: Outbound, ref: MessageRef, now: datetime) -> None:
         await self._write(
             update(OutboxRow).where(OutboxRow.id == message.id)
-            .values(status="sent", sent_at=now, lease_until=None, last_error=None),
+            .values(status="sent", sent_at=now, lease_until=None, last_error=None, sent_channel=ref.channel,
+                    sent_ts=ref.ts),
             ref=(message.recipient.platform, message.key, ref, message.id, now) if message.key else None,
         )
 
