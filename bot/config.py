@@ -117,24 +117,30 @@ def load_org_config(path: Path | None) -> OrgConfig:
 
 
 def _line_of(text: str, loc: list[str]) -> int | None:
-    """Find the line of a validation error's key: the key inside its [section], else the section."""
+    """Find the line of a validation error's key: the key inside its deepest [section], else the section."""
     if not loc:
         return None
-    section, key = loc[0], (loc[1] if len(loc) > 1 else None)
     lines = text.splitlines()
-    start = None
+    headers: list[tuple[int, list[str]]] = []
     for number, raw in enumerate(lines, 1):
-        if raw.strip() == f"[{section}]":
-            start = number
-            break
-    if start is None:
+        stripped = raw.split("#", 1)[0].strip()
+        if stripped.startswith("[") and stripped.endswith("]") and not stripped.startswith("[["):
+            headers.append((number, [p.strip().strip('"') for p in stripped[1:-1].split(".")]))
+    # The deepest section whose path is a prefix of the error's location.
+    best: tuple[int, list[str]] | None = None
+    for number, path in headers:
+        if loc[: len(path)] == path and (best is None or len(path) > len(best[1])):
+            best = (number, path)
+    if best is None:
         return None
-    if key is None:
+    start, path = best
+    if len(loc) == len(path):
         return start
+    key = loc[len(path)]
     for number in range(start, len(lines)):
-        stripped = lines[number].strip()
+        stripped = lines[number].split("#", 1)[0].strip()
         if stripped.startswith("["):
             break
-        if stripped.split("=", 1)[0].strip() == key:
+        if stripped.split("=", 1)[0].strip().strip('"') == key:
             return number + 1
     return start

@@ -72,8 +72,9 @@ class Conversation:
         if not f.optional:
             raise ValidationFailed(f"{f.label} is needed, so this question can't be skipped.")
         trial = {**self.answers, f.name: None}
-        if (rule := form.skip_checks.get(f.name)) and (msg := rule(trial)):
-            raise ValidationFailed(msg)
+        for rule in form.rules_for(f.name):
+            if msg := rule.broken_by_skip(trial):
+                raise ValidationFailed(msg)
         self.answers[f.name] = None
         self._touch()
         self._advance(form, after=form.index(f.name))

@@ -23,17 +23,43 @@ _SYNONYMS = {
     "first thing": "09:00",
 }
 _HORIZON = timedelta(days=90)
+_JUST_GONE = timedelta(hours=6)
 EXAMPLES = '"4pm", "tomorrow 10am", "Friday noon", "in 2 hours" or "2026-12-01 09:30"'
 
 
 def _normalise(text: str) -> str:
-    cleaned = " ".join(text.lower().replace("deadline", " ").replace(" by ", " ").split())
-    if cleaned.startswith("by "):
-        cleaned = cleaned[3:]
+    words = text.lower().replace("deadline", " ").split()
+    while words and words[0] in ("by", "is", "at", ":", "-"):
+        words.pop(0)
+    cleaned = " ".join(words).strip(" :-–")
+    cleaned = cleaned.replace(" by ", " ")
+    if len(cleaned) == 4 and cleaned.isdigit() and int(cleaned[:2]) < 24 and int(cleaned[2:]) < 60:
+        cleaned = f"{cleaned[:2]}:{cleaned[2:]}"  # "1600" is a time of day, not the year 1600
     for word, replacement in _SYNONYMS.items():
         if cleaned == word or cleaned.endswith(" " + word) or cleaned.startswith(word + " ") or f" {word} " in cleaned:
             cleaned = cleaned.replace(word, replacement)
     return cleaned
+
+
+def _parse(phrase: str, base: datetime, prefer: str) -> datetime | None:
+    return dateparser.parse(
+        phrase,
+        languages=["en"],
+        settings={
+            "PREFER_DATES_FROM": prefer,
+            "RELATIVE_BASE": base,
+            "DATE_ORDER": "DMY",
+            "PREFER_DAY_OF_MONTH": "first",
+        },
+    )
+
+
+def _to_utc(parsed: datetime, tz: ZoneInfo, relative: bool) -> datetime:
+    if parsed.tzinfo is not None:
+        return parsed.astimezone(UTC)
+    if relative:
+        return parsed.replace(tzinfo=UTC)
+    return _localise(parsed, tz)
 
 
 def parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> datetime:
@@ -45,26 +71,27 @@ def parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> datetime:
     # "in 2 hours" is elapsed time: count it in UTC so a clock change in between does not shift it.
     relative = phrase.startswith("in ")
     base = (now.astimezone(UTC) if relative else now.astimezone(tz)).replace(tzinfo=None)
-    parsed = dateparser.parse(
-        phrase,
-        languages=["en"],
-        settings={
-            "PREFER_DATES_FROM": "future",
-            "RELATIVE_BASE": base,
-            "DATE_ORDER": "DMY",
-            "PREFER_DAY_OF_MONTH": "first",
-        },
-    )
+    # First read it as this week's day ("Friday 4pm" on a Friday morning is today) ...
+    parsed = _parse(phrase, base, "current_period")
     if parsed is None:
         raise ValidationFailed(
             f"Sorry, I couldn't read \"{raw[:80]}\" as a time. Please write it like {EXAMPLES}."
         )
-    if parsed.tzinfo is not None:
-        instant = parsed.astimezone(UTC)
-    elif relative:
-        instant = parsed.replace(tzinfo=UTC)
-    else:
-        instant = _localise(parsed, tz)
+    instant = _to_utc(parsed, tz, relative)
+    just_gone = timedelta(0) <= now - instant < _JUST_GONE
+    if just_gone and instant.astimezone(tz).date() == now.astimezone(tz).date():
+        # A time a few hours ago today is not quietly moved to tomorrow: the deadline may really have gone.
+        # (At 9pm, "9am" or "01:30" plainly mean tomorrow, so those do roll over below.)
+        raise ValidationFailed(
+            f"{describe(instant, now, tz)} has already passed. If the deadline has gone, say when they can "
+            "still use a response (for example \"in 30 minutes\"); if they meant another day, say which "
+            "(for example \"tomorrow 4pm\" or \"next Friday noon\")."
+        )
+    if instant <= now:
+        # ... and only when that day is already behind us, as the next such day ("Monday 9am").
+        later = _parse(phrase, base, "future")
+        if later is not None:
+            instant = _to_utc(later, tz, relative)
     if instant <= now:
         raise ValidationFailed(
             f"{describe(instant, now, tz)} has already passed. When do they need the response by? "
@@ -87,7 +114,7 @@ def _localise(naive: datetime, tz: ZoneInfo) -> datetime:
         if round_trip != naive:
             raise ValidationFailed(
                 f"{naive:%H:%M} doesn't exist on {naive:%-d %b}: the clocks go forward that night. "
-                "Please give another time."
+                f"Please give another time, like {EXAMPLES}."
             )
         raise ValidationFailed(
             f"{naive:%H:%M} happens twice on {naive:%-d %b} because the clocks go back. "

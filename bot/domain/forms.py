@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -100,7 +100,7 @@ def _phone(field: Field, text: str, ctx: Context) -> str:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
         raise ValidationFailed(
-            f"\"{text[:40]}\" doesn't look like a phone number. Please type it like 01245 123456 or +44 7700 900123."
+            f"\"{text[:40]}\" doesn't look like a phone number. Please type it like 01245 123456 or +44 7911 123456."
         )
     fmt = (phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 44
            else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
@@ -127,8 +127,18 @@ _VALIDATORS: Mapping[Kind, Callable[[Field, str, Context], Any]] = {
     Kind.DEADLINE: _deadline,
 }
 
-# A rule across fields: returns a message when the answers break it, else None.
-CrossRule = Callable[[Mapping[str, Any]], str | None]
+@dataclass(frozen=True)
+class Rule:
+    """A rule across fields: `check` returns a message when the answers break it, else None."""
+
+    fields: tuple[str, ...]
+    check: Callable[[Mapping[str, Any]], str | None]
+
+    def broken_by_skip(self, answers: Mapping[str, Any]) -> str | None:
+        """Checked when a question is skipped, once every field of the rule has been answered or skipped."""
+        if all(name in answers for name in self.fields):
+            return self.check(answers)
+        return None
 
 
 @dataclass(frozen=True)
@@ -138,9 +148,8 @@ class Form:
     intro: str  # guidance shown before the first question
     outro: str  # what happens next, shown after sending
     fields: tuple[Field, ...]
-    rules: tuple[CrossRule, ...] = ()
+    rules: tuple[Rule, ...] = ()
     submit_label: str = "Send"
-    skip_checks: Mapping[str, CrossRule] = field(default_factory=dict)  # field -> rule checked on skip
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -152,7 +161,10 @@ class Form:
         return [f.name for f in self.fields].index(name)
 
     def check(self, answers: Mapping[str, Any]) -> list[str]:
-        return [msg for rule in self.rules if (msg := rule(answers))]
+        return [msg for rule in self.rules if (msg := rule.check(answers))]
+
+    def rules_for(self, name: str) -> list[Rule]:
+        return [rule for rule in self.rules if name in rule.fields]
 
     def validate_all(self, raw: Mapping[str, str | None], ctx: Context) -> tuple[dict[str, Any], dict[str, str]]:
         """Validate a one-screen submission: (values, errors by field name)."""
@@ -165,13 +177,7 @@ class Form:
                 errors[f.name] = exc.message
         if not errors:
             for rule in self.rules:
-                if msg := rule(values):
-                    for name in _rule_fields(self, rule):
+                if msg := rule.check(values):
+                    for name in rule.fields:
                         errors.setdefault(name, msg)
         return values, errors
-
-
-def _rule_fields(form: Form, rule: CrossRule) -> list[str]:
-    """The fields a cross rule is attached to (for showing errors inline)."""
-    names = [name for name, r in form.skip_checks.items() if r is rule]
-    return names or [form.fields[-1].name]

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.domain import guidance
-from bot.domain.forms import Choice, Field, Form, Kind
+from bot.domain.forms import Choice, Field, Form, Kind, Rule
 
 OUTLET_KINDS = (
     Choice("newspaper", "Newspaper"),
@@ -41,8 +41,7 @@ MEDIA_CALL = Form(
         Field("deadline", "Deadline", "When do they need a response by?", Kind.DEADLINE, help=guidance.DEADLINE_WHY,
               max_len=100, placeholder="e.g. 4pm, tomorrow 10am, in 2 hours"),
     ),
-    rules=(_needs_contact,),
-    skip_checks={"email": _needs_contact},
+    rules=(Rule(("phone", "email"), _needs_contact),),
 )
 
 
@@ -55,7 +54,7 @@ def prefill(text: str, ctx) -> tuple[dict[str, Any], list[str]]:
 
     answers: dict[str, Any] = {}
     notes: list[str] = []
-    positional = ["outlet", "summary"]
+    rest: list[str] = []
     for part in (p.strip() for p in text.split(",")):
         if not part:
             continue
@@ -78,10 +77,12 @@ def prefill(text: str, ctx) -> tuple[dict[str, Any], list[str]]:
                 pass
         if matched:
             continue
-        if positional:
-            name = positional.pop(0)
+        rest.append(part)
+    # The first free part is the outlet; everything else is the enquiry (commas and all).
+    for name, value in (("outlet", rest[:1]), ("summary", rest[1:])):
+        if value:
             try:
-                answers[name] = MEDIA_CALL.field(name).validate(part, ctx)
+                answers[name] = MEDIA_CALL.field(name).validate(", ".join(value), ctx)
             except ValidationFailed as exc:
                 notes.append(exc.message)
     return answers, notes

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -27,7 +27,7 @@ def describe(when: datetime, now: datetime, tz: ZoneInfo) -> str:
 
 def time_left(when: datetime, now: datetime) -> str:
     """'in 1 h 55 min', '12 min ago'."""
-    delta = when - now
+    delta = when.astimezone(UTC) - now.astimezone(UTC)  # elapsed time, not wall-clock difference
     past = delta < timedelta(0)
     minutes = int(abs(delta).total_seconds() // 60)
     days, rem = divmod(minutes, 24 * 60)
