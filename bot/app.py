@@ -77,7 +77,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
             relay_holder[0].kick()
 
     core = Core(uow=lambda: SqlUnitOfWork(db, on_commit=[kick]), clock=clock, directory=org.directory(),
-                tz=org.tz, ref_prefix=org.organisation.reference_prefix)
+                tz=org.tz, ref_prefix=org.organisation.reference_prefix, media_lead=org.people.media_lead)
     deliveries = {}
     slack = None
     if settings.slack_enabled:

@@ -49,7 +49,7 @@ def _check_config(settings: Settings, org) -> int:  # noqa: ANN001 - OrgConfig
     else:
         print(f"Slack: off (missing {', '.join(settings.slack_missing())})")
     print(f"Comms channel (Slack): {org.slack.comms_channel or '(not set)'}")
-    for role, emails in org.people.model_dump(exclude={'names'}).items():
+    for role, emails in org.people.model_dump(exclude={'names', 'media_lead'}).items():
         print(f"  {role}: {len(emails)} people")
     return 0
 
@@ -63,7 +63,7 @@ async def _outbox_status(settings: Settings) -> int:
         counts = await SqlOutboxStore(db).counts()
     finally:
         await db.dispose()
-    for status in ("pending", "sent", "dead"):
+    for status in ("pending", "sent", "skipped", "dead"):
         print(f"{status}: {counts.get(status, 0)}")
     return 0
 

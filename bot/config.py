@@ -68,6 +68,8 @@ class PeopleSection(BaseModel):
     sign_off_delegates: list[EmailStr] = []
     executives: list[EmailStr] = []
     on_call_directors: list[EmailStr] = []
+    spokespeople: list[EmailStr] = []
+    media_lead: EmailStr | None = None
     names: dict[str, str] = {}
 
 

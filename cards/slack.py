@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    CheckboxesElement,
     ConfirmObject,
     ContextBlock,
     HeaderBlock,
@@ -42,6 +43,7 @@ BUTTON_TEXT_MAX = 75
 BUTTON_VALUE_MAX = 2000
 PLACEHOLDER_MAX = 150
 OPTIONS_MAX = 100
+CHECKBOXES_MAX = 10  # Slack: at most 10 options in a checkboxes element
 OPTION_TEXT_MAX = 75
 OPTION_VALUE_MAX = 150
 CONFIRM_TITLE = "Are you sure?"
@@ -225,9 +227,14 @@ def _initial_text(field: Field, value: Any, ctx: Context | None) -> str | None:
 
 def _input_element(
     field: Field, value: Any, ctx: Context | None
-) -> PlainTextInputElement | StaticSelectElement:
+) -> PlainTextInputElement | StaticSelectElement | CheckboxesElement:
     """The input element for one field: a text box (one or several lines) or a static select."""
     placeholder = _plain(field.placeholder, PLACEHOLDER_MAX) if field.placeholder else None
+    if field.kind is Kind.FLAGS:
+        options = [_option(c.label, c.value) for c in field.choices[:CHECKBOXES_MAX]]
+        chosen = set(value or [])
+        return CheckboxesElement(action_id=INPUT_ACTION_ID, options=options,
+                                 initial_options=[o for o in options if o.value in chosen] or None)
     if field.kind is Kind.CHOICE:
         options = [_option(c.label, c.value) for c in field.choices[:OPTIONS_MAX]]
         initial = next((o for o in options if value is not None and o.value == str(value)), None)
@@ -291,7 +298,9 @@ def render_modal(
 
 
 def _state_text(state: Mapping[str, Any]) -> str | None:
-    """The raw text of one element's state: a typed value or the selected option's value."""
+    """The raw text of one element's state: a typed value, the selected option's value, or ticked boxes."""
+    if isinstance(state.get("selected_options"), list):
+        return ",".join(str(o.get("value")) for o in state["selected_options"] if isinstance(o, Mapping))
     option = state.get("selected_option")
     if isinstance(option, Mapping):
         raw = option.get("value")

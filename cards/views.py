@@ -10,6 +10,16 @@ from bot.domain.enquiry import Enquiry, EnquiryState
 from bot.domain.forms import Context, Form, Kind
 from bot.domain.media_call import OUTLET_KINDS
 from bot.domain.people import Directory
+from bot.domain.statement import (
+    WRITTEN_ONLY,
+    Decision,
+    Draft,
+    SignOff,
+    Slot,
+    approvers,
+    checklist,
+    required_slots,
+)
 from bot.domain.timefmt import describe, time_left
 from cards.model import ActionPayload, Button, Card, Fact, Option, Select
 
@@ -105,47 +115,219 @@ def enquiry_key(ref: str) -> str:
     return f"enquiry:{ref}:comms"
 
 
-def enquiry_card(enquiry: Enquiry, now: datetime, ctx: Context, directory: Directory) -> Card:
-    """The card in the comms channel: the facts, where it stands, and the next action."""
+SLOT_NAMES = {Slot.COMMS: "Director of Communications or delegate", Slot.EXECUTIVE: "Executive",
+              Slot.PARTNER: "Partner organisation"}
+_STATUS = {
+    EnquiryState.OPEN: "Waiting for a comms officer to claim it",
+    EnquiryState.AWAITING_SIGN_OFF: "Draft with the approvers",
+    EnquiryState.CHANGES_REQUESTED: "Changes requested: the owner is editing",
+    EnquiryState.REJECTED: "Draft rejected",
+    EnquiryState.APPROVED: "Approved: ready to issue",
+    EnquiryState.CLOSED: "Closed",
+    EnquiryState.WITHDRAWN: "Withdrawn",
+}
+
+
+def _sign_off_lines(enquiry: Enquiry, draft: Draft | None, sign_offs: list[SignOff], directory: Directory) -> str:
+    """Where each required sign-off stands, one line each."""
+    lines = []
+    decided = {s.slot: s for s in sign_offs if draft and s.version == draft.number}
+    for slot in required_slots(enquiry.plan):
+        if slot in decided:
+            s = decided[slot]
+            mark = {Decision.APPROVED: "✅", Decision.CHANGES: "✏️", Decision.REJECTED: "⛔"}[s.decision]
+            lines.append(f"{mark} {SLOT_NAMES[slot]}: {s.decision.value.replace('_', ' ')} by {s.by}")
+        else:
+            names = ", ".join(directory.name_of(e) for e in approvers(slot, enquiry.plan, directory)) or "comms records"
+            lines.append(f"⏳ {SLOT_NAMES[slot]}: waiting ({names})")
+    return "\n".join(lines)
+
+
+def _plan_facts(enquiry: Enquiry, directory: Directory) -> list[Fact]:
+    plan = enquiry.plan
+    facts = []
+    if plan.spokesperson:
+        who = "Written statement only" if plan.spokesperson == WRITTEN_ONLY else directory.name_of(plan.spokesperson)
+        facts.append(Fact(label="Spokesperson", value=who))
+    if plan.partner:
+        facts.append(Fact(label="Joint statement with", value=plan.partner))
+    items = checklist(plan, enquiry.outlet_kind)
+    if items:
+        facts.append(Fact(label="Checklist", long=True, value="\n".join(
+            f"{'☑' if i.key in plan.ticked else '☐'} {i.label}" for i in items)))
+    return facts
+
+
+def enquiry_card(enquiry: Enquiry, now: datetime, ctx: Context, directory: Directory, *,
+                 draft: Draft | None = None, sign_offs: list[SignOff] | None = None) -> Card:
+    """The card in the comms channel: the facts, where it stands, and the next actions."""
     def pay(action: str, x: str | None = None) -> ActionPayload:
         return ActionPayload(a=action, k="enquiry", id=enquiry.ref, v=enquiry.version, x=x)
 
+    state = enquiry.state
     deadline = f"{describe(enquiry.deadline, now, ctx.tz)} ({time_left(enquiry.deadline, now)})"
-    actions: list[Button | Select] = []
-    if enquiry.state is EnquiryState.OPEN:
-        status = "Waiting for a comms officer to claim it"
-        actions.append(Button(label="Claim", payload=pay("claim"), style="primary"))
-    elif enquiry.state is EnquiryState.CLAIMED and enquiry.owner:
+    status = _STATUS.get(state, "")
+    if state is EnquiryState.CLAIMED and enquiry.owner:
         status = f"Claimed by {enquiry.owner.name}"
+    elif enquiry.owner and state not in (EnquiryState.OPEN, EnquiryState.WITHDRAWN):
+        status = f"{status} · owner {enquiry.owner.name}"
+    if state is EnquiryState.CLOSED and enquiry.plan.issued:
+        issued = enquiry.plan.issued
+        status = (f"Issued by {issued['method']} by {issued['by']}, "
+                  f"{describe(datetime.fromisoformat(issued['at']), now, ctx.tz)}; contact: {issued['contact']}")
+    actions: list[Button | Select] = []
+    if state is EnquiryState.OPEN:
+        actions.append(Button(label="Claim", payload=pay("claim"), style="primary"))
+    if state in (EnquiryState.CLAIMED, EnquiryState.CHANGES_REQUESTED, EnquiryState.REJECTED):
+        actions.append(Button(label="Draft response" if draft is None else "Edit draft", payload=pay("draft"),
+                              style=None if draft else "primary"))
+    if state in (EnquiryState.CLAIMED, EnquiryState.CHANGES_REQUESTED) and draft is not None:
+        actions.append(Button(label="Request sign-off", payload=pay("request_sign_off"), style="primary"))
+    if state is EnquiryState.AWAITING_SIGN_OFF and Slot.PARTNER in required_slots(enquiry.plan) and draft:
+        actions.append(Button(label="Record partner sign-off",
+                              payload=pay("partner", f"{draft.number}:{draft.fingerprint[:16]}")))
+    if state in (EnquiryState.AWAITING_SIGN_OFF, EnquiryState.APPROVED):
+        actions.append(Button(label="Edit draft", payload=pay("draft")))
+    if state is EnquiryState.APPROVED:
+        actions.append(Button(label="Mark as issued", payload=pay("issue"), style="primary"))
+    if state is EnquiryState.CLAIMED:
         actions.append(Button(label="Release", payload=pay("release")))
+    if state in (EnquiryState.CLAIMED, EnquiryState.CHANGES_REQUESTED, EnquiryState.REJECTED) \
+            and enquiry.outlet_kind != "newspaper":
+        actions.append(Button(label="Close without response", payload=pay("close"),
+                              confirm="Close this enquiry without sending a response?"))
+    if state not in (EnquiryState.OPEN, EnquiryState.CLOSED, EnquiryState.WITHDRAWN) and enquiry.owner:
         others = [e for e in directory.people_with_comms() if e != (enquiry.owner.email or "").lower()]
         if others:
             actions.append(Select(placeholder="Hand over to…", options=[
                 Option(label=directory.name_of(e), payload=pay("hand_over", e)) for e in others[:100]
             ]))
-    elif enquiry.state is EnquiryState.WITHDRAWN:
-        status = "Withdrawn"
-    else:
-        status = "Closed"
+        open_items = [i for i in checklist(enquiry.plan, enquiry.outlet_kind)]
+        if open_items:
+            actions.append(Select(placeholder="Tick off…", options=[
+                Option(label=("Undo: " if i.key in enquiry.plan.ticked else "") + i.label, payload=pay("tick", i.key))
+                for i in open_items
+            ]))
+    facts = [
+        Fact(label="Outlet", value=f"{enquiry.outlet} ({_outlet_kind(enquiry.outlet_kind)})"),
+        Fact(label="Journalist", value=enquiry.journalist),
+        Fact(label="Contact", value=_contact(enquiry)),
+        Fact(label="Deadline", value=deadline),
+        Fact(label="Logged by", value=enquiry.reporter.name),
+        Fact(label="Enquiry", value=enquiry.summary, long=True),
+    ]
+    if draft is not None:
+        facts.append(Fact(label=f"Draft v{draft.number}", value=draft.text, long=True))
+        facts += _plan_facts(enquiry, directory)
+        if state is not EnquiryState.CLAIMED or sign_offs:
+            facts.append(Fact(label="Sign-off", value=_sign_off_lines(enquiry, draft, sign_offs or [], directory),
+                              long=True))
     return Card(
         title=f"Media enquiry {enquiry.ref}: {enquiry.outlet}",
-        text=f"New media enquiry {enquiry.ref} from {enquiry.outlet}, deadline {deadline}",
+        text=f"Media enquiry {enquiry.ref} from {enquiry.outlet}: {status}. Deadline {deadline}",
         status=status,
-        facts=[
-            Fact(label="Outlet", value=f"{enquiry.outlet} ({_outlet_kind(enquiry.outlet_kind)})"),
-            Fact(label="Journalist", value=enquiry.journalist),
-            Fact(label="Contact", value=_contact(enquiry)),
-            Fact(label="Deadline", value=deadline),
-            Fact(label="Logged by", value=enquiry.reporter.name),
-            Fact(label="Enquiry", value=enquiry.summary, long=True),
-        ],
+        facts=facts,
         notes=[f"Logged {describe(enquiry.created_at, now, ctx.tz)}"],
         actions=actions,
     )
 
 
-def owner_brief_card(enquiry: Enquiry, now: datetime, ctx: Context) -> Card:
+def approval_key(ref: str, version: int, slot: Slot, email: str) -> str:
+    return f"approval:{ref}:v{version}:{slot.value}:{email.lower()}"
+
+
+def approval_card(enquiry: Enquiry, draft: Draft, slot: Slot, email: str, sign_offs: list[SignOff], ctx: Context,
+                  directory: Directory, *, superseded_by: Draft | None = None) -> Card:
+    """What an approver sees on their phone: the enquiry, the deadline, the exact text, one tap to approve."""
+    now = ctx.now
+    deadline = f"{describe(enquiry.deadline, now, ctx.tz)} ({time_left(enquiry.deadline, now)})"
+    mine = next((s for s in sign_offs if s.slot is slot and s.version == draft.number), None)
+    actions: list[Button | Select] = []
+    if superseded_by is not None or (enquiry.state is EnquiryState.CLAIMED and mine is None):
+        status = "Replaced by a newer draft: nothing to do on this one"
+    elif enquiry.state is EnquiryState.WITHDRAWN:
+        status = "The enquiry was withdrawn: nothing to do"
+    elif mine is not None:
+        status = f"{mine.decision.value.replace('_', ' ').capitalize()} by {mine.by}, {describe(mine.at, now, ctx.tz)}"
+    elif enquiry.state is not EnquiryState.AWAITING_SIGN_OFF:
+        status = _STATUS.get(enquiry.state, "No longer waiting for sign-off")
+    else:
+        status = f"Your sign-off is needed ({SLOT_NAMES[slot]})"
+
+        def pay(action: str) -> ActionPayload:
+            return ActionPayload(a=action, k="enquiry", id=enquiry.ref, v=draft.number,
+                                 x=f"{slot.value}:{draft.fingerprint[:16]}")
+
+        actions = [Button(label="Approve", payload=pay("approve"), style="primary"),
+                   Button(label="Request changes", payload=pay("changes")),
+                   Button(label="Reject", payload=pay("reject"), style="danger")]
+    facts = [
+        Fact(label="Deadline", value=deadline),
+        Fact(label="Journalist", value=f"{enquiry.journalist}, {enquiry.outlet} ({_outlet_kind(enquiry.outlet_kind)})"),
+        Fact(label="Owner", value=enquiry.owner.name if enquiry.owner else "(none)"),
+        Fact(label="Enquiry", value=enquiry.summary, long=True),
+        Fact(label=f"Draft response, version {draft.number}", value=draft.text, long=True),
+    ]
+    if enquiry.plan.background:
+        facts.append(Fact(label="Background (not for publication)", value=enquiry.plan.background, long=True))
+    facts += _plan_facts(enquiry, directory)
     return Card(
+        title=f"Sign-off: {enquiry.ref} ({enquiry.outlet})",
+        text=f"{status}: {enquiry.ref}, deadline {deadline}",
+        status=status,
+        facts=facts,
+        notes=[f"Version {draft.number}, fingerprint {draft.short}. " + guidance.SIGN_OFF],
+        actions=actions,
+    )
+
+
+def decision_card(enquiry: Enquiry, draft: Draft, decision: SignOff, ctx: Context) -> Card:
+    """The owner hears of a decision, with the next step."""
+    def pay(action: str) -> ActionPayload:
+        return ActionPayload(a=action, k="enquiry", id=enquiry.ref, v=enquiry.version)
+
+    if enquiry.state is EnquiryState.APPROVED:
+        title, body = f"Approved: {enquiry.ref}", (
+            f"Every sign-off is in for version {draft.number} (last: {decision.by}). "
+            "Issue it to the journalist, then mark it as issued.")
+        actions = [Button(label="Mark as issued", payload=pay("issue"), style="primary")]
+    elif decision.decision is Decision.APPROVED:
+        title, body = f"Signed off: {enquiry.ref}", f"{decision.by} approved version {draft.number}."
+        actions = []
+    elif decision.decision is Decision.CHANGES:
+        title, body = f"Changes requested: {enquiry.ref}", (
+            f"{decision.by} asked for changes to version {draft.number}. Edit the draft and ask for sign-off again.")
+        actions = [Button(label="Edit draft", payload=pay("draft"), style="primary")]
+    else:
+        title, body = f"Rejected: {enquiry.ref}", (
+            f"{decision.by} rejected version {draft.number}. Write a new draft, or close the enquiry.")
+        actions = [Button(label="Edit draft", payload=pay("draft"))]
+    facts = [Fact(label="Comment", value=decision.comment, long=True)] if decision.comment else []
+    deadline = f"{describe(enquiry.deadline, ctx.now, ctx.tz)} ({time_left(enquiry.deadline, ctx.now)})"
+    return Card(title=title, text=body, body=body, facts=facts + [Fact(label="Deadline", value=deadline)],
+                actions=actions)
+
+
+def privacy_warning_card(enquiry: Enquiry, draft: Draft, found: list[str]) -> Card:
+    text = guidance.PRIVACY_WARNING.format(found="; ".join(found))
+    return Card(
+        title=f"Check before sign-off: {enquiry.ref}",
+        text=text, body=text,
+        actions=[
+            Button(label="Edit draft", payload=ActionPayload(a="draft", k="enquiry", id=enquiry.ref,
+                                                             v=enquiry.version), style="primary"),
+            Button(label="I have consent: send anyway",
+                   payload=ActionPayload(a="request_sign_off", k="enquiry", id=enquiry.ref, v=enquiry.version,
+                                         x="privacy_ok"),
+                   confirm="Send for sign-off although it contains staff personal details?"),
+        ],
+    )
+
+
+def owner_brief_card(enquiry: Enquiry, now: datetime, ctx: Context) -> Card:
+    draft = ActionPayload(a="draft", k="enquiry", id=enquiry.ref, v=enquiry.version)
+    return Card(
+        actions=[Button(label="Draft response", payload=draft, style="primary")],
         title=f"You own {enquiry.ref}",
         text=f"You have claimed media enquiry {enquiry.ref} ({enquiry.outlet}).",
         status=f"Deadline {describe(enquiry.deadline, now, ctx.tz)} ({time_left(enquiry.deadline, now)})",

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -49,8 +59,43 @@ class EnquiryRow(Base):
     deadline: Mapped[datetime]
     reporter: Mapped[dict[str, Any]]
     owner: Mapped[dict[str, Any] | None]
+    plan: Mapped[dict[str, Any] | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class DraftRow(Base):
+    """Every version of a response's text, with its fingerprint: sign-offs bind to one of these."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("case_ref", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_ref: Mapped[str] = mapped_column(String(20), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    author: Mapped[str] = mapped_column(String(200))
+    author_email: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime]
+
+
+class SignOffRow(Base):
+    """One decision per slot per draft version: the unique key makes a second one impossible."""
+
+    __tablename__ = "sign_offs"
+    __table_args__ = (UniqueConstraint("case_ref", "version", "slot"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_ref: Mapped[str] = mapped_column(String(20), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    slot: Mapped[str] = mapped_column(String(20))
+    decision: Mapped[str] = mapped_column(String(20))
+    by: Mapped[str] = mapped_column(String(200))
+    by_email: Mapped[str | None] = mapped_column(String(254))
+    comment: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]
 
 
 class ConversationRow(Base):
@@ -96,6 +141,7 @@ class OutboxRow(Base):
     message_key: Mapped[str | None] = mapped_column(String(120), index=True)
     case_ref: Mapped[str | None] = mapped_column(String(20))
     card: Mapped[dict[str, Any]]
+    update_only: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(12))  # pending, sent, dead
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]

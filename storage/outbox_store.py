@@ -44,7 +44,8 @@ class SqlOutboxStore:
                 )
                 return [
                     Outbound(recipient=Recipient(r.recipient_kind, r.platform, r.recipient), card=dict(r.card),
-                             key=r.message_key, case_ref=r.case_ref, id=r.id, attempts=r.attempts + 1)
+                             key=r.message_key, case_ref=r.case_ref, update_only=r.update_only, id=r.id,
+                             attempts=r.attempts + 1)
                     for r in rows
                 ]
         finally:
@@ -91,6 +92,13 @@ class SqlOutboxStore:
         await self._write(
             update(OutboxRow).where(OutboxRow.id == message.id)
             .values(next_attempt_at=when, lease_until=None, last_error=error[:500])
+        )
+
+    async def skip(self, message: Outbound, reason: str, now: datetime) -> None:
+        """Nothing to send (an update of a message that was never posted): done, with the reason kept."""
+        await self._write(
+            update(OutboxRow).where(OutboxRow.id == message.id)
+            .values(status="skipped", lease_until=None, last_error=reason[:500], sent_at=now)
         )
 
     async def give_up(self, message: Outbound, error: str, now: datetime) -> None:

@@ -14,8 +14,18 @@ from bot.domain.conversation import Conversation, ConversationStatus
 from bot.domain.enquiry import Enquiry, EnquiryState, Person
 from bot.domain.errors import ConcurrencyConflict, Duplicate
 from bot.domain.messages import HistoryEntry, Outbound
+from bot.domain.statement import Decision, Draft, Plan, SignOff, Slot
 from storage.db import Database
-from storage.models import ConversationRow, CounterRow, EnquiryRow, HistoryRow, OutboxRow, SeenRequestRow
+from storage.models import (
+    ConversationRow,
+    CounterRow,
+    DraftRow,
+    EnquiryRow,
+    HistoryRow,
+    OutboxRow,
+    SeenRequestRow,
+    SignOffRow,
+)
 
 
 def _person(data: dict[str, Any] | None) -> Person | None:
@@ -30,7 +40,7 @@ class SqlEnquiries:
         row = EnquiryRow(
             ref=e.ref, state=e.state.value, version=e.version, journalist=e.journalist, outlet=e.outlet,
             outlet_kind=e.outlet_kind, phone=e.phone, email=e.email, summary=e.summary, deadline=e.deadline,
-            reporter=asdict(e.reporter), owner=asdict(e.owner) if e.owner else None,
+            reporter=asdict(e.reporter), owner=asdict(e.owner) if e.owner else None, plan=e.plan.to_json(),
             created_at=e.created_at, updated_at=e.created_at,
         )
         self.s.add(row)
@@ -46,7 +56,7 @@ class SqlEnquiries:
             id=row.id, ref=row.ref, state=EnquiryState(row.state), version=row.version, journalist=row.journalist,
             outlet=row.outlet, outlet_kind=row.outlet_kind, phone=row.phone, email=row.email, summary=row.summary,
             deadline=row.deadline, reporter=_person(row.reporter), owner=_person(row.owner),
-            created_at=row.created_at,
+            plan=Plan.from_json(row.plan), created_at=row.created_at,
         )
 
     async def save(self, e: Enquiry, expected_version: int, now: datetime) -> None:
@@ -54,12 +64,53 @@ class SqlEnquiries:
             update(EnquiryRow)
             .where(EnquiryRow.id == e.id, EnquiryRow.version == expected_version)
             .values(state=e.state.value, version=expected_version + 1,
-                    owner=asdict(e.owner) if e.owner else None, updated_at=now)
+                    owner=asdict(e.owner) if e.owner else None, plan=e.plan.to_json(), updated_at=now)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
             raise ConcurrencyConflict(e.ref)
         e.version = expected_version + 1
+
+
+class SqlDrafts:
+    """Draft versions and the sign-off decisions made on them."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add(self, case_ref: str, draft: Draft) -> None:
+        await self.s.execute(insert(DraftRow).values(
+            case_ref=case_ref, number=draft.number, text=draft.text, fingerprint=draft.fingerprint,
+            author=draft.author, author_email=draft.author_email, created_at=draft.created_at,
+        ))
+
+    async def latest(self, case_ref: str) -> Draft | None:
+        row = (await self.s.execute(
+            select(DraftRow).where(DraftRow.case_ref == case_ref).order_by(DraftRow.number.desc()).limit(1)
+        )).scalar_one_or_none()
+        if row is None:
+            return None
+        return Draft(row.number, row.text, row.fingerprint, row.author, row.author_email, row.created_at)
+
+    async def add_sign_off(self, case_ref: str, sign_off: SignOff) -> None:
+        """Record a decision; a second decision on the same slot and version raises ConcurrencyConflict."""
+        try:
+            async with self.s.begin_nested():
+                self.s.add(SignOffRow(
+                    case_ref=case_ref, version=sign_off.version, fingerprint=sign_off.fingerprint,
+                    slot=sign_off.slot.value, decision=sign_off.decision.value, by=sign_off.by,
+                    by_email=sign_off.by_email, comment=sign_off.comment, at=sign_off.at,
+                ))
+        except IntegrityError:
+            raise ConcurrencyConflict(f"{case_ref} v{sign_off.version} {sign_off.slot}") from None
+
+    async def sign_offs(self, case_ref: str, version: int | None = None) -> list[SignOff]:
+        query = select(SignOffRow).where(SignOffRow.case_ref == case_ref)
+        if version is not None:
+            query = query.where(SignOffRow.version == version)
+        rows = (await self.s.execute(query.order_by(SignOffRow.id))).scalars()
+        return [SignOff(r.version, r.fingerprint, Slot(r.slot), Decision(r.decision), r.by, r.by_email, r.at,
+                        r.comment) for r in rows]
 
 
 class SqlConversations:
@@ -133,7 +184,8 @@ class SqlOutbox:
     async def add(self, m: Outbound, now: datetime) -> None:
         await self.s.execute(insert(OutboxRow).values(
             platform=m.recipient.platform, recipient_kind=m.recipient.kind, recipient=m.recipient.address,
-            message_key=m.key, case_ref=m.case_ref, card=m.card, status="pending", attempts=0,
+            message_key=m.key, case_ref=m.case_ref, card=m.card, update_only=m.update_only, status="pending",
+            attempts=0,
             next_attempt_at=now, created_at=now,
         ))
 
@@ -151,6 +203,7 @@ class SqlUnitOfWork:
             await self._db.write_lock.acquire()
         self.session = self._db.sessions()
         self.enquiries = SqlEnquiries(self.session)
+        self.drafts = SqlDrafts(self.session)
         self.conversations = SqlConversations(self.session)
         self.history = SqlHistory(self.session)
         self.outbox = _TrackingOutbox(SqlOutbox(self.session), self)

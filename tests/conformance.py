@@ -33,7 +33,8 @@ STYLES = ("primary", "danger")
 # Which element types each container accepts, among those this checker covers.
 ACCESSORY_ELEMENTS = ("button", "static_select", "overflow", "image")
 ACTIONS_ELEMENTS = ("button", "static_select", "overflow", "datetimepicker")
-INPUT_ELEMENTS = ("plain_text_input", "static_select", "datetimepicker")
+INPUT_ELEMENTS = ("plain_text_input", "static_select", "datetimepicker", "checkboxes")
+CHECKBOXES_OPTIONS_MAX = 10  # docs: "A maximum of 10 options are allowed" (checkboxes element)
 CONTEXT_ELEMENTS = ("plain_text", "mrkdwn", "image")
 
 
@@ -261,6 +262,8 @@ class _Checker:
             self.overflow(where, el)
         elif kind == "plain_text_input":
             self.plain_text_input(where, el)
+        elif kind == "checkboxes":
+            self.checkboxes(where, el)
         elif kind == "datetimepicker":
             value = el.get("initial_date_time")
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
@@ -329,6 +332,15 @@ class _Checker:
                 f"{len(opts)} options, need {low}..{high} [element.overflow.options_min/options_max]",
             )
         self.options(f"{where}.options", opts)
+
+    def checkboxes(self, where: str, el: dict) -> None:
+        opts = self.array(f"{where}.options", el.get("options"), "options")
+        if not 1 <= len(opts) <= CHECKBOXES_OPTIONS_MAX:
+            self.add(f"{where}.options", f"{len(opts)} options, need 1..{CHECKBOXES_OPTIONS_MAX} (checkboxes)")
+        self.options(f"{where}.options", opts)
+        for i, initial in enumerate(el.get("initial_options") or []):
+            if initial not in opts:
+                self.add(f"{where}.initial_options[{i}]", "initial option does not exactly match any option")
 
     def plain_text_input(self, where: str, el: dict) -> None:
         low, high = el.get("min_length"), el.get("max_length")

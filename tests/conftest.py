@@ -60,7 +60,8 @@ def pg_database_url() -> Iterator[str]:
         asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-_TABLES = ["message_refs", "outbox", "case_history", "conversations", "enquiries", "seen_requests", "counters"]
+_TABLES = ["message_refs", "outbox", "case_history", "conversations", "enquiries", "seen_requests", "counters",
+           "drafts", "sign_offs"]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -24,6 +24,7 @@ class Kind(StrEnum):
     PHONE = "phone"
     EMAIL = "email"
     DEADLINE = "deadline"
+    FLAGS = "flags"  # any number of the choices (checkboxes); stored as a list of values
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ class Field:
         """How a stored value reads back to a person."""
         if value is None:
             return "(skipped)"
+        if self.kind is Kind.FLAGS:
+            return ", ".join(c.label for c in self.choices if c.value in value) or "(none)"
         if self.kind is Kind.CHOICE:
             return next((c.label for c in self.choices if c.value == value), str(value))
         if self.kind is Kind.DEADLINE:
@@ -118,6 +121,17 @@ def _deadline(field: Field, text: str, ctx: Context) -> str:
     return parse_deadline(text, ctx.now, ctx.tz).isoformat()
 
 
+def _flags(field: Field, text: str, ctx: Context) -> list[str]:
+    """Comma-separated choice values (as the one-screen forms send them) to a list, in declared order."""
+    picked = {part.strip().lower() for part in text.split(",") if part.strip()}
+    known = {c.value.lower(): c.value for c in field.choices} | {c.label.lower(): c.value for c in field.choices}
+    unknown = picked - set(known)
+    if unknown:
+        raise ValidationFailed(f"Please pick from: {', '.join(c.label for c in field.choices)}.")
+    chosen = {known[p] for p in picked}
+    return [c.value for c in field.choices if c.value in chosen]
+
+
 _VALIDATORS: Mapping[Kind, Callable[[Field, str, Context], Any]] = {
     Kind.TEXT: _text,
     Kind.LONG_TEXT: _text,
@@ -125,6 +139,7 @@ _VALIDATORS: Mapping[Kind, Callable[[Field, str, Context], Any]] = {
     Kind.PHONE: _phone,
     Kind.EMAIL: _email,
     Kind.DEADLINE: _deadline,
+    Kind.FLAGS: _flags,
 }
 
 @dataclass(frozen=True)

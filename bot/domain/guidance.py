@@ -35,3 +35,23 @@ NOT_COMMS = (
     "Only members of the communications team can claim media enquiries. "
     "If you think you should be able to, ask the Director of Communications to add you to the comms team."
 )
+
+DRAFTING = (
+    "All statements are issued from the communications team with a contact name (usually the media lead). "
+    "Newspaper enquiries get a written response by email, so there is a record. Don't include staff "
+    "members' personal details (phone numbers, personal emails, addresses) without their consent."
+)
+
+SIGN_OFF = (
+    "Statements are approved by the Director of Communications, or a Head of Communications with delegated "
+    "authority in their absence, and by the relevant executive where needed. Approving binds to this exact "
+    "text: if it changes, it comes back to you."
+)
+
+PRIVACY_WARNING = (
+    "This draft seems to contain a staff member's personal information: {found}. The policy says we don't "
+    "disclose staff personal information (contact details, addresses) without their explicit consent. "
+    "Edit the draft, or confirm you have consent and send it for sign-off anyway."
+)
+
+NOT_OWNER = "Only the comms officer who owns this enquiry ({owner}) can do that. Ask them, or have it handed over."

@@ -32,6 +32,7 @@ class Outbound:
     card: dict[str, Any]  # cards.model.Card as JSON
     key: str | None = None
     case_ref: str | None = None
+    update_only: bool = False  # change the keyed message if it was posted; never post it afresh
     id: int | None = None
     attempts: int = 0
 

@@ -13,6 +13,7 @@ class Role(StrEnum):
     SIGN_OFF_DELEGATE = "sign_off_delegates"
     EXECUTIVE = "executives"
     ON_CALL_DIRECTOR = "on_call_directors"
+    SPOKESPERSON = "spokespeople"  # media-trained people who may be put forward to speak
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ class Core:
     directory: Directory
     tz: ZoneInfo
     ref_prefix: str = "MC"
+    media_lead: str | None = None  # email of the contact name given on statements by default
 
     def ctx(self) -> Context:
         return Context(now=self.clock.now(), tz=self.tz)
@@ -30,10 +31,13 @@ class Core:
 
 @dataclass(frozen=True)
 class ModalRequest:
-    """Ask the platform to show a form on one screen (needs the click's trigger, so the handler does it)."""
+    """Ask the platform to show a form on one screen (needs the click's trigger, so the handler does it).
+
+    `meta` comes back with the submission: what the form is about (a conversation, a case and version).
+    """
 
     form_id: str
-    conversation_id: int | None
+    meta: dict[str, Any]
     values: dict[str, Any]
 
 

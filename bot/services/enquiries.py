@@ -1,12 +1,17 @@
-"""Acting on a media enquiry from its card: claim, release, hand over, withdraw."""
+"""Moving a media enquiry through its workflow table: one transition, its history entry and its effects."""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from bot.domain.enquiry import ENQUIRY_WORKFLOW, Effect, Enquiry, EnquiryState, Person, authorise
 from bot.domain.errors import ConcurrencyConflict, Duplicate, InvalidTransition, NotFound
 from bot.domain.forms import Context
 from bot.domain.messages import Outbound, Recipient
 from bot.domain.people import Actor
+from bot.domain.statement import Draft, SignOff, Slot, approvers, required_slots
 from bot.ports import UnitOfWork
 from bot.services.core import Core, Reply, record
 from cards import views
@@ -14,50 +19,75 @@ from cards import views
 _MAX_TRIES = 3
 
 
-async def act_on_enquiry(core: Core, actor: Actor, action: str, ref: str, request_key: str,
-                         target: str | None = None) -> Reply:
-    """Apply one workflow event; a lost race is retried once against the fresh state, then explained."""
-    for attempt in range(_MAX_TRIES):
+@dataclass
+class Step:
+    """What one transition needs besides the enquiry: who, the event, and facts for the history and effects."""
+
+    actor: Actor
+    event: str
+    previous_owner: Person | None = None
+    draft: Draft | None = None  # the current draft, when the event concerns it
+    superseded: Draft | None = None  # the draft whose approver cards must now say it was replaced
+    decision: SignOff | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+async def with_retries(attempt: Callable[[], Awaitable[Reply]]) -> Reply:
+    """Run a unit of work; a lost race is retried against the fresh state; a replay does nothing."""
+    for n in range(_MAX_TRIES):
         try:
-            return await _act_once(core, actor, action, ref, request_key, target)
+            return await attempt()
         except ConcurrencyConflict:
-            if attempt == _MAX_TRIES - 1:
+            if n == _MAX_TRIES - 1:
                 raise
         except Duplicate:
             return Reply()
     raise AssertionError("unreachable")
 
 
-async def _act_once(core: Core, actor: Actor, action: str, ref: str, request_key: str,
-                    target: str | None) -> Reply:
+async def load(uow: UnitOfWork, ref: str) -> Enquiry:
+    enquiry = await uow.enquiries.get(ref)
+    if enquiry is None:
+        raise NotFound(f"I can't find enquiry {ref}.")
+    return enquiry
+
+
+async def transition(uow: UnitOfWork, core: Core, ctx: Context, enquiry: Enquiry, step: Step) -> None:
+    """Apply the table's transition for `step.event`, save with a version check, record it, queue its effects."""
+    t = ENQUIRY_WORKFLOW.apply(enquiry.state, step.event)
+    expected = enquiry.version
+    enquiry.state = t.target
+    await uow.enquiries.save(enquiry, expected, ctx.now)
+    await uow.history.append(record(enquiry.ref, ctx.now, step.event, step.actor, state=enquiry.state.value,
+                                    owner=enquiry.owner.email if enquiry.owner else None, **step.facts))
+    for effect in t.effects:
+        await _EFFECTS[effect](uow, core, ctx, enquiry, step)
+
+
+async def act_on_enquiry(core: Core, actor: Actor, action: str, ref: str, request_key: str,
+                         target: str | None = None) -> Reply:
+    """Claim, release, hand over or withdraw, from the card's buttons."""
+    return await with_retries(lambda: _ownership(core, actor, action, ref, request_key, target))
+
+
+async def _ownership(core: Core, actor: Actor, action: str, ref: str, request_key: str, target: str | None) -> Reply:
     ctx = core.ctx()
     async with core.uow() as uow:
         await uow.mark_request_seen(request_key, ctx.now)
-        enquiry = await uow.enquiries.get(ref)
-        if enquiry is None:
-            raise NotFound(f"I can't find enquiry {ref}.")
+        enquiry = await load(uow, ref)
         authorise(core.directory, actor, enquiry, action, target)
-        try:
-            transition = ENQUIRY_WORKFLOW.apply(enquiry.state, action)
-        except InvalidTransition as exc:
-            if enquiry.state is EnquiryState.CLAIMED and action == "claim" and enquiry.owner:
-                raise InvalidTransition(f"{enquiry.owner.name} has already claimed {ref}.") from exc
-            raise
-        previous = enquiry.owner
-        expected = enquiry.version
-        enquiry.state = transition.target
+        if action == "claim" and enquiry.state is not EnquiryState.OPEN and enquiry.owner:
+            raise InvalidTransition(f"{enquiry.owner.name} has already claimed {ref}.")
+        step = Step(actor, action, previous_owner=enquiry.owner,
+                    facts={"previous_owner": enquiry.owner.email if enquiry.owner else None})
         if action == "claim":
             enquiry.owner = Person(actor.label, actor.email, actor.platform, actor.user_id)
         elif action == "hand_over":
             enquiry.owner = Person(core.directory.name_of(target or ""), target, actor.platform, None)
         elif action == "release":
             enquiry.owner = None
-        await uow.enquiries.save(enquiry, expected, ctx.now)
-        await uow.history.append(record(ref, ctx.now, action, actor, state=enquiry.state.value,
-                                        owner=enquiry.owner.email if enquiry.owner else None,
-                                        previous_owner=previous.email if previous else None))
-        for effect in transition.effects:
-            await _EFFECTS[effect](uow, core, ctx, enquiry, actor, previous)
+        step.draft = await uow.drafts.latest(ref)
+        await transition(uow, core, ctx, enquiry, step)
         await uow.commit()
     return Reply(text=_DONE.get(action, "Done.").format(ref=ref, owner=enquiry.owner.name if enquiry.owner else ""))
 
@@ -67,51 +97,104 @@ _DONE = {
     "release": "You released {ref}: it is back in the queue for the comms team.",
     "hand_over": "{ref} is now with {owner}; I've let them know.",
     "withdraw": "{ref} has been withdrawn.",
-    "close": "{ref} is closed.",
 }
 
 
-def _to_person(person: Person) -> Recipient:
+# --- effects --------------------------------------------------------------------------------------------------
+
+def to_person(person: Person) -> Recipient:
     """Reach a person on the platform we know them from: by user id, else by email."""
     if person.user_id:
         return Recipient.user(person.platform or "slack", person.user_id)
     return Recipient("email", person.platform or "slack", person.email)
 
 
-async def _update_card(uow: UnitOfWork, core: Core, ctx: Context, e: Enquiry, actor: Actor, prev: Person | None) -> None:
-    card = views.enquiry_card(e, ctx.now, ctx, core.directory)
-    await uow.outbox.add(Outbound(recipient=Recipient.comms(e.reporter.platform or actor.platform),
-                                  card=card.to_json(), key=views.enquiry_key(e.ref), case_ref=e.ref), ctx.now)
+def _platform(enquiry: Enquiry) -> str:
+    return enquiry.reporter.platform or "slack"
 
 
-async def _brief_owner(uow: UnitOfWork, core: Core, ctx: Context, e: Enquiry, actor: Actor, prev: Person | None) -> None:
+async def _dm(uow: UnitOfWork, ctx: Context, to: Recipient, card: Any, ref: str, key: str | None = None,
+              update_only: bool = False) -> None:
+    await uow.outbox.add(Outbound(recipient=to, card=card.to_json(), case_ref=ref, key=key, update_only=update_only),
+                         ctx.now)
+
+
+async def _update_card(uow: UnitOfWork, core: Core, ctx: Context, e: Enquiry, step: Step) -> None:
+    sign_offs = await uow.drafts.sign_offs(e.ref, step.draft.number) if step.draft else []
+    card = views.enquiry_card(e, ctx.now, ctx, core.directory, draft=step.draft, sign_offs=sign_offs)
+    await uow.outbox.add(Outbound(recipient=Recipient.comms(_platform(e)), card=card.to_json(),
+                                  key=views.enquiry_key(e.ref), case_ref=e.ref), ctx.now)
+
+
+async def _brief_owner(uow: UnitOfWork, core: Core, ctx: Context, e: Enquiry, step: Step) -> None:
     assert e.owner is not None
-    await uow.outbox.add(Outbound(recipient=_to_person(e.owner), card=views.owner_brief_card(e, ctx.now, ctx).to_json(),
-                                  case_ref=e.ref), ctx.now)
+    await _dm(uow, ctx, to_person(e.owner), views.owner_brief_card(e, ctx.now, ctx), e.ref)
 
 
-async def _notify_reporter(uow: UnitOfWork, core: Core, ctx: Context, e: Enquiry, actor: Actor,
-                           prev: Person | None) -> None:
+async def _notify_reporter(uow: UnitOfWork, core: Core, ctx: Context, e: Enquiry, step: Step) -> None:
     assert e.owner is not None
     text = (f"{e.owner.name} from the communications team has picked up your media enquiry {e.ref} "
             f"({e.journalist}, {e.outlet}). They may contact you for information.")
-    await uow.outbox.add(Outbound(recipient=_to_person(e.reporter), card=views.reporter_update_card(e, text).to_json(),
-                                  case_ref=e.ref), ctx.now)
+    await _dm(uow, ctx, to_person(e.reporter), views.reporter_update_card(e, text), e.ref)
 
 
-async def _notify_previous_owner(uow: UnitOfWork, core: Core, ctx: Context, e: Enquiry, actor: Actor,
-                                 prev: Person | None) -> None:
+async def _notify_previous_owner(uow: UnitOfWork, core: Core, ctx: Context, e: Enquiry, step: Step) -> None:
+    prev, actor = step.previous_owner, step.actor
     if prev is None or (prev.user_id == actor.user_id and prev.platform == actor.platform):
+        return
+    if prev.email and actor.email and prev.email.lower() == actor.email.lower():
         return
     now_with = f"it is now with {e.owner.name}" if e.owner else "it is back in the queue"
     text = f"{actor.label} took {e.ref} off you: {now_with}."
-    await uow.outbox.add(Outbound(recipient=_to_person(prev), card=views.notice_card(f"Update on {e.ref}", text).to_json(),
-                                  case_ref=e.ref), ctx.now)
+    await _dm(uow, ctx, to_person(prev), views.notice_card(f"Update on {e.ref}", text), e.ref)
 
 
-_EFFECTS = {
+async def _ask_approvers(uow: UnitOfWork, core: Core, ctx: Context, e: Enquiry, step: Step) -> None:
+    assert step.draft is not None
+    for slot in required_slots(e.plan):
+        for email in approvers(slot, e.plan, core.directory):
+            if e.owner and e.owner.email and email == e.owner.email.lower():
+                continue  # nobody signs off their own draft
+            card = views.approval_card(e, step.draft, slot, email, [], ctx, core.directory)
+            await _dm(uow, ctx, Recipient("email", _platform(e), email), card, e.ref,
+                      key=views.approval_key(e.ref, step.draft.number, slot, email))
+
+
+async def _update_approver_cards(uow: UnitOfWork, core: Core, ctx: Context, e: Enquiry, step: Step) -> None:
+    """Every approver's card for the affected version shows where things now stand (in place, never new)."""
+    draft = step.superseded or step.draft
+    if draft is None:
+        return
+    sign_offs = await uow.drafts.sign_offs(e.ref, draft.number)
+    for slot in (Slot.COMMS, Slot.EXECUTIVE):
+        for email in approvers(slot, e.plan, core.directory):
+            card = views.approval_card(e, draft, slot, email, sign_offs, ctx, core.directory,
+                                       superseded_by=step.draft if step.superseded else None)
+            await _dm(uow, ctx, Recipient("email", _platform(e), email), card, e.ref,
+                      key=views.approval_key(e.ref, draft.number, slot, email), update_only=True)
+
+
+async def _tell_owner(uow: UnitOfWork, core: Core, ctx: Context, e: Enquiry, step: Step) -> None:
+    if e.owner is None or step.decision is None or step.draft is None:
+        return
+    await _dm(uow, ctx, to_person(e.owner), views.decision_card(e, step.draft, step.decision, ctx), e.ref)
+
+
+async def _reporter_closed(uow: UnitOfWork, core: Core, ctx: Context, e: Enquiry, step: Step) -> None:
+    issued = e.plan.issued
+    text = (f"The communications team has responded to {e.journalist} ({e.outlet}) about {e.ref}. "
+            "The enquiry is closed. Thank you for passing it on.") if issued else (
+        f"The communications team has closed {e.ref}. Thank you for passing it on.")
+    await _dm(uow, ctx, to_person(e.reporter), views.reporter_update_card(e, text), e.ref)
+
+
+_EFFECTS: dict[Effect, Callable[[UnitOfWork, Core, Context, Enquiry, Step], Awaitable[None]]] = {
     Effect.UPDATE_CARD: _update_card,
     Effect.BRIEF_OWNER: _brief_owner,
     Effect.NOTIFY_REPORTER: _notify_reporter,
     Effect.NOTIFY_PREVIOUS_OWNER: _notify_previous_owner,
+    Effect.ASK_APPROVERS: _ask_approvers,
+    Effect.UPDATE_APPROVER_CARDS: _update_approver_cards,
+    Effect.TELL_OWNER: _tell_owner,
+    Effect.REPORTER_CLOSED: _reporter_closed,
 }

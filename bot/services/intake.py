@@ -42,7 +42,7 @@ async def start_media_call(core: Core, actor: Actor, text: str, request_key: str
     """/media-call [prefill | form]: open the conversation in a DM (or the one-screen form)."""
     text = (text or "").strip()
     if text.lower() in ("form", "modal", "one screen"):
-        return Reply(modal=ModalRequest(MEDIA_CALL.id, None, {}))
+        return Reply(modal=ModalRequest(MEDIA_CALL.id, {}, {}))
     ctx = core.ctx()
     try:
         async with core.uow() as uow:
@@ -115,7 +115,7 @@ async def _apply(uow: UnitOfWork, core: Core, conv: Conversation, actor: Actor, 
     form = FORMS[conv.form_id]
     expected = conv.version
     if action == "form":
-        return Reply(modal=ModalRequest(form.id, conv.id, modal_values(form, conv.answers, ctx)))
+        return Reply(modal=ModalRequest(form.id, {"conversation": conv.id}, modal_values(form, conv.answers, ctx)))
     try:
         match action:
             case "answer":
@@ -154,16 +154,10 @@ async def _apply(uow: UnitOfWork, core: Core, conv: Conversation, actor: Actor, 
     return Reply()
 
 
-async def submit_form(core: Core, actor: Actor, form_id: str, conversation_id: int | None,
-                      raw: dict[str, str | None], request_key: str) -> Reply:
-    """The one-screen form was submitted: validate everything; on success log it like the chat does."""
-    form = FORMS.get(form_id)
-    if form is None:
-        raise ValidationFailed("That form is no longer available; type /media-call to start again.")
+async def submit_form(core: Core, actor: Actor, conversation_id: int | None, values: dict[str, Any],
+                      request_key: str) -> Reply:
+    """The one-screen form was submitted and validated: log it like the chat does."""
     ctx = core.ctx()
-    values, errors = form.validate_all(raw, ctx)
-    if errors:
-        return Reply(errors=errors)
     try:
         async with core.uow() as uow:
             await uow.mark_request_seen(request_key, ctx.now)
@@ -177,7 +171,7 @@ async def submit_form(core: Core, actor: Actor, form_id: str, conversation_id: i
                 await uow.conversations.save(conv, expected, ctx.now)
             await uow.commit()
     except Duplicate:
-        return Reply()
+        pass
     return Reply()
 
 

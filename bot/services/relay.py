@@ -70,6 +70,9 @@ class OutboxRelay:
                         extra={"outbox_id": message.id, "platform": platform})
             return 0
         existing = await self._store.ref_for(platform, message.key) if message.key else None
+        if message.update_only and existing is None:
+            await self._store.skip(message, "update of a message that was never posted", self._clock.now())
+            return 0
         try:
             ref = await delivery.deliver(message, existing)
         except RetryLater as exc:

@@ -12,10 +12,10 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.errors import DomainError
-from bot.services import enquiries, intake
+from bot.services import actions, intake
 from bot.services.core import Core, ModalRequest, Reply
 from cards.model import ActionPayload
-from cards.slack import modal_errors, read_modal_values, render_modal
+from cards.slack import modal_errors, read_modal_values, render_message, render_modal
 from handlers.slack.identity import SlackIdentity
 
 log = logging.getLogger("mediadesk.slack")
@@ -68,24 +68,23 @@ def register(app: AsyncApp, deps: SlackContext) -> None:
             return
         actor = await deps.identity.actor(user_id)
         key = f"action:{body.get('trigger_id')}:{action.get('action_id')}"
-        if payload.k == "conversation":
-            coro = intake.conversation_action(deps.core, actor, payload, key)
-        else:
-            coro = enquiries.act_on_enquiry(deps.core, actor, payload.a, payload.id, key, target=payload.x)
-        reply = await _guarded(coro)
+        reply = await _guarded(actions.press(deps.core, actor, payload, key))
         await _show(client, reply, user=user_id, channel=channel, trigger_id=body.get("trigger_id"), core=deps.core)
 
     @app.view(FORM_CALLBACK)
     async def form_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
         meta = _metadata(view.get("private_metadata"))
-        form = intake.FORMS.get(meta.get("form", ""))
+        form_id = str(meta.pop("form", ""))
+        form = actions.form_for(deps.core, form_id)
         if form is None:
-            await ack(response_action="errors", errors={})
+            await ack()
+            await _show(client, Reply(text="That form is no longer available; please start again."),
+                        user=body["user"]["id"], channel=None, trigger_id=None, core=deps.core)
             return
         raw = read_modal_values(form, (view.get("state") or {}).get("values") or {})
         actor = await deps.identity.actor(body["user"]["id"])
         key = f"view:{view.get('id')}:{view.get('hash')}"
-        reply = await _guarded(intake.submit_form(deps.core, actor, form.id, meta.get("conversation"), raw, key))
+        reply = await _guarded(actions.submit(deps.core, actor, form_id, meta, raw, key))
         if reply.errors:
             await ack(**modal_errors(reply.errors))
             return
@@ -116,14 +115,17 @@ async def _show(client: AsyncWebClient, reply: Reply, *, user: str, channel: str
     if reply.modal is not None and trigger_id:
         await _open_modal(client, reply.modal, trigger_id, core)
     if reply.text:
+        message = render_message(reply.card) if reply.card else {"text": reply.text}
         if channel:
-            await client.chat_postEphemeral(channel=channel, user=user, text=reply.text)
+            await client.chat_postEphemeral(channel=channel, user=user, **message)
         else:
-            await client.chat_postMessage(channel=user, text=reply.text)
+            await client.chat_postMessage(channel=user, **message)
 
 
 async def _open_modal(client: AsyncWebClient, request: ModalRequest, trigger_id: str, core: Core) -> None:
-    form = intake.FORMS[request.form_id]
+    form = actions.form_for(core, request.form_id)
+    if form is None:
+        return
     view = render_modal(form, callback_id=FORM_CALLBACK, ctx=core.ctx(), values=request.values,
-                        private_metadata=json.dumps({"form": form.id, "conversation": request.conversation_id}))
+                        private_metadata=json.dumps({"form": form.id, **request.meta}, separators=(",", ":")))
     await client.views_open(trigger_id=trigger_id, view=view)

@@ -28,16 +28,19 @@ STAFF = ("U_STAFF", "sam.staff@example.nhs.uk", "Sam Staff")
 COMMS_A = ("U_CASEY", "casey.comms@example.nhs.uk", "Casey Comms")
 COMMS_B = ("U_ALEX", "alex.press@example.nhs.uk", "Alex Press")
 DIRECTOR = ("U_DANA", "dana.director@example.nhs.uk", "Dana Director")
+HEAD = ("U_HARPER", "harper.head@example.nhs.uk", "Harper Head")  # Head of Comms, delegated sign-off
+EXECUTIVE = ("U_EVAN", "evan.exec@example.nhs.uk", "Evan Exec")
 OUTSIDER = ("U_OLLIE", "ollie.outsider@example.nhs.uk", "Ollie Outsider")
-CAST = (STAFF, COMMS_A, COMMS_B, DIRECTOR, OUTSIDER)
+CAST = (STAFF, COMMS_A, COMMS_B, DIRECTOR, HEAD, EXECUTIVE, OUTSIDER)
 
 
 def org_config() -> OrgConfig:
     return OrgConfig(
         slack=SlackSection(comms_channel=COMMS_CHANNEL),
         people=PeopleSection(
-            comms_team=[COMMS_A[1], COMMS_B[1]], director_of_comms=[DIRECTOR[1]],
-            names={COMMS_A[1]: COMMS_A[2], COMMS_B[1]: COMMS_B[2], DIRECTOR[1]: DIRECTOR[2]},
+            comms_team=[COMMS_A[1], COMMS_B[1]], director_of_comms=[DIRECTOR[1]], sign_off_delegates=[HEAD[1]],
+            executives=[EXECUTIVE[1]], spokespeople=[DIRECTOR[1], EXECUTIVE[1]], media_lead=COMMS_A[1],
+            names={who[1]: who[2] for who in (COMMS_A, COMMS_B, DIRECTOR, HEAD, EXECUTIVE)},
         ),
     )
 

@@ -224,7 +224,8 @@ async def test_outsider_cannot_claim_and_comms_can_release_and_hand_over(slack: 
     await fake.wait_for("chat.update", predicate=lambda c: c.args["channel"] == COMMS_CHANNEL)
     claimed = fake.messages_in(COMMS_CHANNEL)[0]
     assert "Claimed by Casey Comms" in text_of(claimed)
-    assert labels(claimed) == ["Release", "Alex Press"]
+    assert labels(claimed)[:3] == ["Draft response", "Release", "Alex Press"]
+    assert "Close without response" not in labels(claimed)  # a newspaper needs a written response
 
     await slack.click(COMMS_A, claimed, "Alex Press", channel=COMMS_CHANNEL)
     await fake.wait_for("chat.update", count=2, predicate=lambda c: c.args["channel"] == COMMS_CHANNEL)

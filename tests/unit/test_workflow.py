@@ -16,14 +16,30 @@ from bot.domain.workflow import Transition, Workflow
 
 S = EnquiryState
 
-# The policy as a table: an enquiry is claimed by comms, may be released, handed over, withdrawn or closed.
+# The policy as a table: claimed by comms, drafted, signed off (possibly in several slots), issued or closed.
+WORKING = (S.CLAIMED, S.AWAITING_SIGN_OFF, S.CHANGES_REQUESTED, S.REJECTED, S.APPROVED)
 EXPECTED = {
     (S.OPEN, "claim"): S.CLAIMED,
     (S.CLAIMED, "release"): S.OPEN,
-    (S.CLAIMED, "hand_over"): S.CLAIMED,
     (S.OPEN, "withdraw"): S.WITHDRAWN,
-    (S.CLAIMED, "withdraw"): S.WITHDRAWN,
+    (S.CLAIMED, "draft"): S.CLAIMED,
+    (S.CHANGES_REQUESTED, "draft"): S.CHANGES_REQUESTED,
+    (S.REJECTED, "draft"): S.CLAIMED,
+    (S.AWAITING_SIGN_OFF, "draft"): S.CLAIMED,
+    (S.APPROVED, "draft"): S.CLAIMED,
+    (S.CLAIMED, "request_sign_off"): S.AWAITING_SIGN_OFF,
+    (S.CHANGES_REQUESTED, "request_sign_off"): S.AWAITING_SIGN_OFF,
+    (S.AWAITING_SIGN_OFF, "approve"): S.AWAITING_SIGN_OFF,
+    (S.AWAITING_SIGN_OFF, "approve_last"): S.APPROVED,
+    (S.AWAITING_SIGN_OFF, "request_changes"): S.CHANGES_REQUESTED,
+    (S.AWAITING_SIGN_OFF, "reject"): S.REJECTED,
+    (S.APPROVED, "issue"): S.CLOSED,
     (S.CLAIMED, "close"): S.CLOSED,
+    (S.REJECTED, "close"): S.CLOSED,
+    (S.CHANGES_REQUESTED, "close"): S.CLOSED,
+    **{(state, "hand_over"): state for state in WORKING},
+    **{(state, "withdraw"): S.WITHDRAWN for state in WORKING},
+    **{(state, "tick"): state for state in WORKING},
 }
 EVENTS = sorted(ENQUIRY_WORKFLOW.events)
 ALL_PAIRS = list(itertools.product(list(EnquiryState), EVENTS))
@@ -31,7 +47,8 @@ REFUSED = [pair for pair in ALL_PAIRS if pair not in EXPECTED]
 
 
 def test_the_table_is_exactly_the_expected_one() -> None:
-    assert EVENTS == ["claim", "close", "hand_over", "release", "withdraw"]
+    assert EVENTS == sorted(["claim", "release", "withdraw", "draft", "request_sign_off", "approve", "approve_last",
+                             "request_changes", "reject", "issue", "close", "hand_over", "tick"])
     assert {(t.source, t.event): t.target for t in ENQUIRY_WORKFLOW.transitions} == EXPECTED
 
 
@@ -60,11 +77,17 @@ def test_every_other_event_is_refused_with_a_plain_sentence(state: EnquiryState,
         (S.CLAIMED, "claim", "Someone has already claimed this enquiry."),
         (S.OPEN, "release", "Nobody has claimed this enquiry, so there is nothing to release."),
         (S.OPEN, "hand_over", "Claim the enquiry first; then you can hand it over."),
-        (S.OPEN, "close", "Claim the enquiry before closing it."),
+        (S.OPEN, "close", "Claim the enquiry first."),
         (S.CLOSED, "claim", "This enquiry is already closed."),
-        (S.CLOSED, "withdraw", "This enquiry is already closed."),
+        (S.CLOSED, "approve", "This enquiry is already closed."),
         (S.WITHDRAWN, "claim", "This enquiry was withdrawn."),
-        (S.WITHDRAWN, "close", "This enquiry was withdrawn."),
+        (S.APPROVED, "approve", "This draft has already been approved."),
+        (S.CLAIMED, "approve", "This draft is not waiting for sign-off (it may have been edited since)."),
+        (S.CLAIMED, "issue", "The response needs sign-off before it can be issued."),
+        (S.AWAITING_SIGN_OFF, "issue", "The response is still waiting for sign-off."),
+        (S.APPROVED, "close", "The response is approved: mark it as issued to close the enquiry."),
+        (S.REJECTED, "request_sign_off",
+         "The draft was rejected: save a new draft before asking for sign-off again."),
     ],
 )
 def test_refusal_sentences(state: EnquiryState, event: str, message: str) -> None:
@@ -80,7 +103,7 @@ def test_closed_and_withdrawn_are_final() -> None:
 
 def test_events_from_each_state() -> None:
     assert sorted(ENQUIRY_WORKFLOW.events_from(S.OPEN)) == ["claim", "withdraw"]
-    assert sorted(ENQUIRY_WORKFLOW.events_from(S.CLAIMED)) == ["close", "hand_over", "release", "withdraw"]
+    assert sorted(ENQUIRY_WORKFLOW.events_from(S.APPROVED)) == ["draft", "hand_over", "issue", "tick", "withdraw"]
 
 
 @pytest.mark.parametrize(
@@ -89,7 +112,9 @@ def test_events_from_each_state() -> None:
         (S.OPEN, "claim", (Effect.UPDATE_CARD, Effect.BRIEF_OWNER, Effect.NOTIFY_REPORTER)),
         (S.CLAIMED, "release", (Effect.UPDATE_CARD, Effect.NOTIFY_PREVIOUS_OWNER)),
         (S.CLAIMED, "hand_over", (Effect.UPDATE_CARD, Effect.BRIEF_OWNER, Effect.NOTIFY_PREVIOUS_OWNER)),
-        (S.CLAIMED, "close", (Effect.UPDATE_CARD,)),
+        (S.CLAIMED, "request_sign_off", (Effect.UPDATE_CARD, Effect.ASK_APPROVERS)),
+        (S.AWAITING_SIGN_OFF, "approve_last", (Effect.UPDATE_CARD, Effect.UPDATE_APPROVER_CARDS, Effect.TELL_OWNER)),
+        (S.APPROVED, "issue", (Effect.UPDATE_CARD, Effect.REPORTER_CLOSED)),
     ],
 )
 def test_effects(state: EnquiryState, event: str, effects: tuple[Effect, ...]) -> None:
@@ -98,8 +123,8 @@ def test_effects(state: EnquiryState, event: str, effects: tuple[Effect, ...]) -
 
 def test_an_unknown_event_is_refused() -> None:
     with pytest.raises(InvalidTransition) as caught:
-        ENQUIRY_WORKFLOW.apply(S.OPEN, "approve")
-    assert caught.value.message == "That can't be done while the enquiry is open."
+        ENQUIRY_WORKFLOW.apply(S.OPEN, "explode")
+    assert caught.value.message == "Claim the enquiry first."
 
 
 # --- the generic Workflow ------------------------------------------------------------------------------------

@@ -1,0 +1,162 @@
+"""The response to an enquiry: versioned drafts, who must sign them off, and what the policy asks alongside."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+import phonenumbers
+
+from bot.domain.people import Directory, Role
+
+WRITTEN_ONLY = "written"  # the spokesperson choice meaning "no interview: a written statement only"
+
+
+def fingerprint(text: str) -> str:
+    """A stable fingerprint of a draft's exact text (NFC, line endings normalised)."""
+    normalised = unicodedata.normalize("NFC", text.replace("\r\n", "\n")).strip()
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One version of the written response. Approvals bind to (number, fingerprint)."""
+
+    number: int
+    text: str
+    fingerprint: str
+    author: str
+    author_email: str | None
+    created_at: datetime
+
+    @property
+    def short(self) -> str:
+        return self.fingerprint[:12]
+
+
+class Slot(StrEnum):
+    """A sign-off the response needs before it may be issued."""
+
+    COMMS = "comms"  # Director of Communications, or a Head of Communications with delegated authority
+    EXECUTIVE = "executive"  # the relevant executive, when the owner marks it as needing one
+    PARTNER = "partner"  # the partner organisation, for a joint statement (recorded by comms)
+
+
+SLOT_LABELS = {
+    Slot.COMMS: "Director of Communications (or delegate)",
+    Slot.EXECUTIVE: "Executive",
+    Slot.PARTNER: "Partner organisation",
+}
+
+
+class Decision(StrEnum):
+    APPROVED = "approved"
+    CHANGES = "changes_requested"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """A decision on one slot for one draft version."""
+
+    version: int
+    fingerprint: str
+    slot: Slot
+    decision: Decision
+    by: str
+    by_email: str | None
+    at: datetime
+    comment: str | None = None
+
+
+@dataclass
+class Plan:
+    """What the owner records about the response besides its text."""
+
+    background: str | None = None
+    spokesperson: str | None = None  # an email from the spokespeople list, or WRITTEN_ONLY
+    contentious: bool = False  # contentious, or of regional/national interest: liaise with NHS England
+    patient_safety: bool = False  # relates to a patient safety incident: NHS England, PSIRF, confidentiality
+    needs_executive: bool = False
+    executive: str | None = None  # email
+    partner: str | None = None  # partner organisation, for a joint statement
+    ticked: list[str] = field(default_factory=list)  # checklist items done
+    issued: dict | None = None  # how, final text, contact, when, by
+
+    def to_json(self) -> dict:
+        return {k: v for k, v in self.__dict__.items()}
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> Plan:
+        return cls(**(data or {}))
+
+
+def required_slots(plan: Plan) -> list[Slot]:
+    slots = [Slot.COMMS]
+    if plan.needs_executive:
+        slots.append(Slot.EXECUTIVE)
+    if plan.partner:
+        slots.append(Slot.PARTNER)
+    return slots
+
+
+def approvers(slot: Slot, plan: Plan, directory: Directory) -> list[str]:
+    """The emails who may sign off a slot (the partner slot is recorded by comms, so nobody is asked)."""
+    if slot is Slot.COMMS:
+        return directory.people_with(Role.DIRECTOR_OF_COMMS) + [
+            e for e in directory.people_with(Role.SIGN_OFF_DELEGATE)
+            if e not in directory.people_with(Role.DIRECTOR_OF_COMMS)
+        ]
+    if slot is Slot.EXECUTIVE:
+        return [plan.executive.lower()] if plan.executive else directory.people_with(Role.EXECUTIVE)
+    return []
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    label: str
+
+
+def checklist(plan: Plan, outlet_kind: str) -> list[ChecklistItem]:
+    """What the policy asks for this case, from its flags."""
+    items: list[ChecklistItem] = []
+    if outlet_kind == "newspaper":
+        items.append(ChecklistItem("written", "Newspaper: send a written response by email, keeping a record"))
+    if plan.contentious:
+        items.append(ChecklistItem("nhse_liaison",
+                                   "Contentious or regional/national interest: liaise with NHS England regional comms"))
+    if plan.patient_safety:
+        items += [
+            ChecklistItem("nhse_informed", "Patient safety incident: inform NHS England"),
+            ChecklistItem("psirf", "Report in line with the Patient Safety Incident Response Framework (PSIRF)"),
+            ChecklistItem("confidentiality", "Check the response respects patient confidentiality"),
+        ]
+    if plan.partner:
+        items.append(ChecklistItem("partner", f"Joint statement: agree it with {plan.partner}'s comms team"))
+    return items
+
+
+# What staff privacy (policy: no staff personal information without consent) looks for in a draft.
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}\b", re.IGNORECASE)
+_STREET = re.compile(r"\b\d{1,4}[a-z]? [A-Z][a-z]+(?: [A-Z][a-z]+)* (?:Road|Street|Avenue|Lane|Close|Drive|Way|"
+                     r"Crescent|Gardens|Court|Place|Grove|Terrace)\b")
+_WORK_DOMAINS = ("nhs.net", "nhs.uk")
+
+
+def privacy_concerns(text: str) -> list[str]:
+    """Things in a draft that look like staff personal contact details; empty when none are seen."""
+    found: list[str] = []
+    for match in phonenumbers.PhoneNumberMatcher(text, "GB"):
+        found.append(f"a phone number ({match.raw_string})")
+    for email in _EMAIL.findall(text):
+        if not email.lower().endswith(_WORK_DOMAINS):
+            found.append(f"a personal email address ({email})")
+    if _POSTCODE.search(text) or _STREET.search(text):
+        found.append("what looks like a home address")
+    return found

@@ -1,0 +1,99 @@
+"""One entry point for every button and every one-screen form, whatever the platform."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.domain.errors import DomainError, ValidationFailed
+from bot.domain.forms import Form
+from bot.domain.people import Actor
+from bot.domain.statement import Decision, Slot
+from bot.services import enquiries, intake, responses
+from bot.services.core import Core, Reply
+from cards.model import ActionPayload
+
+_OWNERSHIP = {"claim", "release", "hand_over", "withdraw"}
+
+
+def _slot_and_fingerprint(x: str | None) -> tuple[Slot, str]:
+    slot, _, fp = (x or "").partition(":")
+    try:
+        return Slot(slot), fp
+    except ValueError:
+        raise ValidationFailed("Sorry, I didn't recognise that button. It may be from an old message.") from None
+
+
+async def press(core: Core, actor: Actor, payload: ActionPayload, request_key: str) -> Reply:
+    """A button (or a select option) was pressed."""
+    if payload.k == "conversation":
+        return await intake.conversation_action(core, actor, payload, request_key)
+    ref, action = payload.id, payload.a
+    if action in _OWNERSHIP:
+        return await enquiries.act_on_enquiry(core, actor, action, ref, request_key, target=payload.x)
+    match action:
+        case "draft":
+            return await responses.open_draft_form(core, actor, ref)
+        case "request_sign_off":
+            return await responses.request_sign_off(core, actor, ref, request_key, privacy_ok=payload.x == "privacy_ok")
+        case "approve":
+            slot, fp = _slot_and_fingerprint(payload.x)
+            return await responses.decide(core, actor, ref, slot, payload.v or 0, fp, Decision.APPROVED, request_key)
+        case "changes" | "reject":
+            slot, fp = _slot_and_fingerprint(payload.x)
+            return await responses.open_decision_form(core, actor, ref, slot, payload.v or 0, fp, action)
+        case "partner":
+            version, _, fp = (payload.x or "").partition(":")
+            return await responses.open_decision_form(core, actor, ref, Slot.PARTNER, int(version or 0), fp,
+                                                      "partner")
+        case "issue":
+            return await responses.open_issue_form(core, actor, ref, core.media_lead)
+        case "close":
+            return await responses.close(core, actor, ref, request_key)
+        case "tick":
+            return await responses.tick(core, actor, ref, payload.x or "", request_key)
+    raise ValidationFailed("Sorry, I didn't recognise that button. It may be from an old message.")
+
+
+def form_for(core: Core, form_id: str) -> Form | None:
+    if form_id in intake.FORMS:
+        return intake.FORMS[form_id]
+    try:
+        return responses.form_for_response(core, form_id)
+    except KeyError:
+        return None
+
+
+async def submit(core: Core, actor: Actor, form_id: str, meta: dict[str, Any], raw: dict[str, str | None],
+                 request_key: str) -> Reply:
+    """A one-screen form was submitted: validate it, then hand it to its use case. Errors come back inline."""
+    form = form_for(core, form_id)
+    if form is None:
+        return Reply(text="That form is no longer available; please start again.")
+    values, errors = form.validate_all(raw, core.ctx())
+    if errors:
+        return Reply(errors=errors)
+    try:
+        return await _submit(core, actor, form_id, meta, values, request_key)
+    except DomainError as exc:
+        return Reply(errors={form.fields[0].name: exc.message})
+
+
+async def _submit(core: Core, actor: Actor, form_id: str, meta: dict[str, Any], values: dict[str, Any],
+                  request_key: str) -> Reply:
+    ref = str(meta.get("ref", ""))
+    match form_id:
+        case "media_call":
+            conversation = meta.get("conversation")
+            return await intake.submit_form(core, actor, int(conversation) if conversation else None, values,
+                                            request_key)
+        case "statement":
+            return await responses.save_draft(core, actor, ref, values, request_key)
+        case "issue":
+            return await responses.issue(core, actor, ref, values, request_key)
+        case "changes" | "reject" | "partner":
+            decision = {"changes": Decision.CHANGES, "reject": Decision.REJECTED,
+                        "partner": Decision.APPROVED}[form_id]
+            comment = values.get("comment") or values.get("who")
+            return await responses.decide(core, actor, ref, Slot(meta.get("slot", "partner")), int(meta.get("v", 0)),
+                                          str(meta.get("fp", "")), decision, request_key, comment=comment)
+    return Reply(text="That form is no longer available; please start again.")

@@ -1,0 +1,315 @@
+"""The response path: drafting (versioned), asking for sign-off, decisions, issuing and closing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.domain import guidance
+from bot.domain.enquiry import ENQUIRY_WORKFLOW, Enquiry, EnquiryState
+from bot.domain.errors import DomainError, NotAllowed, StaleAction, ValidationFailed
+from bot.domain.people import Actor, Role
+from bot.domain.response_forms import CHANGES_FORM, ISSUE_FORM, PARTNER_FORM, REJECT_FORM, statement_form
+from bot.domain.statement import (
+    WRITTEN_ONLY,
+    Decision,
+    Draft,
+    SignOff,
+    Slot,
+    approvers,
+    checklist,
+    fingerprint,
+    privacy_concerns,
+    required_slots,
+)
+from bot.services.core import Core, ModalRequest, Reply
+from bot.services.enquiries import Step, load, transition, with_retries
+from cards import views
+
+
+def _is_owner(actor: Actor, enquiry: Enquiry) -> bool:
+    owner = enquiry.owner
+    if owner is None:
+        return False
+    if owner.user_id and owner.platform == actor.platform and owner.user_id == actor.user_id:
+        return True
+    return bool(owner.email and actor.email and owner.email.lower() == actor.email.lower())
+
+
+def _require_owner(actor: Actor, enquiry: Enquiry) -> None:
+    if not _is_owner(actor, enquiry):
+        who = enquiry.owner.name if enquiry.owner else "nobody yet"
+        raise NotAllowed(guidance.NOT_OWNER.format(owner=who))
+
+
+def _check_state(enquiry: Enquiry, event: str) -> None:
+    """Refuse early (before opening a form) with the table's sentence."""
+    ENQUIRY_WORKFLOW.apply(enquiry.state, event)
+
+
+# --- drafting ---------------------------------------------------------------------------------------------------
+
+async def open_draft_form(core: Core, actor: Actor, ref: str) -> Reply:
+    async with core.uow() as uow:
+        enquiry = await load(uow, ref)
+        _require_owner(actor, enquiry)
+        _check_state(enquiry, "draft")
+        draft = await uow.drafts.latest(ref)
+    plan = enquiry.plan
+    flags = [name for name in ("contentious", "patient_safety", "needs_executive") if getattr(plan, name)]
+    values: dict[str, Any] = {"statement": draft.text if draft else None, "background": plan.background,
+                              "spokesperson": plan.spokesperson, "flags": flags, "executive": plan.executive,
+                              "partner": plan.partner}
+    return Reply(modal=ModalRequest("statement", {"ref": ref}, {k: v for k, v in values.items() if v}))
+
+
+async def save_draft(core: Core, actor: Actor, ref: str, values: dict[str, Any], request_key: str) -> Reply:
+    """Record the draft (a new version when the text changed) and what goes with it."""
+    async def attempt() -> Reply:
+        ctx = core.ctx()
+        async with core.uow() as uow:
+            await uow.mark_request_seen(request_key, ctx.now)
+            enquiry = await load(uow, ref)
+            _require_owner(actor, enquiry)
+            latest = await uow.drafts.latest(ref)
+            text = values["statement"]
+            step = Step(actor, "draft", draft=latest)
+            if latest is None or latest.fingerprint != fingerprint(text):
+                draft = Draft(number=(latest.number + 1) if latest else 1, text=text, fingerprint=fingerprint(text),
+                              author=actor.label, author_email=actor.email, created_at=ctx.now)
+                await uow.drafts.add(ref, draft)
+                step.draft = draft
+                if latest is not None and enquiry.state in (EnquiryState.AWAITING_SIGN_OFF, EnquiryState.APPROVED):
+                    step.superseded = latest
+            elif enquiry.state in (EnquiryState.AWAITING_SIGN_OFF, EnquiryState.APPROVED):
+                step.superseded = latest  # same text, new terms (e.g. an executive now needed): ask again
+            flags = set(values.get("flags") or [])
+            plan = enquiry.plan
+            plan.background = values.get("background")
+            plan.spokesperson = values.get("spokesperson")
+            plan.contentious = "contentious" in flags
+            plan.patient_safety = "patient_safety" in flags
+            plan.needs_executive = "needs_executive" in flags
+            plan.executive = values.get("executive") if plan.needs_executive else None
+            plan.partner = values.get("partner")
+            step.facts = {"version": step.draft.number if step.draft else None,
+                          "fingerprint": step.draft.fingerprint if step.draft else None,
+                          "spokesperson": plan.spokesperson, "flags": sorted(flags), "partner": plan.partner,
+                          "executive": plan.executive}
+            await transition(uow, core, ctx, enquiry, step)
+            await uow.commit()
+        number = step.draft.number if step.draft else 0
+        pulled = " It was with the approvers, so ask for sign-off again." if step.superseded else ""
+        return Reply(text=f"Saved draft version {number} of {ref}.{pulled}")
+
+    return await with_retries(attempt)
+
+
+# --- sign-off -------------------------------------------------------------------------------------------------
+
+async def request_sign_off(core: Core, actor: Actor, ref: str, request_key: str, *, privacy_ok: bool = False
+                           ) -> Reply:
+    async def attempt() -> Reply:
+        ctx = core.ctx()
+        async with core.uow() as uow:
+            await uow.mark_request_seen(request_key, ctx.now)
+            enquiry = await load(uow, ref)
+            _require_owner(actor, enquiry)
+            _check_state(enquiry, "request_sign_off")
+            draft = await uow.drafts.latest(ref)
+            if draft is None:
+                raise ValidationFailed("Write a draft response first (Draft response), then ask for sign-off.")
+            if not enquiry.plan.spokesperson:
+                raise ValidationFailed("Say who will speak (or \"Written statement only\") in the draft first.")
+            for slot in required_slots(enquiry.plan):
+                if slot is not Slot.PARTNER and not [e for e in approvers(slot, enquiry.plan, core.directory)
+                                                     if not _is_self(e, enquiry)]:
+                    raise ValidationFailed(f"Nobody is configured who can sign off as {slot.value}; "
+                                           "ask an administrator to check the people in the configuration.")
+            found = privacy_concerns(draft.text)
+            if found and not privacy_ok:
+                return Reply(text=guidance.PRIVACY_WARNING.format(found="; ".join(found)),
+                             card=views.privacy_warning_card(enquiry, draft, found))
+            await transition(uow, core, ctx, enquiry, Step(
+                actor, "request_sign_off", draft=draft,
+                facts={"version": draft.number, "fingerprint": draft.fingerprint,
+                       "slots": [s.value for s in required_slots(enquiry.plan)],
+                       "privacy_warning_overridden": found if found else None}))
+            await uow.commit()
+        return Reply(text=f"Version {draft.number} of {ref} has gone for sign-off. I'll tell you when it is decided.")
+
+    return await with_retries(attempt)
+
+
+def _is_self(email: str, enquiry: Enquiry) -> bool:
+    return bool(enquiry.owner and enquiry.owner.email and enquiry.owner.email.lower() == email)
+
+
+def _authorise_decision(core: Core, actor: Actor, enquiry: Enquiry, slot: Slot) -> None:
+    if _is_owner(actor, enquiry) and slot is not Slot.PARTNER:
+        raise NotAllowed("You can't sign off your own draft: it needs someone else's approval.")
+    if slot is Slot.PARTNER:
+        if not core.directory.has(actor, Role.COMMS):
+            raise NotAllowed("A partner's sign-off is recorded by the communications team.")
+        return
+    allowed = approvers(slot, enquiry.plan, core.directory)
+    if not actor.email or actor.email.lower() not in allowed:
+        who = " or ".join(core.directory.name_of(e) for e in allowed) or "nobody configured"
+        raise NotAllowed(f"Only {who} can sign this off. Your click has not been counted.")
+
+
+def _check_version(draft: Draft | None, version: int, fp: str) -> Draft:
+    if draft is None or draft.number != version or not draft.fingerprint.startswith(fp):
+        latest = f" The latest is version {draft.number}." if draft else ""
+        raise StaleAction(f"This card shows version {version} of the draft, which has since changed, so it can't "
+                          f"be signed off from here.{latest} If it needs you, a new card will come.")
+    return draft
+
+
+async def open_decision_form(core: Core, actor: Actor, ref: str, slot: Slot, version: int, fp: str, form_id: str
+                             ) -> Reply:
+    """Check the approver may act on this version before showing them the comment form."""
+    async with core.uow() as uow:
+        enquiry = await load(uow, ref)
+        _authorise_decision(core, actor, enquiry, slot)
+        _check_state(enquiry, "request_changes")
+        _check_version(await uow.drafts.latest(ref), version, fp)
+    return Reply(modal=ModalRequest(form_id, {"ref": ref, "slot": slot.value, "v": version, "fp": fp}, {}))
+
+
+async def decide(core: Core, actor: Actor, ref: str, slot: Slot, version: int, fp: str, decision: Decision,
+                 request_key: str, comment: str | None = None) -> Reply:
+    """An approver's decision on one slot of one exact version."""
+    async def attempt() -> Reply:
+        ctx = core.ctx()
+        async with core.uow() as uow:
+            await uow.mark_request_seen(request_key, ctx.now)
+            enquiry = await load(uow, ref)
+            _authorise_decision(core, actor, enquiry, slot)
+            _check_state(enquiry, "request_changes")
+            decided = {s.slot: s for s in await uow.drafts.sign_offs(ref, version)}
+            if slot in decided:
+                earlier = decided[slot]
+                raise DomainError(f"{earlier.by} already {_verb(earlier.decision)} version {version} "
+                                  f"({views.SLOT_NAMES[slot]}). Nothing more is needed from you.")
+            draft = _check_version(await uow.drafts.latest(ref), version, fp)
+            if slot not in required_slots(enquiry.plan):
+                raise NotAllowed("That sign-off is no longer needed for this draft.")
+            sign_off = SignOff(version, draft.fingerprint, slot, decision, actor.label, actor.email, ctx.now, comment)
+            await uow.drafts.add_sign_off(ref, sign_off)
+            if decision is Decision.APPROVED:
+                done = {s for s, d in decided.items() if d.decision is Decision.APPROVED} | {slot}
+                event = "approve_last" if set(required_slots(enquiry.plan)) <= done else "approve"
+            else:
+                event = "request_changes" if decision is Decision.CHANGES else "reject"
+            await transition(uow, core, ctx, enquiry, Step(
+                actor, event, draft=draft, decision=sign_off,
+                facts={"version": version, "fingerprint": draft.fingerprint, "slot": slot.value,
+                       "decision": decision.value, "comment": comment}))
+            await uow.commit()
+        return Reply(text=_DECIDED[decision].format(ref=ref, version=version))
+
+    return await with_retries(attempt)
+
+
+_DECIDED = {
+    Decision.APPROVED: "You approved version {version} of {ref}.",
+    Decision.CHANGES: "Your comments on version {version} of {ref} have gone to its owner.",
+    Decision.REJECTED: "You rejected version {version} of {ref}; its owner has been told why.",
+}
+
+
+def _verb(decision: Decision) -> str:
+    return {Decision.APPROVED: "approved", Decision.CHANGES: "asked for changes to",
+            Decision.REJECTED: "rejected"}[decision]
+
+
+# --- issuing, closing, the checklist -------------------------------------------------------------------------
+
+async def open_issue_form(core: Core, actor: Actor, ref: str, media_lead: str | None) -> Reply:
+    async with core.uow() as uow:
+        enquiry = await load(uow, ref)
+        _require_owner(actor, enquiry)
+        _check_state(enquiry, "issue")
+        draft = await uow.drafts.latest(ref)
+    contact = core.directory.name_of(media_lead) if media_lead else (enquiry.owner.name if enquiry.owner else "")
+    values = {"method": "email" if enquiry.outlet_kind == "newspaper" else None,
+              "text": draft.text if draft else None, "contact": contact}
+    return Reply(modal=ModalRequest("issue", {"ref": ref}, {k: v for k, v in values.items() if v}))
+
+
+async def issue(core: Core, actor: Actor, ref: str, values: dict[str, Any], request_key: str) -> Reply:
+    async def attempt() -> Reply:
+        ctx = core.ctx()
+        async with core.uow() as uow:
+            await uow.mark_request_seen(request_key, ctx.now)
+            enquiry = await load(uow, ref)
+            _require_owner(actor, enquiry)
+            _check_state(enquiry, "issue")
+            draft = await uow.drafts.latest(ref)
+            assert draft is not None
+            if fingerprint(values["text"]) != draft.fingerprint:
+                return Reply(errors={"text": "This isn't the approved text. Issue the approved wording, or save "
+                                             "the new wording as a draft and ask for sign-off again."})
+            if enquiry.outlet_kind == "newspaper" and values["method"] != "email":
+                return Reply(errors={"method": "Newspaper enquiries need a written response by email."})
+            enquiry.plan.issued = {"method": values["method"], "version": draft.number,
+                                   "fingerprint": draft.fingerprint, "contact": values["contact"],
+                                   "at": ctx.now.isoformat(), "by": actor.label}
+            await transition(uow, core, ctx, enquiry, Step(actor, "issue", draft=draft, facts={
+                "method": values["method"], "version": draft.number, "fingerprint": draft.fingerprint,
+                "text": draft.text, "contact": values["contact"]}))
+            await uow.commit()
+        return Reply(text=f"{ref} is recorded as issued and closed.")
+
+    return await with_retries(attempt)
+
+
+async def close(core: Core, actor: Actor, ref: str, request_key: str) -> Reply:
+    """Close without a response (journalist satisfied, no comment needed); never for newspapers."""
+    async def attempt() -> Reply:
+        ctx = core.ctx()
+        async with core.uow() as uow:
+            await uow.mark_request_seen(request_key, ctx.now)
+            enquiry = await load(uow, ref)
+            _require_owner(actor, enquiry)
+            _check_state(enquiry, "close")
+            if enquiry.outlet_kind == "newspaper":
+                raise ValidationFailed("Newspaper enquiries need a written response by email before they close. "
+                                       "If the journalist has dropped it, withdraw the enquiry instead.")
+            await transition(uow, core, ctx, enquiry, Step(actor, "close", draft=await uow.drafts.latest(ref)))
+            await uow.commit()
+        return Reply(text=f"{ref} is closed without a response.")
+
+    return await with_retries(attempt)
+
+
+async def tick(core: Core, actor: Actor, ref: str, item: str, request_key: str) -> Reply:
+    async def attempt() -> Reply:
+        ctx = core.ctx()
+        async with core.uow() as uow:
+            await uow.mark_request_seen(request_key, ctx.now)
+            enquiry = await load(uow, ref)
+            if not core.directory.has(actor, Role.COMMS):
+                raise NotAllowed("Only the communications team can tick off the checklist.")
+            items = {i.key: i.label for i in checklist(enquiry.plan, enquiry.outlet_kind)}
+            if item not in items:
+                raise ValidationFailed("That checklist item no longer applies.")
+            ticked = set(enquiry.plan.ticked)
+            ticked ^= {item}
+            enquiry.plan.ticked = sorted(ticked)
+            await transition(uow, core, ctx, enquiry, Step(actor, "tick", draft=await uow.drafts.latest(ref),
+                                                           facts={"item": item, "done": item in ticked}))
+            await uow.commit()
+        return Reply()
+
+    return await with_retries(attempt)
+
+
+def form_for_response(core: Core, form_id: str):  # noqa: ANN201 - Form
+    return {"statement": lambda: statement_form(core.directory), "issue": lambda: ISSUE_FORM,
+            "changes": lambda: CHANGES_FORM, "reject": lambda: REJECT_FORM,
+            "partner": lambda: PARTNER_FORM}[form_id]()
+
+
+__all__ = ["WRITTEN_ONLY", "close", "decide", "issue", "open_decision_form", "open_draft_form", "open_issue_form",
+           "request_sign_off", "save_draft", "tick", "form_for_response"]
