@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
@@ -19,7 +20,9 @@ class SlackDoor:
     """Everything Slack needs at run time, built once per application (never at import)."""
 
     def __init__(self, *, token: str, signing_secret: str, api_url: str, comms_channel: str | None, core: Core) -> None:
-        self.client = AsyncWebClient(token=token, base_url=api_url, timeout=10)
+        # One HTTP session for every Web API call: connections are kept alive between messages.
+        self._session = aiohttp.ClientSession()
+        self.client = AsyncWebClient(token=token, base_url=api_url, timeout=10, session=self._session)
         self.identity = SlackIdentity(self.client)
         self.delivery = SlackDelivery(self.client, self.identity, comms_channel)
         self.bolt = AsyncApp(
@@ -37,6 +40,5 @@ class SlackDoor:
         return await to_aiohttp_response(bolt_response)
 
     async def close(self) -> None:
-        session = getattr(self.client, "session", None)
-        if session is not None and not session.closed:
-            await session.close()
+        if not self._session.closed:
+            await self._session.close()

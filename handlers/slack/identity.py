@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from slack_sdk.errors import SlackApiError
@@ -18,12 +19,22 @@ class SlackIdentity:
         self._ttl = ttl
         self._by_id: dict[str, tuple[float, Actor]] = {}
         self._by_email: dict[str, tuple[float, str]] = {}
+        self._pending: dict[str, asyncio.Future[Actor]] = {}
 
     async def actor(self, user_id: str) -> Actor:
         """The person behind a verified request's user id. An unknown email means no roles."""
         hit = self._by_id.get(user_id)
         if hit and time.monotonic() - hit[0] < self._ttl:
             return hit[1]
+        # Several requests from one person at once share one users.info call.
+        pending = self._pending.get(user_id)
+        if pending is None:
+            pending = asyncio.ensure_future(self._fetch(user_id))
+            self._pending[user_id] = pending
+            pending.add_done_callback(lambda _: self._pending.pop(user_id, None))
+        return await asyncio.shield(pending)
+
+    async def _fetch(self, user_id: str) -> Actor:
         try:
             response = await self._client.users_info(user=user_id)
             user = response["user"]
