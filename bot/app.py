@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -32,13 +33,15 @@ CORE = web.AppKey("core", Core)
 RELAY = web.AppKey("relay", OutboxRelay)
 SLACK = web.AppKey("slack", object)
 
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")  # a caller's id is kept only if it is short and plain
 MAX_BODY = 1024 * 1024  # Slack payloads are far smaller; anything bigger is refused with 413
 
 
 @web.middleware
 async def with_request_id(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
                           ) -> web.StreamResponse:
-    token = request_id.set(request.headers.get("X-Request-Id") or uuid.uuid4().hex[:16])
+    given = request.headers.get("X-Request-Id", "")
+    token = request_id.set(given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex[:16])
     started = time.perf_counter()
     status = 500
     try:

@@ -57,7 +57,10 @@ def configure(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # slack_sdk logs request bodies at DEBUG; keep it quieter than that whatever LOG_LEVEL says.
-    logging.getLogger("slack_sdk").setLevel(max(logging.INFO, root.level))
+    # These log request bodies or SQL parameters (journalists' details) at DEBUG: never below INFO.
+    for chatty in ("slack_sdk", "slack_bolt", "aiosqlite", "asyncpg"):
+        logging.getLogger(chatty).setLevel(max(logging.INFO, root.level))
+    # SQLAlchemy echoes every statement with its parameters once its logger allows INFO.
+    logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
     for noisy in ("aiohttp.access", "apscheduler", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

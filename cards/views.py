@@ -318,7 +318,7 @@ def privacy_warning_card(enquiry: Enquiry, draft: Draft, found: list[str]) -> Ca
                                                              v=enquiry.version), style="primary"),
             Button(label="I have consent: send anyway",
                    payload=ActionPayload(a="request_sign_off", k="enquiry", id=enquiry.ref, v=enquiry.version,
-                                         x="privacy_ok"),
+                                         x=f"privacy_ok:{draft.number}:{draft.fingerprint[:16]}"),
                    confirm="Send for sign-off although it contains staff personal details?"),
         ],
     )

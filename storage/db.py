@@ -43,11 +43,18 @@ def open_database(url: str) -> Database:
 
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API types
+            # The driver's own transaction handling commits at a SAVEPOINT's RELEASE when no BEGIN came
+            # first; take over (SQLAlchemy's documented recipe) so savepoints nest inside real transactions.
+            dbapi_conn.isolation_level = None
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _begin(conn) -> None:  # noqa: ANN001
+            conn.exec_driver_sql("BEGIN")
 
         # SQLite allows one writer; serialising our transactions avoids "database is locked" under load.
         return Database(engine, async_sessionmaker(engine, expire_on_commit=False), asyncio.Lock())

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -141,7 +142,7 @@ class OutboxRow(Base):
     message_key: Mapped[str | None] = mapped_column(String(120), index=True)
     case_ref: Mapped[str | None] = mapped_column(String(20))
     card: Mapped[dict[str, Any]]
-    update_only: Mapped[bool] = mapped_column(default=False)
+    update_only: Mapped[bool] = mapped_column(default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(12))  # pending, sent, dead
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]

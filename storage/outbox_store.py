@@ -88,11 +88,11 @@ class SqlOutboxStore:
             ref=(message.recipient.platform, message.key, ref, message.id, now) if message.key else None,
         )
 
-    async def retry_at(self, message: Outbound, when: datetime, error: str) -> None:
-        await self._write(
-            update(OutboxRow).where(OutboxRow.id == message.id)
-            .values(next_attempt_at=when, lease_until=None, last_error=error[:500])
-        )
+    async def retry_at(self, message: Outbound, when: datetime, error: str, *, count_attempt: bool = True) -> None:
+        values = {"next_attempt_at": when, "lease_until": None, "last_error": error[:500]}
+        if not count_attempt:
+            values["attempts"] = OutboxRow.attempts - 1  # the claim counted it; this was only a wait
+        await self._write(update(OutboxRow).where(OutboxRow.id == message.id).values(**values))
 
     async def skip(self, message: Outbound, reason: str, now: datetime) -> None:
         """Nothing to send (an update of a message that was never posted): done, with the reason kept."""

@@ -152,7 +152,8 @@ _WORK_DOMAINS = ("nhs.net", "nhs.uk")
 def privacy_concerns(text: str) -> list[str]:
     """Things in a draft that look like staff personal contact details; empty when none are seen."""
     found: list[str] = []
-    for match in phonenumbers.PhoneNumberMatcher(text, "GB"):
+    # POSSIBLE, not VALID: a warning should also catch numbers libphonenumber thinks unallocated.
+    for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
         found.append(f"a phone number ({match.raw_string})")
     for email in _EMAIL.findall(text):
         if not email.lower().endswith(_WORK_DOMAINS):

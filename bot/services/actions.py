@@ -34,7 +34,8 @@ async def press(core: Core, actor: Actor, payload: ActionPayload, request_key: s
         case "draft":
             return await responses.open_draft_form(core, actor, ref)
         case "request_sign_off":
-            return await responses.request_sign_off(core, actor, ref, request_key, privacy_ok=payload.x == "privacy_ok")
+            consent = (payload.x or "").removeprefix("privacy_ok:") if (payload.x or "").startswith("privacy_ok:") else None
+            return await responses.request_sign_off(core, actor, ref, request_key, privacy_ok_for=consent)
         case "approve":
             slot, fp = _slot_and_fingerprint(payload.x)
             return await responses.decide(core, actor, ref, slot, payload.v or 0, fp, Decision.APPROVED, request_key)
@@ -43,8 +44,8 @@ async def press(core: Core, actor: Actor, payload: ActionPayload, request_key: s
             return await responses.open_decision_form(core, actor, ref, slot, payload.v or 0, fp, action)
         case "partner":
             version, _, fp = (payload.x or "").partition(":")
-            return await responses.open_decision_form(core, actor, ref, Slot.PARTNER, int(version or 0), fp,
-                                                      "partner")
+            return await responses.open_decision_form(core, actor, ref, Slot.PARTNER,
+                                                      int(version) if version.isdigit() else 0, fp, "partner")
         case "issue":
             return await responses.open_issue_form(core, actor, ref, core.media_lead)
         case "close":
@@ -84,8 +85,8 @@ async def _submit(core: Core, actor: Actor, form_id: str, meta: dict[str, Any], 
     match form_id:
         case "media_call":
             conversation = meta.get("conversation")
-            return await intake.submit_form(core, actor, int(conversation) if conversation else None, values,
-                                            request_key)
+            return await intake.submit_form(core, actor, conversation if isinstance(conversation, int) else None,
+                                            values, request_key)
         case "statement":
             return await responses.save_draft(core, actor, ref, values, request_key)
         case "issue":
@@ -94,6 +95,10 @@ async def _submit(core: Core, actor: Actor, form_id: str, meta: dict[str, Any], 
             decision = {"changes": Decision.CHANGES, "reject": Decision.REJECTED,
                         "partner": Decision.APPROVED}[form_id]
             comment = values.get("comment") or values.get("who")
-            return await responses.decide(core, actor, ref, Slot(meta.get("slot", "partner")), int(meta.get("v", 0)),
-                                          str(meta.get("fp", "")), decision, request_key, comment=comment)
+            try:
+                slot, version = Slot(meta.get("slot", "partner")), int(meta.get("v", 0))
+            except (TypeError, ValueError):
+                raise ValidationFailed("That form is out of date; please use the latest card.") from None
+            return await responses.decide(core, actor, ref, slot, version, str(meta.get("fp", "")), decision,
+                                          request_key, comment=comment)
     return Reply(text="That form is no longer available; please start again.")

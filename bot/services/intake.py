@@ -94,7 +94,7 @@ async def conversation_action(core: Core, actor: Actor, payload: ActionPayload, 
     try:
         async with core.uow() as uow:
             await uow.mark_request_seen(request_key, ctx.now)
-            conv = await uow.conversations.get(int(payload.id))
+            conv = await uow.conversations.get(int(payload.id)) if payload.id.isdigit() else None
             if conv is None or (conv.platform, conv.user_id) != (actor.platform, actor.user_id):
                 raise NotAllowed("This form belongs to someone else, so its buttons won't work for you.")
             if conv.status is ConversationStatus.SUBMITTED:

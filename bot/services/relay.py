@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.clock import Clock
 from bot.domain.messages import Outbound
@@ -27,6 +27,8 @@ class OutboxRelay:
         self._batch = batch
         self._task: asyncio.Task[None] | None = None
         self._again = False
+        self._failing_since: datetime | None = None
+        self._last_report = datetime.min.replace(tzinfo=UTC)
 
     def kick(self) -> None:
         """Start draining soon; coalesces many kicks into one pass plus one more."""
@@ -40,10 +42,31 @@ class OutboxRelay:
             self._again = False
             try:
                 await self.drain()
-            except Exception:  # the timer will try again; never let the task die silently
-                log.exception("outbox drain failed")
+                self._failing_since = None
+            except Exception as exc:  # the timer will try again; never let the task die silently
+                self._report_failure(exc)
             if not self._again:
                 return
+
+    async def _retry(self, message: Outbound, exc: RetryLater) -> int:
+        if message.attempts >= self._max_attempts:
+            await self._store.give_up(message, f"gave up after {message.attempts} tries: {exc.reason}",
+                                      self._clock.now())
+            log.error("outbox message undeliverable", extra={"outbox_id": message.id, "reason": exc.reason})
+            return 0
+        wait = exc.after_seconds if exc.after_seconds is not None else min(2 ** message.attempts, 300)
+        await self._store.retry_at(message, self._clock.now() + timedelta(seconds=wait), exc.reason)
+        log.info("outbox message will be retried", extra={"outbox_id": message.id, "reason": exc.reason,
+                                                          "after_s": wait})
+        return 0
+
+    def _report_failure(self, exc: Exception) -> None:
+        """A full traceback the first time and then once a minute, not on every tick while a database is down."""
+        now = self._clock.now()
+        if self._failing_since is None or now - self._last_report >= timedelta(minutes=1):
+            log.error("outbox drain failed", exc_info=exc)
+            self._last_report = now
+        self._failing_since = self._failing_since or now
 
     async def idle(self) -> None:
         """Wait for a kicked drain to finish (used at shutdown)."""
@@ -64,8 +87,9 @@ class OutboxRelay:
         platform = message.recipient.platform
         delivery = self._deliveries.get(platform)
         if delivery is None:
+            # Waiting for a platform to be configured is not a failed attempt.
             await self._store.retry_at(message, self._clock.now() + timedelta(minutes=5),
-                                       f"{platform} is not configured")
+                                       f"{platform} is not configured", count_attempt=False)
             log.warning("outbox message waits: platform not configured",
                         extra={"outbox_id": message.id, "platform": platform})
             return 0
@@ -76,20 +100,14 @@ class OutboxRelay:
         try:
             ref = await delivery.deliver(message, existing)
         except RetryLater as exc:
-            if message.attempts >= self._max_attempts:
-                await self._store.give_up(message, f"gave up after {message.attempts} tries: {exc.reason}",
-                                          self._clock.now())
-                log.error("outbox message undeliverable", extra={"outbox_id": message.id, "reason": exc.reason})
-                return 0
-            wait = exc.after_seconds if exc.after_seconds is not None else min(2 ** message.attempts, 300)
-            await self._store.retry_at(message, self._clock.now() + timedelta(seconds=wait), exc.reason)
-            log.info("outbox message will be retried",
-                     extra={"outbox_id": message.id, "reason": exc.reason, "after_s": wait})
-            return 0
+            return await self._retry(message, exc)
         except Undeliverable as exc:
             await self._store.give_up(message, str(exc), self._clock.now())
             log.error("outbox message refused", extra={"outbox_id": message.id, "reason": str(exc)})
             return 0
+        except Exception as exc:  # a bug or a surprise in a delivery: back off and retry, never stall the batch
+            log.exception("outbox delivery raised", extra={"outbox_id": message.id})
+            return await self._retry(message, RetryLater(f"unexpected: {type(exc).__name__}: {exc}"))
         await self._store.mark_sent(message, ref, self._clock.now())
         log.info("outbox message delivered", extra={"outbox_id": message.id, "platform": platform})
         return 1

@@ -73,15 +73,15 @@ async def save_draft(core: Core, actor: Actor, ref: str, values: dict[str, Any],
             latest = await uow.drafts.latest(ref)
             text = values["statement"]
             step = Step(actor, "draft", draft=latest)
-            if latest is None or latest.fingerprint != fingerprint(text):
-                draft = Draft(number=(latest.number + 1) if latest else 1, text=text, fingerprint=fingerprint(text),
-                              author=actor.label, author_email=actor.email, created_at=ctx.now)
-                await uow.drafts.add(ref, draft)
+            with_approvers = enquiry.state in (EnquiryState.AWAITING_SIGN_OFF, EnquiryState.APPROVED)
+            decided = bool(latest and await uow.drafts.sign_offs(ref, latest.number))
+            # A new version whenever the text changes, and also when the same words go round again after
+            # approvers have seen them: every sign-off round starts on a version nobody has decided on.
+            if latest is None or latest.fingerprint != fingerprint(text) or with_approvers or decided:
+                draft = await _new_version(uow, ref, latest, text, actor, ctx.now)
                 step.draft = draft
-                if latest is not None and enquiry.state in (EnquiryState.AWAITING_SIGN_OFF, EnquiryState.APPROVED):
+                if latest is not None and with_approvers:
                     step.superseded = latest
-            elif enquiry.state in (EnquiryState.AWAITING_SIGN_OFF, EnquiryState.APPROVED):
-                step.superseded = latest  # same text, new terms (e.g. an executive now needed): ask again
             flags = set(values.get("flags") or [])
             plan = enquiry.plan
             plan.background = values.get("background")
@@ -106,8 +106,17 @@ async def save_draft(core: Core, actor: Actor, ref: str, values: dict[str, Any],
 
 # --- sign-off -------------------------------------------------------------------------------------------------
 
-async def request_sign_off(core: Core, actor: Actor, ref: str, request_key: str, *, privacy_ok: bool = False
-                           ) -> Reply:
+async def _new_version(uow, ref: str, latest: Draft | None, text: str, actor: Actor, now) -> Draft:  # noqa: ANN001
+    draft = Draft(number=(latest.number + 1) if latest else 1, text=text, fingerprint=fingerprint(text),
+                  author=actor.label, author_email=actor.email, created_at=now)
+    await uow.drafts.add(ref, draft)
+    return draft
+
+
+async def request_sign_off(core: Core, actor: Actor, ref: str, request_key: str, *,
+                           privacy_ok_for: str | None = None) -> Reply:
+    """Send the latest draft to its approvers. `privacy_ok_for` is the "version:fingerprint" the owner
+    confirmed consent for after a staff-privacy warning (it covers that exact text only)."""
     async def attempt() -> Reply:
         ctx = core.ctx()
         async with core.uow() as uow:
@@ -118,6 +127,9 @@ async def request_sign_off(core: Core, actor: Actor, ref: str, request_key: str,
             draft = await uow.drafts.latest(ref)
             if draft is None:
                 raise ValidationFailed("Write a draft response first (Draft response), then ask for sign-off.")
+            if await uow.drafts.sign_offs(ref, draft.number):
+                # Approvers already decided on this version: the same words go round again as a new version.
+                draft = await _new_version(uow, ref, draft, draft.text, actor, ctx.now)
             if not enquiry.plan.spokesperson:
                 raise ValidationFailed("Say who will speak (or \"Written statement only\") in the draft first.")
             for slot in required_slots(enquiry.plan):
@@ -126,7 +138,8 @@ async def request_sign_off(core: Core, actor: Actor, ref: str, request_key: str,
                     raise ValidationFailed(f"Nobody is configured who can sign off as {slot.value}; "
                                            "ask an administrator to check the people in the configuration.")
             found = privacy_concerns(draft.text)
-            if found and not privacy_ok:
+            consented = privacy_ok_for == f"{draft.number}:{draft.fingerprint[:16]}"
+            if found and not consented:
                 return Reply(text=guidance.PRIVACY_WARNING.format(found="; ".join(found)),
                              card=views.privacy_warning_card(enquiry, draft, found))
             await transition(uow, core, ctx, enquiry, Step(
@@ -158,7 +171,7 @@ def _authorise_decision(core: Core, actor: Actor, enquiry: Enquiry, slot: Slot) 
 
 
 def _check_version(draft: Draft | None, version: int, fp: str) -> Draft:
-    if draft is None or draft.number != version or not draft.fingerprint.startswith(fp):
+    if draft is None or draft.number != version or len(fp) < 12 or not draft.fingerprint.startswith(fp):
         latest = f" The latest is version {draft.number}." if draft else ""
         raise StaleAction(f"This card shows version {version} of the draft, which has since changed, so it can't "
                           f"be signed off from here.{latest} If it needs you, a new card will come.")

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services.core import Core
 from handlers.slack.delivery import SlackDelivery
 from handlers.slack.identity import SlackIdentity
 from handlers.slack.listeners import SlackContext, register
+
+log = logging.getLogger("mediadesk.slack")
 
 
 class SlackDoor:
@@ -33,12 +37,46 @@ class SlackDoor:
             request_verification_enabled=True,
         )
         register(self.bolt, SlackContext(core=core, identity=self.identity))
+        self._verifier = SignatureVerifier(signing_secret)
 
     async def handle(self, request: web.Request) -> web.Response:
-        bolt_request = await to_bolt_request(request)
+        try:
+            body = (await request.read()).decode("utf-8")
+        except UnicodeDecodeError:
+            return web.json_response({"error": "the body is not UTF-8"}, status=400)
+        # Check the signature before anything parses the body: a malformed body from anyone must not
+        # reach a parser (Bolt checks again, as it always does).
+        if not _signed(self._verifier, body, request.headers):
+            log.info("Invalid request signature: refused", extra={"path": request.path})
+            return web.json_response({"error": "invalid request"}, status=401)
+        if not _content_matches(request.content_type, body):
+            return web.json_response({"error": "the body does not match its Content-Type"}, status=415)
+        try:
+            bolt_request = await to_bolt_request(request)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return web.json_response({"error": "malformed request body"}, status=400)
         bolt_response = await self.bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
     async def close(self) -> None:
         if not self._session.closed:
             await self._session.close()
+
+
+def _signed(verifier: SignatureVerifier, body: str, headers: Mapping[str, str]) -> bool:
+    """Slack's v0 signature and a timestamp within five minutes; a garbage header is simply invalid."""
+    try:
+        return verifier.is_valid(body, headers.get("X-Slack-Request-Timestamp", ""),
+                                 headers.get("X-Slack-Signature", ""))
+    except (ValueError, TypeError):
+        return False
+
+
+def _content_matches(content_type: str, body: str) -> bool:
+    """Slack sends events as JSON and commands and clicks as forms; anything else is not from Slack."""
+    looks_json = body.lstrip().startswith(("{", "["))
+    if content_type == "application/json":
+        return looks_json
+    if content_type == "application/x-www-form-urlencoded":
+        return not looks_json
+    return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,8 @@ ACK_MEDIA_CALL = ("I've sent you a direct message from Media Desk with the quest
                   "Don't answer the journalist's questions yourself: tell them the communications team "
                   "will get back to them.")
 UNKNOWN_BUTTON = "Sorry, I didn't recognise that button. It may be from an old message."
+SOMETHING_WENT_WRONG = ("Sorry, something went wrong and this was not recorded. Please try again in a minute. "
+                        "If it keeps happening, email the communications team with the details instead.")
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,12 @@ def register(app: AsyncApp, deps: SlackContext) -> None:
         text = (command.get("text") or "").strip()
         wants_form = text.lower() in ("form", "modal", "one screen")
         await ack() if wants_form else await ack(text=ACK_MEDIA_CALL)
-        actor = await deps.identity.actor(command["user_id"])
-        reply = await _guarded(intake.start_media_call(deps.core, actor, text, f"cmd:{command['trigger_id']}"))
+
+        async def run() -> Reply:
+            actor = await deps.identity.actor(command["user_id"])
+            return await intake.start_media_call(deps.core, actor, text, f"cmd:{command['trigger_id']}")
+
+        reply = await _guarded(run)
         await _show(client, reply, user=command["user_id"], channel=None, trigger_id=command.get("trigger_id"),
                     core=deps.core)
 
@@ -50,9 +57,12 @@ def register(app: AsyncApp, deps: SlackContext) -> None:
     async def dm_message(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id") or not event.get("user"):
             return
-        actor = await deps.identity.actor(event["user"])
-        reply = await _guarded(intake.reply_in_dm(deps.core, actor, event.get("text") or "",
-                                                  f"event:{body.get('event_id')}"))
+
+        async def run() -> Reply:
+            actor = await deps.identity.actor(event["user"])
+            return await intake.reply_in_dm(deps.core, actor, event.get("text") or "", f"event:{body.get('event_id')}")
+
+        reply = await _guarded(run)
         await _show(client, reply, user=event["user"], channel=event.get("channel"), trigger_id=None, core=deps.core)
 
     @app.action(re.compile(r"^md\."))
@@ -66,9 +76,13 @@ def register(app: AsyncApp, deps: SlackContext) -> None:
             await _show(client, Reply(text=UNKNOWN_BUTTON), user=user_id, channel=channel, trigger_id=None,
                         core=deps.core)
             return
-        actor = await deps.identity.actor(user_id)
         key = f"action:{body.get('trigger_id')}:{action.get('action_id')}"
-        reply = await _guarded(actions.press(deps.core, actor, payload, key))
+
+        async def run() -> Reply:
+            actor = await deps.identity.actor(user_id)
+            return await actions.press(deps.core, actor, payload, key)
+
+        reply = await _guarded(run)
         await _show(client, reply, user=user_id, channel=channel, trigger_id=body.get("trigger_id"), core=deps.core)
 
     @app.view(FORM_CALLBACK)
@@ -82,9 +96,16 @@ def register(app: AsyncApp, deps: SlackContext) -> None:
                         user=body["user"]["id"], channel=None, trigger_id=None, core=deps.core)
             return
         raw = read_modal_values(form, (view.get("state") or {}).get("values") or {})
-        actor = await deps.identity.actor(body["user"]["id"])
         key = f"view:{view.get('id')}:{view.get('hash')}"
-        reply = await _guarded(actions.submit(deps.core, actor, form_id, meta, raw, key))
+
+        async def run() -> Reply:
+            actor = await deps.identity.actor(body["user"]["id"])
+            return await actions.submit(deps.core, actor, form_id, meta, raw, key)
+
+        reply = await _guarded(run)
+        if reply.text == SOMETHING_WENT_WRONG:
+            # Keep the form open with what they typed, and say so where they are looking.
+            reply = Reply(errors={form.fields[0].name: SOMETHING_WENT_WRONG})
         if reply.errors:
             await ack(**modal_errors(reply.errors))
             return
@@ -93,12 +114,15 @@ def register(app: AsyncApp, deps: SlackContext) -> None:
             await _show(client, reply, user=body["user"]["id"], channel=None, trigger_id=None, core=deps.core)
 
 
-async def _guarded(coro: Any) -> Reply:
-    """Turn a refused request into a polite private reply."""
+async def _guarded(run: Callable[[], Awaitable[Reply]]) -> Reply:
+    """Turn a refused request into a polite private reply, and a failure into an apology (never silence)."""
     try:
-        return await coro
+        return await run()
     except DomainError as exc:
         return Reply(text=exc.message)
+    except Exception:
+        log.exception("request failed after it was acknowledged")
+        return Reply(text=SOMETHING_WENT_WRONG)
 
 
 def _metadata(raw: str | None) -> dict[str, Any]:
@@ -112,6 +136,15 @@ def _metadata(raw: str | None) -> dict[str, Any]:
 async def _show(client: AsyncWebClient, reply: Reply, *, user: str, channel: str | None, trigger_id: str | None,
                 core: Core) -> None:
     """Show a service's immediate reply to the person who acted: a modal, or a private message."""
+    try:
+        await _show_now(client, reply, user=user, channel=channel, trigger_id=trigger_id, core=core)
+    except Exception:
+        # The reply is a courtesy; what matters was committed (and its messages are in the outbox).
+        log.exception("could not show the reply to the person who acted")
+
+
+async def _show_now(client: AsyncWebClient, reply: Reply, *, user: str, channel: str | None,
+                    trigger_id: str | None, core: Core) -> None:
     if reply.modal is not None and trigger_id:
         await _open_modal(client, reply.modal, trigger_id, core)
     if reply.text:

@@ -1,4 +1,4 @@
-"""statements: draft versions, sign-offs, and the response plan on enquiries
+"""statements: draft versions, sign-offs, the response plan on enquiries; where each message was posted
 
 Revision ID: 0002
 Revises: 0001
@@ -18,6 +18,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("plan", sa.JSON(), nullable=True))
     with op.batch_alter_table("outbox") as batch:
         batch.add_column(sa.Column("update_only", sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch.add_column(sa.Column("sent_channel", sa.String(length=64), nullable=True))
+        batch.add_column(sa.Column("sent_ts", sa.String(length=64), nullable=True))
     op.create_table(
         "drafts",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -56,6 +58,8 @@ def downgrade() -> None:
     op.drop_index("ix_drafts_case_ref", table_name="drafts")
     op.drop_table("drafts")
     with op.batch_alter_table("outbox") as batch:
+        batch.drop_column("sent_ts")
+        batch.drop_column("sent_channel")
         batch.drop_column("update_only")
     with op.batch_alter_table("enquiries") as batch:
         batch.drop_column("plan")

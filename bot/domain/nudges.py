@@ -1,0 +1,101 @@
+"""Nudges: reminders and escalations as rows with a due time, and the rules that schedule them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from bot.domain.enquiry import Enquiry, EnquiryState
+
+
+class NudgeKind(StrEnum):
+    UNCLAIMED = "unclaimed"  # the comms channel: still nobody on it; repeats, then escalates
+    UNCLAIMED_ESCALATION = "unclaimed_escalation"  # Head of Communications / Director
+    DEADLINE = "deadline"  # the owner, before the journalist's deadline
+    DEADLINE_MISSED = "deadline_missed"  # the deadline passed with the case still open
+    SIGN_OFF = "sign_off"  # an approver who has not acted; repeats, then escalates
+    SIGN_OFF_ESCALATION = "sign_off_escalation"  # the Director and delegates
+    ON_CALL = "on_call"  # out of hours: the next person in the on-call chain, if nobody acknowledged
+
+
+class NudgeStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    CANCELLED = "cancelled"  # the thing it chased was done first
+    FAILED = "failed"
+
+
+@dataclass
+class Nudge:
+    case_ref: str
+    kind: NudgeKind
+    due_at: datetime
+    recipient: str | None = None  # an email; None means the comms channel
+    seq: int = 1  # the how-many-th of its chain
+    data: dict[str, Any] = field(default_factory=dict)
+    status: NudgeStatus = NudgeStatus.PENDING
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class NudgePolicy:
+    """The timings, from the TOML file's [nudges] section."""
+
+    unclaimed_after: timedelta = timedelta(minutes=15)
+    unclaimed_repeat: timedelta = timedelta(minutes=15)
+    unclaimed_escalate_after: int = 2  # reminders in the channel before escalating
+    owner_before: tuple[timedelta, ...] = (timedelta(minutes=60), timedelta(minutes=15))
+    owner_half_time: bool = True  # also remind at half the time left
+    sign_off_after: timedelta = timedelta(minutes=20)
+    sign_off_repeat: timedelta = timedelta(minutes=20)
+    sign_off_escalate_after: int = 2
+    on_call_ack: timedelta = timedelta(minutes=15)
+    snooze: timedelta = timedelta(minutes=30)
+
+
+WORKING = (EnquiryState.CLAIMED, EnquiryState.AWAITING_SIGN_OFF, EnquiryState.CHANGES_REQUESTED,
+           EnquiryState.REJECTED, EnquiryState.APPROVED)
+FINISHED = (EnquiryState.CLOSED, EnquiryState.WITHDRAWN)
+
+
+def owner_reminders(enquiry: Enquiry, now: datetime, policy: NudgePolicy) -> list[Nudge]:
+    """Reminders for the owner: at half the time left, and at fixed times before the deadline."""
+    if enquiry.owner is None or not enquiry.owner.email:
+        return []
+    times: set[datetime] = set()
+    left = enquiry.deadline - now
+    if policy.owner_half_time and left > timedelta(minutes=30):
+        times.add(now + left / 2)
+    for before in policy.owner_before:
+        when = enquiry.deadline - before
+        if when > now:
+            times.add(when)
+    # Reminders within five minutes of each other are one reminder.
+    kept: list[datetime] = []
+    for when in sorted(times):
+        if not kept or when - kept[-1] >= timedelta(minutes=5):
+            kept.append(when)
+    email = enquiry.owner.email.lower()
+    return [Nudge(enquiry.ref, NudgeKind.DEADLINE, when, email, seq=i + 1,
+                  data={"minutes_left": round((enquiry.deadline - when).total_seconds() / 60)})
+            for i, when in enumerate(kept)]
+
+
+def still_applies(nudge: Nudge, enquiry: Enquiry, data: dict[str, Any]) -> bool:
+    """Whether the thing a nudge chases is still undone (the guard that makes late or stray nudges harmless)."""
+    state = enquiry.state
+    match nudge.kind:
+        case NudgeKind.UNCLAIMED | NudgeKind.UNCLAIMED_ESCALATION:
+            return state is EnquiryState.OPEN
+        case NudgeKind.ON_CALL:
+            return state is EnquiryState.OPEN and not enquiry.routing.get("acknowledged_by")
+        case NudgeKind.DEADLINE:
+            return state in WORKING and bool(enquiry.owner) and (enquiry.owner.email or "").lower() == nudge.recipient
+        case NudgeKind.DEADLINE_MISSED:
+            return state not in FINISHED
+        case NudgeKind.SIGN_OFF | NudgeKind.SIGN_OFF_ESCALATION:
+            return (state is EnquiryState.AWAITING_SIGN_OFF and data.get("version") == nudge.data.get("version")
+                    and nudge.data.get("slot") not in data.get("decided", ()))
+    return False
