@@ -16,6 +16,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.clock import Clock, SystemClock
 from bot.config import OrgConfig, Settings, load_org_config
 from bot.logs import request_id
+from bot.services import nudges
 from bot.services.core import Core
 from bot.services.relay import OutboxRelay
 from storage.db import Database, open_database
@@ -81,7 +82,10 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
             relay_holder[0].kick()
 
     core = Core(uow=lambda: SqlUnitOfWork(db, on_commit=[kick]), clock=clock, directory=org.directory(),
-                tz=org.tz, ref_prefix=org.organisation.reference_prefix, media_lead=org.people.media_lead)
+                tz=org.tz, ref_prefix=org.organisation.reference_prefix, media_lead=org.people.media_lead,
+                hours=org.office_hours.hours(org.tz), rota=org.rota(),
+                policy=org.nudges.policy(org.on_call.acknowledge_minutes), training_url=org.on_call.training_url,
+                on_call_contacts=org.on_call.contacts)
     deliveries = {}
     slack = None
     if settings.slack_enabled:
@@ -103,6 +107,15 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         relay.kick()  # joins a drain already running instead of starting a second one
 
     scheduler.add_job(sweep, "interval", seconds=settings.outbox_tick_seconds, id="outbox",
+                      max_instances=1, coalesce=True)
+
+    async def nudge_tick() -> None:
+        try:
+            await nudges.tick(core)
+        except Exception:  # the next tick tries again; the rows are still due
+            log.exception("nudge tick failed")
+
+    scheduler.add_job(nudge_tick, "interval", seconds=settings.nudge_tick_seconds, id="nudges",
                       max_instances=1, coalesce=True)
     scheduler.start()
     app[DATABASE], app[CORE], app[RELAY], app[SLACK] = db, core, relay, slack

@@ -18,6 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply all migrations")
     sub.add_parser("check-config", help="validate the environment and the TOML file, then exit")
     sub.add_parser("outbox", help="show how many messages are pending, sent and undeliverable")
+    nudges = sub.add_parser("nudges", help="reminders and escalations")
+    nudges.add_argument("action", choices=["list"], help="list: what is scheduled, soonest first")
+    nudges.add_argument("--limit", type=int, default=200)
     args = parser.parse_args(argv)
 
     settings = Settings()
@@ -37,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "outbox":
         return asyncio.run(_outbox_status(settings))
+    if args.command == "nudges":
+        return asyncio.run(_nudges_list(settings, org, args.limit))
     return _serve(settings, org, migrate=not args.no_migrate)
 
 
@@ -65,6 +70,27 @@ async def _outbox_status(settings: Settings) -> int:
         await db.dispose()
     for status in ("pending", "sent", "skipped", "dead"):
         print(f"{status}: {counts.get(status, 0)}")
+    return 0
+
+
+async def _nudges_list(settings: Settings, org, limit: int) -> int:  # noqa: ANN001 - OrgConfig
+    from storage.db import open_database
+    from storage.uow import SqlUnitOfWork
+
+    db = open_database(settings.database_url)
+    try:
+        async with SqlUnitOfWork(db) as uow:
+            pending = await uow.nudges.pending(limit)
+    finally:
+        await db.dispose()
+    if not pending:
+        print("Nothing is scheduled.")
+        return 0
+    print(f"{'due (' + org.organisation.timezone + ')':<22} {'case':<13} {'kind':<22} to")
+    for nudge in pending:
+        due = nudge.due_at.astimezone(org.tz).strftime("%a %d %b %H:%M")
+        who = nudge.recipient or "comms channel"
+        print(f"{due:<22} {nudge.case_ref:<13} {nudge.kind.value:<22} {who}")
     return 0
 
 

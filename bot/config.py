@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import tomllib
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.domain.nudges import NudgePolicy
+from bot.domain.office_hours import OfficeHours, Override, Rota
 from bot.domain.people import Directory, Role
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -29,6 +33,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     outbox_tick_seconds: float = 2.0
     outbox_lease_seconds: float = 60.0
+    nudge_tick_seconds: float = 2.0
 
     @property
     def slack_enabled(self) -> bool:
@@ -73,6 +78,73 @@ class PeopleSection(BaseModel):
     names: dict[str, str] = {}
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class OfficeHoursSection(BaseModel):
+    """The press office's hours (policy: Monday to Friday, 8am to 6pm, not bank holidays)."""
+
+    model_config = ConfigDict(extra="forbid")
+    opens: time = time(8, 0)
+    closes: time = time(18, 0)
+    days: list[Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]] = list(
+        _WEEKDAYS[:5])
+    bank_holidays: str = Field(default="GB-ENG", pattern=r"^[A-Z]{2}(-[A-Z]{2,3})?$",
+                               description="country and subdivision for the holidays library")
+    closures: list[date] = []
+
+    def hours(self, tz: ZoneInfo) -> OfficeHours:
+        country, _, subdivision = self.bank_holidays.partition("-")
+        return OfficeHours(tz=tz, opens=self.opens, closes=self.closes,
+                           weekdays=frozenset(_WEEKDAYS.index(d) for d in self.days), country=country,
+                           subdivision=subdivision or None, closures=frozenset(self.closures))
+
+
+class OverrideEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    start: datetime
+    end: datetime
+    email: EmailStr
+
+
+class OnCallSection(BaseModel):
+    """The out-of-hours rota: a weekly rotation (by default [people] on_call_directors), overrides, deputies."""
+
+    model_config = ConfigDict(extra="forbid")
+    rotation: list[EmailStr] = []
+    rotation_start: datetime = datetime(2026, 1, 5, 8, 0)  # a Monday handover, local time
+    overrides: list[OverrideEntry] = []
+    deputies: list[EmailStr] = []
+    acknowledge_minutes: int = Field(default=15, ge=1, le=240)
+    training_url: str | None = None
+    contacts: str | None = None  # who the on-call director can ring (shown with the guidance)
+
+
+class NudgesSection(BaseModel):
+    """When the bot chases (minutes)."""
+
+    model_config = ConfigDict(extra="forbid")
+    unclaimed_after: int = Field(default=15, ge=1)
+    unclaimed_repeat: int = Field(default=15, ge=1)
+    unclaimed_escalate_after: int = Field(default=2, ge=1)
+    owner_minutes_before: list[int] = [60, 15]
+    owner_half_time: bool = True
+    sign_off_after: int = Field(default=20, ge=1)
+    sign_off_repeat: int = Field(default=20, ge=1)
+    sign_off_escalate_after: int = Field(default=2, ge=1)
+    snooze: int = Field(default=30, ge=1)
+
+    def policy(self, acknowledge_minutes: int) -> NudgePolicy:
+        m = lambda n: timedelta(minutes=n)  # noqa: E731
+        return NudgePolicy(
+            unclaimed_after=m(self.unclaimed_after), unclaimed_repeat=m(self.unclaimed_repeat),
+            unclaimed_escalate_after=self.unclaimed_escalate_after,
+            owner_before=tuple(m(n) for n in sorted(self.owner_minutes_before, reverse=True)),
+            owner_half_time=self.owner_half_time, sign_off_after=m(self.sign_off_after),
+            sign_off_repeat=m(self.sign_off_repeat), sign_off_escalate_after=self.sign_off_escalate_after,
+            on_call_ack=m(acknowledge_minutes), snooze=m(self.snooze))
+
+
 class OrgConfig(BaseModel):
     """The TOML file (MEDIADESK_CONFIG): the organisation, its comms channel and its people by role."""
 
@@ -80,6 +152,19 @@ class OrgConfig(BaseModel):
     organisation: OrganisationSection = OrganisationSection()
     slack: SlackSection = SlackSection()
     people: PeopleSection = PeopleSection()
+    office_hours: OfficeHoursSection = OfficeHoursSection()
+    on_call: OnCallSection = OnCallSection()
+    nudges: NudgesSection = NudgesSection()
+
+    def rota(self) -> Rota:
+        tz = self.tz
+        aware = lambda d: d if d.tzinfo else d.replace(tzinfo=tz)  # noqa: E731 - local unless a zone is given
+        return Rota(
+            rotation=[e.lower() for e in (self.on_call.rotation or self.people.on_call_directors)],
+            starts=aware(self.on_call.rotation_start),
+            overrides=[Override(aware(o.start), aware(o.end), o.email.lower()) for o in self.on_call.overrides],
+            deputies=[e.lower() for e in self.on_call.deputies],
+        )
 
     @property
     def tz(self) -> ZoneInfo:

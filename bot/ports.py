@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Protocol
 
 from bot.domain.conversation import Conversation
 from bot.domain.enquiry import Enquiry
 from bot.domain.messages import HistoryEntry, MessageRef, Outbound
+from bot.domain.nudges import Nudge, NudgeKind, NudgeStatus
 from bot.domain.statement import Draft, SignOff
 
 
@@ -26,6 +28,19 @@ class DraftRepository(Protocol):
         """Record a decision; raise ConcurrencyConflict if that slot of that version is already decided."""
         ...
     async def sign_offs(self, case_ref: str, version: int | None = None) -> list[SignOff]: ...
+
+
+class NudgeRepository(Protocol):
+    async def add(self, nudge: Nudge, now: datetime) -> None: ...
+    async def cancel(self, case_ref: str, kinds: Iterable[NudgeKind], now: datetime,
+                     recipient: str | None = None) -> int: ...
+    async def claim_due(self, now: datetime, limit: int) -> list[Nudge]:
+        """Due nudges, held by this unit of work until it ends; another process never gets the same ones."""
+        ...
+    async def finish(self, nudge: Nudge, status: NudgeStatus, now: datetime) -> None: ...
+    async def pending_for(self, case_ref: str) -> list[Nudge]: ...
+    async def all_for(self, case_ref: str) -> list[Nudge]: ...
+    async def pending(self, limit: int = 500) -> list[Nudge]: ...
 
 
 class ConversationRepository(Protocol):
@@ -49,6 +64,7 @@ class UnitOfWork(Protocol):
 
     enquiries: EnquiryRepository
     drafts: DraftRepository
+    nudges: NudgeRepository
     conversations: ConversationRepository
     history: HistoryRepository
     outbox: OutboxRepository

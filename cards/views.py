@@ -9,6 +9,7 @@ from bot.domain.conversation import Conversation
 from bot.domain.enquiry import Enquiry, EnquiryState
 from bot.domain.forms import Context, Form, Kind
 from bot.domain.media_call import OUTLET_KINDS
+from bot.domain.nudges import Nudge
 from bot.domain.people import Directory
 from bot.domain.statement import (
     WRITTEN_ONLY,
@@ -159,7 +160,8 @@ def _plan_facts(enquiry: Enquiry, directory: Directory) -> list[Fact]:
 
 
 def enquiry_card(enquiry: Enquiry, now: datetime, ctx: Context, directory: Directory, *,
-                 draft: Draft | None = None, sign_offs: list[SignOff] | None = None) -> Card:
+                 draft: Draft | None = None, sign_offs: list[SignOff] | None = None,
+                 next_reminder: datetime | None = None) -> Card:
     """The card in the comms channel: the facts, where it stands, and the next actions."""
     def pay(action: str, x: str | None = None) -> ActionPayload:
         return ActionPayload(a=action, k="enquiry", id=enquiry.ref, v=enquiry.version, x=x)
@@ -175,6 +177,10 @@ def enquiry_card(enquiry: Enquiry, now: datetime, ctx: Context, directory: Direc
         issued = enquiry.plan.issued
         status = (f"Issued by {issued['method']} by {issued['by']}, "
                   f"{describe(datetime.fromisoformat(issued['at']), now, ctx.tz)}; contact: {issued['contact']}")
+    missed = enquiry.deadline <= now and state not in (EnquiryState.CLOSED, EnquiryState.WITHDRAWN)
+    if missed:
+        status = f"⚠️ Deadline missed · {status}"
+        deadline = f"⚠️ {deadline}"
     actions: list[Button | Select] = []
     if state is EnquiryState.OPEN:
         actions.append(Button(label="Claim", payload=pay("claim"), style="primary"))
@@ -222,13 +228,24 @@ def enquiry_card(enquiry: Enquiry, now: datetime, ctx: Context, directory: Direc
         if state is not EnquiryState.CLAIMED or sign_offs:
             facts.append(Fact(label="Sign-off", value=_sign_off_lines(enquiry, draft, sign_offs or [], directory),
                               long=True))
+    notes = [f"Logged {describe(enquiry.created_at, now, ctx.tz)}"]
+    routing = enquiry.routing
+    if routing.get("out_of_hours"):
+        asked = ", ".join(directory.name_of(e) for e in routing.get("asked") or []) or "nobody (no rota)"
+        notes.append(f"Logged out of hours ({routing.get('reason', 'office closed')}): sent to the on-call "
+                     f"director ({asked})")
+        if by := routing.get("acknowledged_by"):
+            notes.append(f"Acknowledged by {directory.name_of(by)}")
+    if next_reminder is not None and state not in (EnquiryState.CLOSED, EnquiryState.WITHDRAWN):
+        notes.append(f"Next reminder: {describe(next_reminder, now, ctx.tz)}")
     return Card(
         title=f"Media enquiry {enquiry.ref}: {enquiry.outlet}",
         text=f"Media enquiry {enquiry.ref} from {enquiry.outlet}: {status}. Deadline {deadline}",
         status=status,
         facts=facts,
-        notes=[f"Logged {describe(enquiry.created_at, now, ctx.tz)}"],
+        notes=notes,
         actions=actions,
+        urgent=missed,
     )
 
 
@@ -345,3 +362,115 @@ def reporter_update_card(enquiry: Enquiry, message: str) -> Card:
 
 def notice_card(title: str, message: str) -> Card:
     return Card(title=title, text=message, body=message)
+
+
+# --- nudges ---------------------------------------------------------------------------------------------------
+
+def _deadline_text(enquiry: Enquiry, ctx: Context) -> str:
+    return f"{describe(enquiry.deadline, ctx.now, ctx.tz)} ({time_left(enquiry.deadline, ctx.now)})"
+
+
+def _snooze(enquiry: Enquiry, nudge: Nudge) -> Button:
+    return Button(label="Remind me in 30 min", payload=ActionPayload(a="snooze", k="enquiry", id=enquiry.ref,
+                                                                     x=str(nudge.id)))
+
+
+def _case(enquiry: Enquiry, action: str, x: str | None = None, v: int | None = None) -> ActionPayload:
+    return ActionPayload(a=action, k="enquiry", id=enquiry.ref, v=enquiry.version if v is None else v, x=x)
+
+
+def unclaimed_reminder_card(enquiry: Enquiry, nudge: Nudge, ctx: Context) -> Card:
+    waiting = time_left(enquiry.created_at, ctx.now).removesuffix(" ago")
+    text = f"⏰ {enquiry.ref} ({enquiry.outlet}) has been waiting {waiting} for someone to claim it."
+    return Card(title=f"Still unclaimed: {enquiry.ref}", text=text, body=text,
+                facts=[Fact(label="Deadline", value=_deadline_text(enquiry, ctx)),
+                       Fact(label="Enquiry", value=enquiry.summary, long=True)],
+                actions=[Button(label="Claim", payload=_case(enquiry, "claim"), style="primary")])
+
+
+def deadline_reminder_card(enquiry: Enquiry, draft: Draft | None, nudge: Nudge, ctx: Context) -> Card:
+    """The owner's reminder, with the next step for where the case stands."""
+    state = enquiry.state
+    if state is EnquiryState.APPROVED:
+        step, action = "It is approved: issue it and mark it as issued.", Button(
+            label="Mark as issued", payload=_case(enquiry, "issue"), style="primary")
+    elif state is EnquiryState.AWAITING_SIGN_OFF:
+        step, action = "The draft is with the approvers.", None
+    elif draft is None:
+        step, action = "No draft yet: write the response.", Button(
+            label="Draft response", payload=_case(enquiry, "draft"), style="primary")
+    elif state in (EnquiryState.CLAIMED, EnquiryState.CHANGES_REQUESTED):
+        step, action = "Ask for sign-off when the draft is ready.", Button(
+            label="Request sign-off", payload=_case(enquiry, "request_sign_off"), style="primary")
+    else:
+        step, action = "Edit the draft or close the enquiry.", Button(label="Edit draft",
+                                                                       payload=_case(enquiry, "draft"))
+    text = f"⏰ The deadline for {enquiry.ref} ({enquiry.outlet}) is {_deadline_text(enquiry, ctx)}. {step}"
+    actions = ([action] if action else []) + [_snooze(enquiry, nudge)]
+    return Card(title=f"Deadline coming: {enquiry.ref}", text=text, body=text, actions=actions,
+                facts=[Fact(label="Journalist", value=f"{enquiry.journalist}, {enquiry.outlet}")])
+
+
+def sign_off_reminder_card(enquiry: Enquiry, draft: Draft, nudge: Nudge, ctx: Context) -> Card:
+    slot = Slot(nudge.data.get("slot", "comms"))
+    text = (f"⏰ Your sign-off is still needed on {enquiry.ref} ({enquiry.outlet}). "
+            f"Deadline {_deadline_text(enquiry, ctx)}.")
+
+    def pay(action: str) -> ActionPayload:
+        return ActionPayload(a=action, k="enquiry", id=enquiry.ref, v=draft.number,
+                             x=f"{slot.value}:{draft.fingerprint[:16]}")
+
+    return Card(title=f"Sign-off reminder: {enquiry.ref}", text=text, body=text,
+                facts=[Fact(label=f"Draft response, version {draft.number}", value=draft.text, long=True)],
+                actions=[Button(label="Approve", payload=pay("approve"), style="primary"),
+                         Button(label="Request changes", payload=pay("changes")),
+                         Button(label="Reject", payload=pay("reject"), style="danger"),
+                         _snooze(enquiry, nudge)])
+
+
+def escalation_card(enquiry: Enquiry, what: str, ctx: Context, *, for_owner: bool = False) -> Card:
+    owner = enquiry.owner.name if enquiry.owner else "nobody"
+    text = f"⚠️ Media enquiry {enquiry.ref} ({enquiry.outlet}) {what}. Deadline {_deadline_text(enquiry, ctx)}."
+    if not for_owner:
+        text += f" Owner: {owner}."
+    actions = [] if enquiry.owner else [Button(label="Claim", payload=_case(enquiry, "claim"), style="primary")]
+    return Card(title=f"Escalation: {enquiry.ref}", text=text, body=text, urgent=True, actions=actions,
+                facts=[Fact(label="Enquiry", value=enquiry.summary, long=True)],
+                notes=["Journalists' deadlines are tight: a missed one can read as \"unavailable for comment\". "
+                       "Please make sure someone responds."])
+
+
+def on_call_key(ref: str, email: str) -> str:
+    return f"oncall:{ref}:{email.lower()}"
+
+
+def on_call_card(enquiry: Enquiry, ctx: Context, *, training_url: str | None, contacts: str | None, minutes: int,
+                 first: bool) -> Card:
+    """What the on-call director sees at 9pm: the enquiry, what the policy asks of them, one button."""
+    intro = ("A journalist's enquiry came in out of hours and you are the on-call director." if first else
+             "A journalist's enquiry came in out of hours and the on-call director has not acknowledged it; "
+             "you are next on the rota.")
+    notes = [
+        "What to do: acknowledge below so the rota stops chasing; call or email the journalist back before their "
+        "deadline; don't give an opinion or answer off the cuff. If a statement is needed, the comms team's "
+        "sign-off rules still apply (Director of Communications or delegate).",
+        f"If nobody acknowledges within {minutes} minutes, the next person on the rota is asked.",
+    ]
+    if training_url:
+        notes.append(f"Media training refresher: {training_url}")
+    if contacts:
+        notes.append(f"Who to call: {contacts}")
+    return Card(
+        title=f"Out of hours: media enquiry {enquiry.ref}",
+        text=f"Out-of-hours media enquiry {enquiry.ref} from {enquiry.outlet}, deadline {_deadline_text(enquiry, ctx)}",
+        body=intro, urgent=True,
+        facts=[Fact(label="Outlet", value=f"{enquiry.outlet} ({_outlet_kind(enquiry.outlet_kind)})"),
+               Fact(label="Journalist", value=enquiry.journalist),
+               Fact(label="Contact", value=_contact(enquiry)),
+               Fact(label="Deadline", value=_deadline_text(enquiry, ctx)),
+               Fact(label="Logged by", value=enquiry.reporter.name),
+               Fact(label="Enquiry", value=enquiry.summary, long=True)],
+        notes=notes,
+        actions=[Button(label="Acknowledge", payload=_case(enquiry, "ack"), style="primary"),
+                 Button(label="Claim", payload=_case(enquiry, "claim"))],
+    )

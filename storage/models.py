@@ -61,6 +61,7 @@ class EnquiryRow(Base):
     reporter: Mapped[dict[str, Any]]
     owner: Mapped[dict[str, Any] | None]
     plan: Mapped[dict[str, Any] | None]
+    routing: Mapped[dict[str, Any] | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -182,3 +183,21 @@ class CounterRow(Base):
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[int] = mapped_column(Integer)
+
+
+class NudgeRow(Base):
+    """A reminder or escalation due at a time: the database, not the scheduler, is the source of truth."""
+
+    __tablename__ = "nudges"
+    __table_args__ = (Index("ix_nudges_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_ref: Mapped[str] = mapped_column(String(20), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    recipient: Mapped[str | None] = mapped_column(String(254))
+    seq: Mapped[int] = mapped_column(Integer, default=1)
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(12))
+    data: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -14,6 +15,7 @@ from bot.domain.conversation import Conversation, ConversationStatus
 from bot.domain.enquiry import Enquiry, EnquiryState, Person
 from bot.domain.errors import ConcurrencyConflict, Duplicate
 from bot.domain.messages import HistoryEntry, Outbound
+from bot.domain.nudges import Nudge, NudgeKind, NudgeStatus
 from bot.domain.statement import Decision, Draft, Plan, SignOff, Slot
 from storage.db import Database
 from storage.models import (
@@ -22,6 +24,7 @@ from storage.models import (
     DraftRow,
     EnquiryRow,
     HistoryRow,
+    NudgeRow,
     OutboxRow,
     SeenRequestRow,
     SignOffRow,
@@ -41,6 +44,7 @@ class SqlEnquiries:
             ref=e.ref, state=e.state.value, version=e.version, journalist=e.journalist, outlet=e.outlet,
             outlet_kind=e.outlet_kind, phone=e.phone, email=e.email, summary=e.summary, deadline=e.deadline,
             reporter=asdict(e.reporter), owner=asdict(e.owner) if e.owner else None, plan=e.plan.to_json(),
+            routing=e.routing,
             created_at=e.created_at, updated_at=e.created_at,
         )
         self.s.add(row)
@@ -56,7 +60,7 @@ class SqlEnquiries:
             id=row.id, ref=row.ref, state=EnquiryState(row.state), version=row.version, journalist=row.journalist,
             outlet=row.outlet, outlet_kind=row.outlet_kind, phone=row.phone, email=row.email, summary=row.summary,
             deadline=row.deadline, reporter=_person(row.reporter), owner=_person(row.owner),
-            plan=Plan.from_json(row.plan), created_at=row.created_at,
+            plan=Plan.from_json(row.plan), routing=dict(row.routing or {}), created_at=row.created_at,
         )
 
     async def save(self, e: Enquiry, expected_version: int, now: datetime) -> None:
@@ -64,7 +68,8 @@ class SqlEnquiries:
             update(EnquiryRow)
             .where(EnquiryRow.id == e.id, EnquiryRow.version == expected_version)
             .values(state=e.state.value, version=expected_version + 1,
-                    owner=asdict(e.owner) if e.owner else None, plan=e.plan.to_json(), updated_at=now)
+                    owner=asdict(e.owner) if e.owner else None, plan=e.plan.to_json(), routing=e.routing,
+                    updated_at=now)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
@@ -111,6 +116,67 @@ class SqlDrafts:
         rows = (await self.s.execute(query.order_by(SignOffRow.id))).scalars()
         return [SignOff(r.version, r.fingerprint, Slot(r.slot), Decision(r.decision), r.by, r.by_email, r.at,
                         r.comment) for r in rows]
+
+
+class SqlNudges:
+    """Nudge rows: scheduled, cancelled, and claimed when due (FOR UPDATE SKIP LOCKED on PostgreSQL)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    @staticmethod
+    def _load(r: NudgeRow) -> Nudge:
+        return Nudge(case_ref=r.case_ref, kind=NudgeKind(r.kind), due_at=r.due_at, recipient=r.recipient, seq=r.seq,
+                     data=dict(r.data), status=NudgeStatus(r.status), id=r.id)
+
+    async def add(self, nudge: Nudge, now: datetime) -> None:
+        await self.s.execute(insert(NudgeRow).values(
+            case_ref=nudge.case_ref, kind=nudge.kind.value, recipient=nudge.recipient, seq=nudge.seq,
+            due_at=nudge.due_at, status=NudgeStatus.PENDING.value, data=nudge.data, created_at=now,
+        ))
+
+    async def cancel(self, case_ref: str, kinds: Iterable[NudgeKind], now: datetime,
+                     recipient: str | None = None) -> int:
+        query = (update(NudgeRow)
+                 .where(NudgeRow.case_ref == case_ref, NudgeRow.status == NudgeStatus.PENDING.value,
+                        NudgeRow.kind.in_([k.value for k in kinds]))
+                 .values(status=NudgeStatus.CANCELLED.value, done_at=now)
+                 .execution_options(synchronize_session=False))
+        if recipient is not None:
+            query = query.where(NudgeRow.recipient == recipient)
+        return (await self.s.execute(query)).rowcount
+
+    async def claim_due(self, now: datetime, limit: int) -> list[Nudge]:
+        """Due nudges, locked for this transaction; other replicas skip them rather than wait."""
+        rows = (await self.s.execute(
+            select(NudgeRow)
+            .where(NudgeRow.status == NudgeStatus.PENDING.value, NudgeRow.due_at <= now)
+            .order_by(NudgeRow.due_at, NudgeRow.id).limit(limit)
+            .with_for_update(skip_locked=True)
+        )).scalars().all()
+        return [self._load(r) for r in rows]
+
+    async def finish(self, nudge: Nudge, status: NudgeStatus, now: datetime) -> None:
+        await self.s.execute(update(NudgeRow).where(NudgeRow.id == nudge.id)
+                             .values(status=status.value, done_at=now).execution_options(synchronize_session=False))
+
+    async def pending_for(self, case_ref: str) -> list[Nudge]:
+        rows = (await self.s.execute(
+            select(NudgeRow).where(NudgeRow.case_ref == case_ref, NudgeRow.status == NudgeStatus.PENDING.value)
+            .order_by(NudgeRow.due_at)
+        )).scalars()
+        return [self._load(r) for r in rows]
+
+    async def all_for(self, case_ref: str) -> list[Nudge]:
+        rows = (await self.s.execute(select(NudgeRow).where(NudgeRow.case_ref == case_ref).order_by(NudgeRow.id)))
+        return [self._load(r) for r in rows.scalars()]
+
+    async def pending(self, limit: int = 500) -> list[Nudge]:
+        rows = (await self.s.execute(
+            select(NudgeRow).where(NudgeRow.status == NudgeStatus.PENDING.value)
+            .order_by(NudgeRow.due_at).limit(limit)
+        )).scalars()
+        return [self._load(r) for r in rows]
 
 
 class SqlConversations:
@@ -204,6 +270,7 @@ class SqlUnitOfWork:
         self.session = self._db.sessions()
         self.enquiries = SqlEnquiries(self.session)
         self.drafts = SqlDrafts(self.session)
+        self.nudges = SqlNudges(self.session)
         self.conversations = SqlConversations(self.session)
         self.history = SqlHistory(self.session)
         self.outbox = _TrackingOutbox(SqlOutbox(self.session), self)

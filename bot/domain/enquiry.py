@@ -42,6 +42,8 @@ def _transitions() -> list[Transition[EnquiryState]]:
         Transition(S.OPEN, "claim", S.CLAIMED, (E.UPDATE_CARD, E.BRIEF_OWNER, E.NOTIFY_REPORTER)),
         Transition(S.CLAIMED, "release", S.OPEN, (E.UPDATE_CARD, E.NOTIFY_PREVIOUS_OWNER)),
         Transition(S.OPEN, "withdraw", S.WITHDRAWN, (E.UPDATE_CARD,)),
+        # Out of hours, the on-call director acknowledges before anyone claims it.
+        Transition(S.OPEN, "acknowledge", S.OPEN, (E.UPDATE_CARD,)),
         # Drafting: saving a draft while it is with approvers (or approved) takes it back to the owner.
         Transition(S.CLAIMED, "draft", S.CLAIMED, (E.UPDATE_CARD,)),
         Transition(S.CHANGES_REQUESTED, "draft", S.CHANGES_REQUESTED, (E.UPDATE_CARD,)),
@@ -86,6 +88,7 @@ _EXPLAIN = {
     (S.OPEN, "hand_over"): "Claim the enquiry first; then you can hand it over.",
 }
 _EXPLAIN_EVENT: dict[str, dict[EnquiryState, str]] = {
+    "acknowledge": {s: "Someone has already claimed this enquiry, so no acknowledgement is needed." for s in _WORKING},
     "claim": {s: "Someone has already claimed this enquiry." for s in _WORKING},
     "release": {s: "The enquiry can only be released before a draft goes for sign-off." for s in _WORKING},
     "request_sign_off": {
@@ -139,6 +142,7 @@ class Enquiry:
     state: EnquiryState = EnquiryState.OPEN
     owner: Person | None = None
     plan: Plan = field(default_factory=Plan)
+    routing: dict = field(default_factory=dict)  # out of hours: who was asked, who acknowledged
     version: int = 1
     id: int | None = None
 
@@ -150,6 +154,11 @@ def authorise(directory, actor, enquiry: Enquiry, action: str, target: str | Non
     from bot.domain.people import Role
 
     is_comms = directory.has(actor, Role.COMMS)
+    if action == "claim" and not is_comms:
+        # Out of hours the on-call director takes the enquiry on (policy: "Out of Hours Enquiries").
+        asked = enquiry.routing.get("asked") or []
+        if directory.has(actor, Role.ON_CALL_DIRECTOR) or (actor.email or "").lower() in asked:
+            return
     if action == "withdraw":
         is_reporter = enquiry.reporter.user_id == actor.user_id and enquiry.reporter.platform == actor.platform
         if not (is_comms or is_reporter):

@@ -99,3 +99,51 @@ def still_applies(nudge: Nudge, enquiry: Enquiry, data: dict[str, Any]) -> bool:
             return (state is EnquiryState.AWAITING_SIGN_OFF and data.get("version") == nudge.data.get("version")
                     and nudge.data.get("slot") not in data.get("decided", ()))
     return False
+
+
+ALL_KINDS = tuple(NudgeKind)
+SIGN_OFF_KINDS = (NudgeKind.SIGN_OFF, NudgeKind.SIGN_OFF_ESCALATION)
+
+# What each workflow event makes unnecessary (guards catch anything these miss).
+CANCELS: dict[str, tuple[NudgeKind, ...]] = {
+    "claim": (NudgeKind.UNCLAIMED, NudgeKind.UNCLAIMED_ESCALATION, NudgeKind.ON_CALL),
+    "acknowledge": (NudgeKind.ON_CALL,),
+    "release": (NudgeKind.DEADLINE,),
+    "hand_over": (NudgeKind.DEADLINE,),
+    "request_sign_off": SIGN_OFF_KINDS,
+    "approve_last": SIGN_OFF_KINDS,
+    "request_changes": SIGN_OFF_KINDS,
+    "reject": SIGN_OFF_KINDS,
+    "draft": SIGN_OFF_KINDS,
+    "issue": ALL_KINDS,
+    "close": ALL_KINDS,
+    "withdraw": ALL_KINDS,
+}
+
+
+def on_logged(enquiry: Enquiry, now: datetime, policy: NudgePolicy) -> list[Nudge]:
+    return [
+        Nudge(enquiry.ref, NudgeKind.UNCLAIMED, now + policy.unclaimed_after),
+        Nudge(enquiry.ref, NudgeKind.DEADLINE_MISSED, enquiry.deadline),
+    ]
+
+
+def added_by(event: str, enquiry: Enquiry, now: datetime, policy: NudgePolicy, *,
+             approvers: dict[str, list[str]] | None = None, version: int | None = None) -> list[Nudge]:
+    """New nudges a workflow event starts. `approvers` maps each pending sign-off slot to its emails."""
+    if event in ("claim", "hand_over"):
+        return owner_reminders(enquiry, now, policy)
+    if event == "release":
+        return [Nudge(enquiry.ref, NudgeKind.UNCLAIMED, now + policy.unclaimed_after)]
+    if event == "request_sign_off":
+        return [Nudge(enquiry.ref, NudgeKind.SIGN_OFF, now + policy.sign_off_after, email,
+                      data={"version": version, "slot": slot})
+                for slot, emails in (approvers or {}).items() for email in emails]
+    return []
+
+
+def deferred_until(now: datetime, deadline: datetime, is_open: bool, next_open: datetime) -> datetime | None:
+    """Out of hours a reminder waits for the office to open, unless the deadline comes first."""
+    if is_open or deadline <= next_open:
+        return None
+    return next_open

@@ -90,15 +90,20 @@ class Rota:
                 return override.email
         if not self.rotation:
             return self.deputies[0] if self.deputies else None
-        weeks = int((instant - self.starts) // self.week)
-        return self.rotation[weeks % len(self.rotation)]
+        return self.rotation[self._weeks(instant) % len(self.rotation)]
+
+    def _weeks(self, instant: datetime) -> int:
+        """Whole rota weeks since the start, counted on the wall clock (handover stays at 08:00 across DST)."""
+        tz = self.starts.tzinfo
+        local = instant.astimezone(tz).replace(tzinfo=None)
+        return int((local - self.starts.replace(tzinfo=None)) // self.week)
 
     def chain(self, instant: datetime) -> list[str]:
         """Whom to try, in order: the person on call, then the next in the rota, then the deputies."""
         first = self.on_call(instant)
         order: list[str] = [first] if first else []
         if self.rotation:
-            weeks = int((instant - self.starts) // self.week)
+            weeks = self._weeks(instant)
             for step in range(1, len(self.rotation)):
                 order.append(self.rotation[(weeks + step) % len(self.rotation)])
         order.extend(self.deputies)

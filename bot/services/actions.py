@@ -8,7 +8,7 @@ from bot.domain.errors import DomainError, ValidationFailed
 from bot.domain.forms import Form
 from bot.domain.people import Actor
 from bot.domain.statement import Decision, Slot
-from bot.services import enquiries, intake, responses
+from bot.services import enquiries, intake, nudges, responses
 from bot.services.core import Core, Reply
 from cards.model import ActionPayload
 
@@ -52,6 +52,10 @@ async def press(core: Core, actor: Actor, payload: ActionPayload, request_key: s
             return await responses.close(core, actor, ref, request_key)
         case "tick":
             return await responses.tick(core, actor, ref, payload.x or "", request_key)
+        case "ack":
+            return await nudges.acknowledge(core, actor, ref, request_key)
+        case "snooze":
+            return await nudges.snooze(core, actor, ref, payload.x or "", request_key)
     raise ValidationFailed("Sorry, I didn't recognise that button. It may be from an old message.")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.domain.forms import Context
 from bot.domain.messages import HistoryEntry
+from bot.domain.nudges import NudgePolicy
+from bot.domain.office_hours import OfficeHours, Rota
 from bot.domain.people import Actor, Directory
 from bot.ports import UnitOfWork
 from cards.model import Card
@@ -24,7 +26,17 @@ class Core:
     tz: ZoneInfo
     ref_prefix: str = "MC"
     media_lead: str | None = None  # email of the contact name given on statements by default
+    hours: OfficeHours | None = None  # None: always open (no out-of-hours routing)
+    rota: Rota | None = None
+    policy: NudgePolicy = field(default_factory=NudgePolicy)
+    training_url: str | None = None
+    on_call_contacts: str | None = None
 
+    def is_open(self, when: datetime) -> bool:
+        return self.hours is None or self.hours.is_open(when)
+
+    def next_open(self, when: datetime) -> datetime:
+        return when if self.hours is None else self.hours.next_open(when)
     def ctx(self) -> Context:
         return Context(now=self.clock.now(), tz=self.tz)
 

@@ -10,6 +10,7 @@ from bot.domain.enquiry import ENQUIRY_WORKFLOW, Effect, Enquiry, EnquiryState, 
 from bot.domain.errors import ConcurrencyConflict, Duplicate, InvalidTransition, NotFound
 from bot.domain.forms import Context
 from bot.domain.messages import Outbound, Recipient
+from bot.domain.nudges import CANCELS, SIGN_OFF_KINDS, added_by
 from bot.domain.people import Actor
 from bot.domain.statement import Draft, SignOff, Slot, approvers, required_slots
 from bot.ports import UnitOfWork
@@ -60,6 +61,7 @@ async def transition(uow: UnitOfWork, core: Core, ctx: Context, enquiry: Enquiry
     await uow.enquiries.save(enquiry, expected, ctx.now)
     await uow.history.append(record(enquiry.ref, ctx.now, step.event, step.actor, state=enquiry.state.value,
                                     owner=enquiry.owner.email if enquiry.owner else None, **step.facts))
+    await _reschedule(uow, core, ctx, enquiry, step)
     for effect in t.effects:
         await _EFFECTS[effect](uow, core, ctx, enquiry, step)
 
@@ -100,6 +102,28 @@ _DONE = {
 }
 
 
+async def _reschedule(uow: UnitOfWork, core: Core, ctx: Context, enquiry: Enquiry, step: Step) -> None:
+    """Stop the nudges this event makes unnecessary and start the ones it calls for, in the same transaction."""
+    if kinds := CANCELS.get(step.event):
+        await uow.nudges.cancel(enquiry.ref, kinds, ctx.now)
+    if step.event == "approve" and step.decision is not None:
+        for email in approvers(step.decision.slot, enquiry.plan, core.directory):
+            await uow.nudges.cancel(enquiry.ref, SIGN_OFF_KINDS, ctx.now, recipient=email)
+    pending: dict[str, list[str]] = {}
+    if step.event == "request_sign_off":
+        for slot in required_slots(enquiry.plan):
+            emails = [e for e in approvers(slot, enquiry.plan, core.directory) if not _owns(enquiry, e)]
+            if emails:
+                pending[slot.value] = emails
+    for nudge in added_by(step.event, enquiry, ctx.now, core.policy, approvers=pending,
+                          version=step.draft.number if step.draft else None):
+        await uow.nudges.add(nudge, ctx.now)
+
+
+def _owns(enquiry: Enquiry, email: str) -> bool:
+    return bool(enquiry.owner and enquiry.owner.email and enquiry.owner.email.lower() == email.lower())
+
+
 # --- effects --------------------------------------------------------------------------------------------------
 
 def to_person(person: Person) -> Recipient:
@@ -120,8 +144,15 @@ async def _dm(uow: UnitOfWork, ctx: Context, to: Recipient, card: Any, ref: str,
 
 
 async def _update_card(uow: UnitOfWork, core: Core, ctx: Context, e: Enquiry, step: Step) -> None:
-    sign_offs = await uow.drafts.sign_offs(e.ref, step.draft.number) if step.draft else []
-    card = views.enquiry_card(e, ctx.now, ctx, core.directory, draft=step.draft, sign_offs=sign_offs)
+    await update_card(uow, core, ctx, e, step.draft)
+
+
+async def update_card(uow: UnitOfWork, core: Core, ctx: Context, e: Enquiry, draft: Draft | None) -> None:
+    """Queue the comms channel card as it now stands (in place), with the next reminder."""
+    sign_offs = await uow.drafts.sign_offs(e.ref, draft.number) if draft else []
+    pending = await uow.nudges.pending_for(e.ref)
+    card = views.enquiry_card(e, ctx.now, ctx, core.directory, draft=draft, sign_offs=sign_offs,
+                              next_reminder=min((n.due_at for n in pending), default=None))
     await uow.outbox.add(Outbound(recipient=Recipient.comms(_platform(e)), card=card.to_json(),
                                   key=views.enquiry_key(e.ref), case_ref=e.ref), ctx.now)
 
@@ -153,7 +184,7 @@ async def _ask_approvers(uow: UnitOfWork, core: Core, ctx: Context, e: Enquiry, 
     assert step.draft is not None
     for slot in required_slots(e.plan):
         for email in approvers(slot, e.plan, core.directory):
-            if e.owner and e.owner.email and email == e.owner.email.lower():
+            if _owns(e, email):
                 continue  # nobody signs off their own draft
             card = views.approval_card(e, step.draft, slot, email, [], ctx, core.directory)
             await _dm(uow, ctx, Recipient("email", _platform(e), email), card, e.ref,

@@ -13,6 +13,7 @@ from bot.domain.media_call import MEDIA_CALL, prefill
 from bot.domain.messages import Outbound, Recipient
 from bot.domain.people import Actor
 from bot.ports import UnitOfWork
+from bot.services import nudges
 from bot.services.core import Core, ModalRequest, Reply, record
 from cards import views
 from cards.model import ActionPayload
@@ -188,9 +189,13 @@ async def log_enquiry(uow: UnitOfWork, core: Core, actor: Actor, answers: dict[s
         reporter=Person(name=actor.label, email=actor.email, platform=actor.platform, user_id=actor.user_id),
         created_at=now,
     )
+    await nudges.route_out_of_hours(uow, core, ctx, enquiry)
     await uow.enquiries.add(enquiry)
-    await uow.history.append(record(enquiry.ref, now, "logged", actor, answers=answers))
-    card = views.enquiry_card(enquiry, now, ctx, core.directory)
+    await uow.history.append(record(enquiry.ref, now, "logged", actor, answers=answers,
+                                    routing=enquiry.routing or None))
+    pending = await uow.nudges.pending_for(enquiry.ref)
+    card = views.enquiry_card(enquiry, now, ctx, core.directory,
+                              next_reminder=min((n.due_at for n in pending), default=None))
     await uow.outbox.add(Outbound(recipient=Recipient.comms(actor.platform), card=card.to_json(),
                                   key=views.enquiry_key(enquiry.ref), case_ref=enquiry.ref), now)
     await uow.outbox.add(_dm(actor, views.logged_card(MEDIA_CALL, enquiry, ctx), enquiry.ref), now)

@@ -118,6 +118,16 @@ class SlackHarness:
         """Wait until `who` has more than `after` DMs; return the newest."""
         return await self._wait(lambda: self.dms(who), after, timeout, f"a DM to {who[2]}")
 
+    async def dm_saying(self, who: tuple[str, str, str], words: str, timeout: float = 5.0) -> dict[str, Any]:
+        """Wait for a DM to `who` whose text contains `words`; return it."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while asyncio.get_running_loop().time() < deadline:
+            for message in reversed(self.dms(who)):
+                if words in text_of(message):
+                    return message
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"no DM to {who[2]} says {words!r}; DMs: {[text_of(m)[-200:] for m in self.dms(who)]}")
+
     async def next_in_channel(self, channel: str, after: int, timeout: float = 5.0) -> dict[str, Any]:
         return await self._wait(lambda: self.fake.messages_in(channel), after, timeout, f"a message in {channel}")
 

@@ -22,6 +22,7 @@ EXPECTED = {
     (S.OPEN, "claim"): S.CLAIMED,
     (S.CLAIMED, "release"): S.OPEN,
     (S.OPEN, "withdraw"): S.WITHDRAWN,
+    (S.OPEN, "acknowledge"): S.OPEN,
     (S.CLAIMED, "draft"): S.CLAIMED,
     (S.CHANGES_REQUESTED, "draft"): S.CHANGES_REQUESTED,
     (S.REJECTED, "draft"): S.CLAIMED,
@@ -47,7 +48,7 @@ REFUSED = [pair for pair in ALL_PAIRS if pair not in EXPECTED]
 
 
 def test_the_table_is_exactly_the_expected_one() -> None:
-    assert EVENTS == sorted(["claim", "release", "withdraw", "draft", "request_sign_off", "approve", "approve_last",
+    assert EVENTS == sorted(["acknowledge", "claim", "release", "withdraw", "draft", "request_sign_off", "approve", "approve_last",
                              "request_changes", "reject", "issue", "close", "hand_over", "tick"])
     assert {(t.source, t.event): t.target for t in ENQUIRY_WORKFLOW.transitions} == EXPECTED
 
@@ -102,7 +103,7 @@ def test_closed_and_withdrawn_are_final() -> None:
 
 
 def test_events_from_each_state() -> None:
-    assert sorted(ENQUIRY_WORKFLOW.events_from(S.OPEN)) == ["claim", "withdraw"]
+    assert sorted(ENQUIRY_WORKFLOW.events_from(S.OPEN)) == ["acknowledge", "claim", "withdraw"]
     assert sorted(ENQUIRY_WORKFLOW.events_from(S.APPROVED)) == ["draft", "hand_over", "issue", "tick", "withdraw"]
 
 

@@ -1,0 +1,204 @@
+"""The nudge tick: claim what is due, check it still matters, send it, and schedule what follows."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.domain.enquiry import Enquiry
+from bot.domain.errors import NotAllowed, NotFound, ValidationFailed
+from bot.domain.forms import Context
+from bot.domain.messages import Outbound, Recipient
+from bot.domain.nudges import Nudge, NudgeKind, NudgeStatus, deferred_until, on_logged, still_applies
+from bot.domain.people import Actor, Role
+from bot.domain.statement import Decision
+from bot.ports import UnitOfWork
+from bot.services.core import Core, Reply
+from bot.services.enquiries import Step, load, transition, update_card, with_retries
+from cards import views
+
+log = logging.getLogger("mediadesk.nudges")
+
+BATCH = 200
+
+
+async def tick(core: Core, limit: int = BATCH) -> int:
+    """Send every nudge that is due. Safe on several replicas: each due row is taken by one transaction."""
+    sent = 0
+    ctx = core.ctx()
+    async with core.uow() as uow:
+        due = await uow.nudges.claim_due(ctx.now, limit)
+        for nudge in due:
+            sent += await _fire(uow, core, ctx, nudge)
+        if due:
+            await uow.commit()
+    return sent
+
+
+async def _fire(uow: UnitOfWork, core: Core, ctx: Context, nudge: Nudge) -> int:
+    enquiry = await uow.enquiries.get(nudge.case_ref)
+    draft = await uow.drafts.latest(nudge.case_ref) if enquiry else None
+    decided = [s.slot.value for s in await uow.drafts.sign_offs(nudge.case_ref, draft.number)
+               if s.decision is Decision.APPROVED] if draft else []
+    facts = {"version": draft.number if draft else None, "decided": decided}
+    if enquiry is None or not still_applies(nudge, enquiry, facts):
+        await uow.nudges.finish(nudge, NudgeStatus.CANCELLED, ctx.now)
+        return 0
+    # Out of hours, reminders wait for the office to open unless the journalist's deadline comes first.
+    if nudge.kind in (NudgeKind.UNCLAIMED, NudgeKind.DEADLINE, NudgeKind.SIGN_OFF):
+        later = deferred_until(ctx.now, enquiry.deadline, core.is_open(ctx.now), core.next_open(ctx.now))
+        if later is not None:
+            await uow.nudges.finish(nudge, NudgeStatus.CANCELLED, ctx.now)
+            await uow.nudges.add(Nudge(nudge.case_ref, nudge.kind, later, nudge.recipient, nudge.seq,
+                                       {**nudge.data, "deferred_from": ctx.now.isoformat()}), ctx.now)
+            return 0
+    platform = enquiry.reporter.platform or "slack"
+    send = _Sender(uow, ctx, enquiry, platform)
+    match nudge.kind:
+        case NudgeKind.UNCLAIMED:
+            if core.is_open(ctx.now) or not enquiry.routing.get("asked"):
+                await send.channel(views.unclaimed_reminder_card(enquiry, nudge, ctx))
+            else:  # out of hours with the deadline close: chase the on-call director, not the channel
+                await send.email(enquiry.routing["asked"][-1], views.unclaimed_reminder_card(enquiry, nudge, ctx))
+            if nudge.seq == core.policy.unclaimed_escalate_after:
+                for email in _escalation(core):
+                    await send.email(email, views.escalation_card(enquiry, "is still unclaimed", ctx))
+            await uow.nudges.add(Nudge(enquiry.ref, NudgeKind.UNCLAIMED, ctx.now + core.policy.unclaimed_repeat,
+                                       seq=nudge.seq + 1), ctx.now)
+        case NudgeKind.DEADLINE:
+            assert nudge.recipient is not None
+            await send.email(nudge.recipient, views.deadline_reminder_card(enquiry, draft, nudge, ctx))
+        case NudgeKind.DEADLINE_MISSED:
+            if enquiry.owner and enquiry.owner.email:
+                await send.email(enquiry.owner.email, views.escalation_card(enquiry, "has missed its deadline", ctx,
+                                                                            for_owner=True))
+            for email in _escalation(core):
+                if not (enquiry.owner and (enquiry.owner.email or "").lower() == email):
+                    await send.email(email, views.escalation_card(enquiry, "has missed its deadline", ctx))
+        case NudgeKind.SIGN_OFF:
+            assert nudge.recipient is not None and draft is not None
+            await send.email(nudge.recipient, views.sign_off_reminder_card(enquiry, draft, nudge, ctx))
+            if nudge.seq == core.policy.sign_off_escalate_after:
+                waiting = core.directory.name_of(nudge.recipient)
+                for email in _escalation(core):
+                    if email != nudge.recipient:
+                        await send.email(email, views.escalation_card(
+                            enquiry, f"is still waiting for sign-off by {waiting}", ctx))
+            await uow.nudges.add(Nudge(enquiry.ref, NudgeKind.SIGN_OFF, ctx.now + core.policy.sign_off_repeat,
+                                       nudge.recipient, nudge.seq + 1, dict(nudge.data)), ctx.now)
+        case NudgeKind.ON_CALL:
+            await _next_on_call(uow, core, ctx, enquiry, nudge, send)
+        case _:
+            pass
+    await uow.nudges.finish(nudge, NudgeStatus.SENT, ctx.now)
+    await update_card(uow, core, ctx, enquiry, draft)  # time left, the next reminder, a missed deadline
+    return 1
+
+
+def _escalation(core: Core) -> list[str]:
+    """Head of Communications (delegates) and the Director of Communications."""
+    return list(dict.fromkeys(core.directory.people_with(Role.SIGN_OFF_DELEGATE)
+                              + core.directory.people_with(Role.DIRECTOR_OF_COMMS)))
+
+
+class _Sender:
+    def __init__(self, uow: UnitOfWork, ctx: Context, enquiry: Enquiry, platform: str) -> None:
+        self.uow, self.ctx, self.enquiry, self.platform = uow, ctx, enquiry, platform
+
+    async def channel(self, card: views.Card) -> None:
+        await self.uow.outbox.add(Outbound(Recipient.comms(self.platform), card.to_json(),
+                                           case_ref=self.enquiry.ref), self.ctx.now)
+
+    async def email(self, email: str, card: views.Card) -> None:
+        await self.uow.outbox.add(Outbound(Recipient("email", self.platform, email), card.to_json(),
+                                           case_ref=self.enquiry.ref), self.ctx.now)
+
+
+# --- out of hours ------------------------------------------------------------------------------------------
+
+async def route_out_of_hours(uow: UnitOfWork, core: Core, ctx: Context, enquiry: Enquiry) -> None:
+    """At logging time: schedule the usual nudges, and out of hours ask the on-call director to acknowledge."""
+    for nudge in on_logged(enquiry, ctx.now, core.policy):
+        await uow.nudges.add(nudge, ctx.now)
+    if core.is_open(ctx.now) or core.rota is None:
+        return
+    chain = core.rota.chain(ctx.now)
+    reason = core.hours.describe_closed(ctx.now) if core.hours else "out of hours"
+    enquiry.routing = {"out_of_hours": True, "reason": reason, "asked": chain[:1]}
+    if not chain:
+        log.warning("enquiry logged out of hours but nobody is on the on-call rota", extra={"case": enquiry.ref})
+        return
+    platform = enquiry.reporter.platform or "slack"
+    await _ask_on_call(uow, core, ctx, enquiry, chain[0], platform, first=True)
+    await uow.nudges.add(Nudge(enquiry.ref, NudgeKind.ON_CALL, ctx.now + core.policy.on_call_ack, seq=1,
+                               data={"chain": chain}), ctx.now)
+
+
+async def _ask_on_call(uow: UnitOfWork, core: Core, ctx: Context, enquiry: Enquiry, email: str, platform: str,
+                       *, first: bool) -> None:
+    card = views.on_call_card(enquiry, ctx, training_url=core.training_url, contacts=core.on_call_contacts,
+                              minutes=int(core.policy.on_call_ack.total_seconds() // 60), first=first)
+    await uow.outbox.add(Outbound(Recipient("email", platform, email), card.to_json(), case_ref=enquiry.ref,
+                                  key=views.on_call_key(enquiry.ref, email)), ctx.now)
+
+
+async def _next_on_call(uow: UnitOfWork, core: Core, ctx: Context, enquiry: Enquiry, nudge: Nudge,
+                        send: _Sender) -> None:
+    chain: list[str] = list(nudge.data.get("chain") or [])
+    asked: list[str] = list(enquiry.routing.get("asked") or [])
+    remaining = [e for e in chain if e not in asked]
+    if not remaining:
+        await send.channel(views.escalation_card(enquiry, "was logged out of hours and nobody on the on-call rota "
+                                                          "has acknowledged it", ctx))
+        return
+    expected = enquiry.version
+    enquiry.routing = {**enquiry.routing, "asked": asked + remaining[:1]}
+    await uow.enquiries.save(enquiry, expected, ctx.now)
+    await _ask_on_call(uow, core, ctx, enquiry, remaining[0], send.platform, first=False)
+    await uow.nudges.add(Nudge(enquiry.ref, NudgeKind.ON_CALL, ctx.now + core.policy.on_call_ack, seq=nudge.seq + 1,
+                               data=dict(nudge.data)), ctx.now)
+
+
+async def acknowledge(core: Core, actor: Actor, ref: str, request_key: str) -> Reply:
+    """The on-call director says "I have it": the chase down the rota stops."""
+    async def attempt() -> Reply:
+        ctx = core.ctx()
+        async with core.uow() as uow:
+            await uow.mark_request_seen(request_key, ctx.now)
+            enquiry = await load(uow, ref)
+            asked = enquiry.routing.get("asked") or []
+            if (actor.email or "").lower() not in asked and not core.directory.has(actor, Role.ON_CALL_DIRECTOR):
+                raise NotAllowed("This enquiry was sent to the on-call director; only they can acknowledge it.")
+            if by := enquiry.routing.get("acknowledged_by"):
+                raise ValidationFailed(f"{core.directory.name_of(by)} has already acknowledged {ref}.")
+            enquiry.routing = {**enquiry.routing, "acknowledged_by": (actor.email or "").lower(),
+                               "acknowledged_at": ctx.now.isoformat()}
+            await transition(uow, core, ctx, enquiry, Step(actor, "acknowledge", draft=await uow.drafts.latest(ref)))
+            await uow.commit()
+        return Reply(text=f"Thank you: you have {ref}. Claim it on the card when you start on it; the "
+                          "journalist should hear from you before their deadline.")
+
+    return await with_retries(attempt)
+
+
+async def snooze(core: Core, actor: Actor, ref: str, nudge_id: str, request_key: str) -> Reply:
+    """"Remind me later": the same reminder again after the snooze time (it still stops if the work is done)."""
+    async def attempt() -> Reply:
+        ctx = core.ctx()
+        async with core.uow() as uow:
+            await uow.mark_request_seen(request_key, ctx.now)
+            await load(uow, ref)
+            original = next((n for n in await uow.nudges.all_for(ref) if str(n.id) == nudge_id), None)
+            if original is None:
+                raise NotFound("That reminder no longer exists.")
+            me = (actor.email or "").lower()
+            if original.recipient != me:
+                raise NotAllowed("That reminder was for someone else.")
+            await uow.nudges.cancel(ref, (original.kind,), ctx.now, recipient=me)
+            when = ctx.now + core.policy.snooze
+            await uow.nudges.add(Nudge(ref, original.kind, when, me, original.seq,
+                                       {**original.data, "snoozed": True}), ctx.now)
+            await uow.commit()
+        minutes = int(core.policy.snooze.total_seconds() // 60)
+        return Reply(text=f"I'll remind you again in {minutes} minutes.")
+
+    return await with_retries(attempt)
