@@ -13,7 +13,8 @@ import aiohttp
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.app import RELAY, create_app
+from bot.app import CORE, RELAY, create_app
+from bot.services import nudges
 from bot.clock import FrozenClock
 from bot.config import OrgConfig, PeopleSection, Settings, SlackSection
 from tests.fakes.slack_api import FakeSlackApi
@@ -54,18 +55,20 @@ class SlackHarness:
     server: TestServer | None = None
     session: aiohttp.ClientSession | None = None
     app: web.Application | None = None
+    org: OrgConfig | None = None  # None: org_config() below
 
     def __post_init__(self) -> None:
         self.requests = SlackRequests(SECRET, response_base=self.fake.response_base)
 
     def settings(self, **overrides: Any) -> Settings:
         values = dict(slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_url=self.fake.url,
-                      database_url=self.database_url, outbox_tick_seconds=0.2, outbox_lease_seconds=2.0)
+                      database_url=self.database_url, outbox_tick_seconds=0.2, outbox_lease_seconds=2.0,
+                      nudge_tick_seconds=0.2)
         values.update(overrides)
         return Settings(**values)
 
     async def start(self, **overrides: Any) -> SlackHarness:
-        self.app = create_app(self.settings(**overrides), org=org_config(), clock=self.clock)
+        self.app = create_app(self.settings(**overrides), org=self.org or org_config(), clock=self.clock)
         self.server = TestServer(self.app, host="127.0.0.1", port=0)
         await self.server.start_server()
         self.session = aiohttp.ClientSession()
@@ -144,6 +147,13 @@ class SlackHarness:
         """Let the outbox finish what is due now."""
         assert self.app is not None
         await self.app[RELAY].drain()
+
+    async def tick(self) -> int:
+        """Run one nudge tick now (the scheduler also runs it every `nudge_tick_seconds`), then deliver."""
+        assert self.app is not None
+        sent = await nudges.tick(self.app[CORE])
+        await self.settle()
+        return sent
 
 
 def find_action(message: dict[str, Any], label: str) -> tuple[str, str, bool]:
