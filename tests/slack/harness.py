@@ -14,9 +14,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from bot.app import CORE, RELAY, create_app
-from bot.services import nudges
 from bot.clock import FrozenClock
 from bot.config import OrgConfig, PeopleSection, Settings, SlackSection
+from bot.services import nudges
 from tests.fakes.slack_api import FakeSlackApi
 from tests.slack_requests import SlackRequests
 
