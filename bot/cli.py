@@ -56,6 +56,14 @@ def _check_config(settings: Settings, org) -> int:  # noqa: ANN001 - OrgConfig
     print(f"Comms channel (Slack): {org.slack.comms_channel or '(not set)'}")
     for role, emails in org.people.model_dump(exclude={'names', 'media_lead'}).items():
         print(f"  {role}: {len(emails)} people")
+    from datetime import UTC, datetime
+
+    hours, now = org.office_hours.hours(org.tz), datetime.now(UTC)
+    state = "open" if hours.is_open(now) else f"closed ({hours.describe_closed(now)})"
+    print(f"Press office: {org.office_hours.opens:%H:%M}-{org.office_hours.closes:%H:%M} "
+          f"{', '.join(d[:3] for d in org.office_hours.days)}; now {state}; "
+          f"next opens {hours.next_open(now).astimezone(org.tz):%a %d %b %H:%M}")
+    print(f"On call now: {org.rota().on_call(now) or '(nobody: set [on_call] rotation)'}")
     return 0
 
 
