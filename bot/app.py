@@ -9,6 +9,7 @@ import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -85,7 +86,9 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
                 tz=org.tz, ref_prefix=org.organisation.reference_prefix, media_lead=org.people.media_lead,
                 hours=org.office_hours.hours(org.tz), rota=org.rota(),
                 policy=org.nudges.policy(org.on_call.acknowledge_minutes), training_url=org.on_call.training_url,
-                on_call_contacts=org.on_call.contacts)
+                on_call_contacts=org.on_call.contacts,
+                crisis_ack=timedelta(minutes=org.crisis.acknowledge_minutes),
+                crisis_sign_off=timedelta(minutes=org.crisis.sign_off_minutes))
     deliveries = {}
     slack = None
     if settings.slack_enabled:

@@ -74,6 +74,7 @@ class PeopleSection(BaseModel):
     executives: list[EmailStr] = []
     on_call_directors: list[EmailStr] = []
     spokespeople: list[EmailStr] = []
+    heads_of_department: list[EmailStr] = []
     media_lead: EmailStr | None = None
     names: dict[str, str] = {}
 
@@ -145,6 +146,14 @@ class NudgesSection(BaseModel):
             on_call_ack=m(acknowledge_minutes), snooze=m(self.snooze))
 
 
+class CrisisSection(BaseModel):
+    """Crises are chased in minutes, not hours."""
+
+    model_config = ConfigDict(extra="forbid")
+    acknowledge_minutes: int = Field(default=5, ge=1)
+    sign_off_minutes: int = Field(default=10, ge=1)
+
+
 class OrgConfig(BaseModel):
     """The TOML file (MEDIADESK_CONFIG): the organisation, its comms channel and its people by role."""
 
@@ -155,6 +164,7 @@ class OrgConfig(BaseModel):
     office_hours: OfficeHoursSection = OfficeHoursSection()
     on_call: OnCallSection = OnCallSection()
     nudges: NudgesSection = NudgesSection()
+    crisis: CrisisSection = CrisisSection()
 
     def rota(self) -> Rota:
         tz = self.tz

@@ -13,7 +13,7 @@ class ActionPayload(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     a: str = Field(max_length=40)  # the action: claim, release, answer, skip, ...
-    k: Literal["enquiry", "conversation"]  # what it acts on
+    k: Literal["enquiry", "conversation", "crisis", "library"]  # what it acts on
     id: str = Field(max_length=40)  # case reference or conversation id
     v: int | None = None  # the version the card was made for
     x: str | None = Field(default=None, max_length=200)  # an argument (a choice's value, a field name)
@@ -68,6 +68,7 @@ class Card(BaseModel):
     notes: list[str] = []  # policy guidance and hints, shown small
     actions: list[Button | Select] = []
     urgent: bool = False
+    notify_channel: bool = False  # urgent alerts: notify everyone in the channel (our text, never user text)
     status: str | None = None  # e.g. "Claimed by Jane Smith", shown prominently
 
     def to_json(self) -> dict:

@@ -43,6 +43,7 @@ BUTTON_TEXT_MAX = 75
 BUTTON_VALUE_MAX = 2000
 PLACEHOLDER_MAX = 150
 OPTIONS_MAX = 100
+CHANNEL_MENTION = "<!channel> "
 CHECKBOXES_MAX = 10  # Slack: at most 10 options in a checkboxes element
 OPTION_TEXT_MAX = 75
 OPTION_VALUE_MAX = 150
@@ -206,7 +207,10 @@ def render_blocks(card: Card) -> list[dict]:
 def render_message(card: Card) -> dict:
     """Keyword arguments for chat.postMessage / chat.update: fallback text and blocks."""
     fallback = card.text.strip() or card.title
-    return {"text": escape_truncate(fallback, MESSAGE_TEXT_MAX), "blocks": render_blocks(card)}
+    text = escape_truncate(fallback, MESSAGE_TEXT_MAX - len(CHANNEL_MENTION))
+    if card.notify_channel:
+        text = CHANNEL_MENTION + text  # the only unescaped markup we ever send, and never from user input
+    return {"text": text, "blocks": render_blocks(card)}
 
 
 def _initial_text(field: Field, value: Any, ctx: Context | None) -> str | None:

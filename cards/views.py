@@ -30,7 +30,7 @@ def _conv(conv: Conversation, action: str, x: str | None = None) -> ActionPayloa
 
 
 def question_card(form: Form, conv: Conversation, ctx: Context, *, error: str | None = None,
-                  notes: list[str] | None = None, first: bool = False) -> Card:
+                  notes: list[str] | None = None, first: bool = False, alert: bool = False) -> Card:
     """Ask the current question: its help from the policy, choices as buttons, and the ways out."""
     assert conv.step is not None
     field = form.field(conv.step)
@@ -43,8 +43,9 @@ def question_card(form: Form, conv: Conversation, ctx: Context, *, error: str | 
     elif field.kind is not Kind.CHOICE:
         card_notes.append("Type your answer as a message here.")
     actions: list[Button | Select] = [
-        Button(label=c.label, payload=_conv(conv, "answer", c.value)) for c in field.choices
-    ]
+        Button(label=form.alert_label, payload=_conv(conv, "alert"), style="danger")
+    ] if alert and form.alert_label else []
+    actions += [Button(label=c.label, payload=_conv(conv, "answer", c.value)) for c in field.choices]
     current = conv.answers.get(field.name)
     if current is not None and field.kind is not Kind.CHOICE:
         actions.append(Button(label="Keep current answer", payload=_conv(conv, "keep")))
@@ -54,7 +55,7 @@ def question_card(form: Form, conv: Conversation, ctx: Context, *, error: str | 
         actions.append(Button(label="Back", payload=_conv(conv, "back")))
     actions.append(Button(label="Use a form instead", payload=_conv(conv, "form")))
     actions.append(Button(label="Cancel", payload=_conv(conv, "cancel"), style="danger",
-                          confirm="Cancel this media call log? Nothing will be sent to comms."))
+                          confirm=_cancel_question(form, conv)))
     facts = [Fact(label="Current answer", value=field.display(current, ctx))] if current is not None else []
     return Card(
         title=f"{form.title}: question {number} of {len(form.fields)}",
@@ -64,7 +65,7 @@ def question_card(form: Form, conv: Conversation, ctx: Context, *, error: str | 
         facts=facts,
         notes=([form.intro] if first else []) + card_notes,
         actions=actions,
-        status="Important: don't answer the journalist's questions yourself" if first else None,
+        status=(form.first_status if first else None),
     )
 
 
@@ -82,14 +83,23 @@ def review_card(form: Form, conv: Conversation, ctx: Context, *, error: str | No
             Select(placeholder="Change an answer…",
                    options=[Option(label=f.label, payload=_conv(conv, "edit", f.name)) for f in form.fields]),
             Button(label="Cancel", payload=_conv(conv, "cancel"), style="danger",
-                   confirm="Cancel this media call log? Nothing will be sent to comms."),
+                   confirm=_cancel_question(form, conv)),
         ],
     )
 
 
-def cancelled_card(form: Form) -> Card:
+def _cancel_question(form: Form, conv: Conversation) -> str:
+    if conv.case_ref:
+        return f"Stop answering questions? Comms already have the alert ({conv.case_ref})."
+    return f"Cancel this {form.title.lower()}? Nothing will be sent to comms."
+
+
+def cancelled_card(form: Form, alerted: str | None = None) -> Card:
+    if alerted:
+        text = f"Stopped. Comms already have the alert ({alerted}) and will call you back."
+        return Card(title=f"{form.title}: stopped", text=text, body=text)
     return Card(title=f"{form.title}: cancelled", text="Cancelled: nothing was sent to comms.",
-                body="Cancelled: nothing was sent to comms. Type /media-call to start again.")
+                body=f"Cancelled: nothing was sent to comms. Type {form.command} to start again.")
 
 
 def logged_card(form: Form, enquiry: Enquiry, ctx: Context) -> Card:

@@ -201,3 +201,34 @@ class NudgeRow(Base):
     data: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
     done_at: Mapped[datetime | None]
+
+
+class CrisisRow(Base):
+    __tablename__ = "crises"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[str] = mapped_column(String(20), unique=True)
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    details: Mapped[dict[str, Any]]
+    reporter: Mapped[dict[str, Any]]
+    lead: Mapped[dict[str, Any] | None]
+    head_of_department: Mapped[str | None] = mapped_column(String(254))
+    lead_agency: Mapped[str | None] = mapped_column(String(200))
+    routing: Mapped[dict[str, Any] | None]
+    confirmations: Mapped[dict[str, Any] | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class HoldingLineRow(Base):
+    """The library of pre-approved holding statements, managed by the comms team."""
+
+    __tablename__ = "holding_lines"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    retired_at: Mapped[datetime | None]

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.conversation import Conversation, ConversationStatus
+from bot.domain.crisis import Crisis, CrisisSlot, CrisisState, HoldingLine
 from bot.domain.enquiry import Enquiry, EnquiryState, Person
 from bot.domain.errors import ConcurrencyConflict, Duplicate
 from bot.domain.messages import HistoryEntry, Outbound
@@ -21,9 +22,11 @@ from storage.db import Database
 from storage.models import (
     ConversationRow,
     CounterRow,
+    CrisisRow,
     DraftRow,
     EnquiryRow,
     HistoryRow,
+    HoldingLineRow,
     NudgeRow,
     OutboxRow,
     SeenRequestRow,
@@ -114,8 +117,78 @@ class SqlDrafts:
         if version is not None:
             query = query.where(SignOffRow.version == version)
         rows = (await self.s.execute(query.order_by(SignOffRow.id))).scalars()
-        return [SignOff(r.version, r.fingerprint, Slot(r.slot), Decision(r.decision), r.by, r.by_email, r.at,
+        return [SignOff(r.version, r.fingerprint, _slot(r.slot), Decision(r.decision), r.by, r.by_email, r.at,
                         r.comment) for r in rows]
+
+
+def _slot(value: str) -> Slot | CrisisSlot:
+    """Sign-off slots of enquiries and of crises share one table."""
+    return Slot(value) if value in Slot._value2member_map_ else CrisisSlot(value)
+
+
+class SqlCrises:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add(self, c: Crisis, now: datetime) -> Crisis:
+        row = CrisisRow(ref=c.ref, state=c.state.value, version=c.version, details=c.details,
+                        reporter=asdict(c.reporter), lead=asdict(c.lead) if c.lead else None,
+                        head_of_department=c.head_of_department, lead_agency=c.lead_agency, routing=c.routing,
+                        confirmations={"who": c.confirmations}, created_at=c.created_at, updated_at=now)
+        self.s.add(row)
+        await self.s.flush()
+        c.id = row.id
+        return c
+
+    async def get(self, ref: str) -> Crisis | None:
+        row = (await self.s.execute(select(CrisisRow).where(CrisisRow.ref == ref))).scalar_one_or_none()
+        if row is None:
+            return None
+        return Crisis(id=row.id, ref=row.ref, state=CrisisState(row.state), version=row.version,
+                      details=dict(row.details), reporter=_person(row.reporter), lead=_person(row.lead),
+                      head_of_department=row.head_of_department, lead_agency=row.lead_agency,
+                      routing=dict(row.routing or {}), confirmations=list((row.confirmations or {}).get("who", [])),
+                      created_at=row.created_at)
+
+    async def save(self, c: Crisis, expected_version: int, now: datetime) -> None:
+        result = await self.s.execute(
+            update(CrisisRow).where(CrisisRow.id == c.id, CrisisRow.version == expected_version)
+            .values(state=c.state.value, version=expected_version + 1, details=c.details,
+                    lead=asdict(c.lead) if c.lead else None, head_of_department=c.head_of_department,
+                    lead_agency=c.lead_agency, routing=c.routing, confirmations={"who": c.confirmations},
+                    updated_at=now)
+            .execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            raise ConcurrencyConflict(c.ref)
+        c.version = expected_version + 1
+
+
+class SqlHoldingLines:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add(self, title: str, text: str, by: str, now: datetime) -> HoldingLine:
+        row = HoldingLineRow(title=title, text=text, created_by=by, created_at=now)
+        self.s.add(row)
+        await self.s.flush()
+        return HoldingLine(row.id, title, text, by)
+
+    async def active(self) -> list[HoldingLine]:
+        rows = (await self.s.execute(select(HoldingLineRow).where(HoldingLineRow.retired_at.is_(None))
+                                     .order_by(HoldingLineRow.title))).scalars()
+        return [HoldingLine(r.id, r.title, r.text, r.created_by) for r in rows]
+
+    async def get(self, line_id: int) -> HoldingLine | None:
+        row = await self.s.get(HoldingLineRow, line_id)
+        if row is None or row.retired_at is not None:
+            return None
+        return HoldingLine(row.id, row.title, row.text, row.created_by)
+
+    async def retire(self, line_id: int, now: datetime) -> bool:
+        result = await self.s.execute(update(HoldingLineRow).where(HoldingLineRow.id == line_id,
+                                                                   HoldingLineRow.retired_at.is_(None))
+                                      .values(retired_at=now))
+        return result.rowcount == 1
 
 
 class SqlNudges:
@@ -271,6 +344,8 @@ class SqlUnitOfWork:
         self.enquiries = SqlEnquiries(self.session)
         self.drafts = SqlDrafts(self.session)
         self.nudges = SqlNudges(self.session)
+        self.crises = SqlCrises(self.session)
+        self.holding_lines = SqlHoldingLines(self.session)
         self.conversations = SqlConversations(self.session)
         self.history = SqlHistory(self.session)
         self.outbox = _TrackingOutbox(SqlOutbox(self.session), self)

@@ -61,7 +61,8 @@ def pg_database_url() -> Iterator[str]:
 
 
 _TABLES = ["message_refs", "outbox", "case_history", "conversations", "enquiries", "seen_requests", "counters",
-           "drafts", "sign_offs", "nudges"]
+           "drafts", "sign_offs", "nudges", "crises",
+           "holding_lines"]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -165,6 +165,9 @@ class Form:
     fields: tuple[Field, ...]
     rules: tuple[Rule, ...] = ()
     submit_label: str = "Send"
+    alert_label: str | None = None  # an "act now" button offered once the first answer is in (crisis alerts)
+    command: str = ""  # how people start it, for "start again" hints
+    first_status: str | None = None  # the one line shown boldly with the first question
 
     def field(self, name: str) -> Field:
         for f in self.fields:

@@ -55,3 +55,20 @@ PRIVACY_WARNING = (
 )
 
 NOT_OWNER = "Only the comms officer who owns this enquiry ({owner}) can do that. Ask them, or have it handed over."
+
+CRISIS_FIRST = (
+    "Offer no comment or opinion to anyone about it. Take as many details as you can, and say a member of "
+    "the communications team will call them back urgently. I'll ask a few quick questions; only the first "
+    "is needed, and you can alert comms straight away."
+)
+
+CRISIS_END = (
+    "Don't comment until a formal line has been approved internally and circulated by the communications "
+    "team. Keep your phone with you, especially out of hours: comms may need more information. If you may "
+    "become unreachable, make sure a colleague knows."
+)
+
+CRISIS_CIRCULATED = (
+    "This is the official line, approved and circulated by the communications team. Use these words only; "
+    "don't add comment or opinion. Send anything new to comms."
+)

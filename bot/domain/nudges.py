@@ -18,6 +18,8 @@ class NudgeKind(StrEnum):
     SIGN_OFF = "sign_off"  # an approver who has not acted; repeats, then escalates
     SIGN_OFF_ESCALATION = "sign_off_escalation"  # the Director and delegates
     ON_CALL = "on_call"  # out of hours: the next person in the on-call chain, if nobody acknowledged
+    CRISIS_UNACKNOWLEDGED = "crisis_unacknowledged"  # nobody has taken a crisis on: minutes, not hours
+    CRISIS_SIGN_OFF = "crisis_sign_off"  # a holding line waits for an approver
 
 
 class NudgeStatus(StrEnum):

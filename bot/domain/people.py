@@ -14,6 +14,7 @@ class Role(StrEnum):
     EXECUTIVE = "executives"
     ON_CALL_DIRECTOR = "on_call_directors"
     SPOKESPERSON = "spokespeople"  # media-trained people who may be put forward to speak
+    HEAD_OF_DEPARTMENT = "heads_of_department"  # sign off crisis holding lines for their area (Appendix C)
 
 
 @dataclass(frozen=True)

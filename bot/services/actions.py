@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.domain.crisis import LEAD_AGENCY_FORM, LIBRARY_FORM, UPDATE_FORM, holding_line_form
 from bot.domain.errors import DomainError, ValidationFailed
 from bot.domain.forms import Form
 from bot.domain.people import Actor
+from bot.domain.response_forms import CHANGES_FORM
 from bot.domain.statement import Decision, Slot
-from bot.services import enquiries, intake, nudges, responses
-from bot.services.core import Core, Reply
+from bot.services import crises, enquiries, intake, nudges, responses
+from bot.services.core import Core, ModalRequest, Reply
 from cards.model import ActionPayload
 
 _OWNERSHIP = {"claim", "release", "hand_over", "withdraw"}
@@ -27,6 +29,13 @@ async def press(core: Core, actor: Actor, payload: ActionPayload, request_key: s
     """A button (or a select option) was pressed."""
     if payload.k == "conversation":
         return await intake.conversation_action(core, actor, payload, request_key)
+    if payload.k == "crisis":
+        return await crises.act(core, actor, payload.a, payload.id, payload.x, payload.v, request_key)
+    if payload.k == "library":
+        if payload.a == "add":
+            crises.require_library_access(core, actor)
+            return Reply(modal=ModalRequest("library_line", {}, {}))
+        return await crises.retire_library_line(core, actor, payload.id, request_key)
     ref, action = payload.id, payload.a
     if action in _OWNERSHIP:
         return await enquiries.act_on_enquiry(core, actor, action, ref, request_key, target=payload.x)
@@ -59,9 +68,17 @@ async def press(core: Core, actor: Actor, payload: ActionPayload, request_key: s
     raise ValidationFailed("Sorry, I didn't recognise that button. It may be from an old message.")
 
 
+_CRISIS_FORMS = {"crisis_update": UPDATE_FORM, "crisis_changes": CHANGES_FORM, "lead_agency": LEAD_AGENCY_FORM,
+                 "library_line": LIBRARY_FORM}
+
+
 def form_for(core: Core, form_id: str) -> Form | None:
     if form_id in intake.FORMS:
         return intake.FORMS[form_id]
+    if form_id == "holding_line":
+        return holding_line_form(core.directory)
+    if form_id in _CRISIS_FORMS:
+        return _CRISIS_FORMS[form_id]
     try:
         return responses.form_for_response(core, form_id)
     except KeyError:
@@ -87,10 +104,22 @@ async def _submit(core: Core, actor: Actor, form_id: str, meta: dict[str, Any], 
                   request_key: str) -> Reply:
     ref = str(meta.get("ref", ""))
     match form_id:
-        case "media_call":
+        case "media_call" | "crisis":
             conversation = meta.get("conversation")
-            return await intake.submit_form(core, actor, conversation if isinstance(conversation, int) else None,
+            return await intake.submit_form(core, actor, form_id,
+                                            conversation if isinstance(conversation, int) else None,
                                             values, request_key)
+        case "holding_line":
+            return await crises.save_line(core, actor, ref, values, request_key)
+        case "crisis_update":
+            return await crises.add_update(core, actor, ref, values["text"], request_key)
+        case "crisis_changes":
+            return await crises.decide(core, actor, ref, str(meta.get("slot", "")), _int(meta.get("v")),
+                                       str(meta.get("fp", "")), Decision.CHANGES, values["comment"], request_key)
+        case "lead_agency":
+            return await crises.set_lead_agency(core, actor, ref, values.get("agency"), request_key)
+        case "library_line":
+            return await crises.add_library_line(core, actor, values["title"], values["text"], request_key)
         case "statement":
             return await responses.save_draft(core, actor, ref, values, request_key)
         case "issue":
@@ -106,3 +135,10 @@ async def _submit(core: Core, actor: Actor, form_id: str, meta: dict[str, Any], 
             return await responses.decide(core, actor, ref, slot, version, str(meta.get("fp", "")), decision,
                                           request_key, comment=comment)
     return Reply(text="That form is no longer available; please start again.")
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

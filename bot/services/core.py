@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,8 @@ class Core:
     policy: NudgePolicy = field(default_factory=NudgePolicy)
     training_url: str | None = None
     on_call_contacts: str | None = None
+    crisis_ack: timedelta = timedelta(minutes=5)  # chase a crisis nobody has taken on, every this often
+    crisis_sign_off: timedelta = timedelta(minutes=10)  # chase a holding line's approvers
 
     def is_open(self, when: datetime) -> bool:
         return self.hours is None or self.hours.is_open(when)

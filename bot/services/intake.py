@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.conversation import TYPED_COMMANDS, Conversation, ConversationStatus
+from bot.domain.crisis import CRISIS_FORM
 from bot.domain.enquiry import Enquiry, Person
 from bot.domain.errors import Duplicate, NotAllowed, ValidationFailed
 from bot.domain.forms import Context, Form, Kind
@@ -13,12 +14,12 @@ from bot.domain.media_call import MEDIA_CALL, prefill
 from bot.domain.messages import Outbound, Recipient
 from bot.domain.people import Actor
 from bot.ports import UnitOfWork
-from bot.services import nudges
+from bot.services import crises, nudges
 from bot.services.core import Core, ModalRequest, Reply, record
 from cards import views
 from cards.model import ActionPayload
 
-FORMS: dict[str, Form] = {MEDIA_CALL.id: MEDIA_CALL}
+FORMS: dict[str, Form] = {MEDIA_CALL.id: MEDIA_CALL, CRISIS_FORM.id: CRISIS_FORM}
 
 NO_CONVERSATION = ("Hello! To log a call from a journalist, type /media-call (or /media-call form for a "
                    "one-screen form).")
@@ -34,9 +35,39 @@ async def _ask(uow: UnitOfWork, form: Form, conv: Conversation, ctx: Context, *,
     if conv.step is None:
         card = views.review_card(form, conv, ctx, error=error)
     else:
-        card = views.question_card(form, conv, ctx, error=error, notes=notes, first=first)
+        card = views.question_card(form, conv, ctx, error=error, notes=notes, first=first,
+                                   alert=bool(form.alert_label and not conv.case_ref
+                                              and form.fields[0].name in conv.answers))
     await uow.outbox.add(Outbound(recipient=Recipient.user(conv.platform, conv.user_id), card=card.to_json()),
                          ctx.now)
+
+
+async def start_crisis(core: Core, actor: Actor, text: str, request_key: str) -> Reply:
+    """/crisis [what happened | form]: the fastest safe way to raise the alert (Appendix C)."""
+    text = (text or "").strip()
+    if text.lower() in ("form", "modal", "one screen"):
+        return Reply(modal=ModalRequest(CRISIS_FORM.id, {}, {}))
+    if text.lower() in ("lines", "library"):
+        return await crises.library(core, actor)
+    ctx = core.ctx()
+    answers: dict[str, Any] = {}
+    if text:
+        try:
+            answers["what"] = CRISIS_FORM.field("what").validate(text, ctx)
+        except ValidationFailed:
+            answers = {}
+    try:
+        async with core.uow() as uow:
+            await uow.mark_request_seen(request_key, ctx.now)
+            # A crisis never waits behind another form: it starts now, and the other one resumes after.
+            conv = Conversation(form_id=CRISIS_FORM.id, platform=actor.platform, user_id=actor.user_id)
+            conv.start(CRISIS_FORM, answers)
+            await uow.conversations.add(conv, ctx.now)
+            await _ask(uow, CRISIS_FORM, conv, ctx, first=True)
+            await uow.commit()
+    except Duplicate:
+        pass
+    return Reply()
 
 
 async def start_media_call(core: Core, actor: Actor, text: str, request_key: str) -> Reply:
@@ -117,6 +148,8 @@ async def _apply(uow: UnitOfWork, core: Core, conv: Conversation, actor: Actor, 
     expected = conv.version
     if action == "form":
         return Reply(modal=ModalRequest(form.id, {"conversation": conv.id}, modal_values(form, conv.answers, ctx)))
+    if action == "alert":
+        return await _alert_now(uow, core, conv, actor, form, ctx)
     try:
         match action:
             case "answer":
@@ -143,32 +176,64 @@ async def _apply(uow: UnitOfWork, core: Core, conv: Conversation, actor: Actor, 
         return Reply()
     if action == "cancel":
         await uow.conversations.save(conv, expected, ctx.now)
-        await uow.outbox.add(_dm(actor, views.cancelled_card(form)), ctx.now)
+        await uow.outbox.add(_dm(actor, views.cancelled_card(form, alerted=conv.case_ref)), ctx.now)
         return Reply()
     if action == "submit":
-        enquiry = await log_enquiry(uow, core, actor, conv.answers, ctx)
-        conv.submitted(enquiry.ref)
+        ref = await _finish(uow, core, actor, conv, conv.answers, ctx)
+        conv.submitted(ref)
         await uow.conversations.save(conv, expected, ctx.now)
         return Reply()
     await uow.conversations.save(conv, expected, ctx.now)
+    if conv.case_ref and form.id == CRISIS_FORM.id:
+        await crises.details_arrived(uow, core, actor, conv, ctx)  # the card updates as details arrive
     await _ask(uow, form, conv, ctx)
     return Reply()
 
 
-async def submit_form(core: Core, actor: Actor, conversation_id: int | None, values: dict[str, Any],
-                      request_key: str) -> Reply:
-    """The one-screen form was submitted and validated: log it like the chat does."""
+async def _alert_now(uow: UnitOfWork, core: Core, conv: Conversation, actor: Actor, form: Form, ctx: Context
+                     ) -> Reply:
+    """ "Alert comms now": raise the crisis with what is known; the questions carry on."""
+    if conv.case_ref:
+        return Reply(text=f"Comms have already been alerted ({conv.case_ref}).")
+    if not form.alert_label or form.fields[0].name not in conv.answers:
+        raise ValidationFailed("Say in a sentence what has happened first; then the alert can go.")
+    expected = conv.version
+    crisis = await crises.alert(uow, core, actor, conv.answers, ctx)
+    conv.case_ref = crisis.ref
+    conv.version += 1
+    await uow.conversations.save(conv, expected, ctx.now)
+    await _ask(uow, form, conv, ctx, notes=[f"🚨 Comms have been alerted ({crisis.ref}). Carry on if you can: "
+                                            "each answer goes straight to them."])
+    return Reply()
+
+
+async def _finish(uow: UnitOfWork, core: Core, actor: Actor, conv: Conversation | None, values: dict[str, Any],
+                  ctx: Context) -> str:
+    """What sending a form does: log an enquiry, or raise (or complete) a crisis. Returns the case reference."""
+    form_id = conv.form_id if conv is not None else (CRISIS_FORM.id if "what" in values else MEDIA_CALL.id)
+    if form_id == CRISIS_FORM.id:
+        return await crises.finish(uow, core, actor, conv, values, ctx)
+    return (await log_enquiry(uow, core, actor, values, ctx)).ref
+
+
+async def submit_form(core: Core, actor: Actor, form_id: str, conversation_id: int | None,
+                      values: dict[str, Any], request_key: str) -> Reply:
+    """The one-screen form was submitted and validated: finish it like the chat does."""
     ctx = core.ctx()
     try:
         async with core.uow() as uow:
             await uow.mark_request_seen(request_key, ctx.now)
             conv = await uow.conversations.get(conversation_id) if conversation_id else None
-            enquiry = await log_enquiry(uow, core, actor, values, ctx)
-            if conv is not None and conv.status is ConversationStatus.ACTIVE and conv.user_id == actor.user_id:
+            if conv is not None and (conv.status is not ConversationStatus.ACTIVE or conv.user_id != actor.user_id
+                                     or conv.form_id != form_id):
+                conv = None
+            ref = await _finish(uow, core, actor, conv, values, ctx) if conv else await _finish_new(
+                uow, core, actor, form_id, values, ctx)
+            if conv is not None:
                 expected = conv.version
                 conv.answers = values
                 conv.step = None
-                conv.submitted(enquiry.ref)
+                conv.submitted(ref)
                 await uow.conversations.save(conv, expected, ctx.now)
             await uow.commit()
     except Duplicate:
@@ -200,6 +265,13 @@ async def log_enquiry(uow: UnitOfWork, core: Core, actor: Actor, answers: dict[s
                                   key=views.enquiry_key(enquiry.ref), case_ref=enquiry.ref), now)
     await uow.outbox.add(_dm(actor, views.logged_card(MEDIA_CALL, enquiry, ctx), enquiry.ref), now)
     return enquiry
+
+
+async def _finish_new(uow: UnitOfWork, core: Core, actor: Actor, form_id: str, values: dict[str, Any],
+                      ctx: Context) -> str:
+    if form_id == CRISIS_FORM.id:
+        return await crises.finish(uow, core, actor, None, values, ctx)
+    return (await log_enquiry(uow, core, actor, values, ctx)).ref
 
 
 def modal_values(form: Form, answers: dict[str, Any], ctx: Context) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.domain.crisis import CrisisSlot, CrisisState
 from bot.domain.enquiry import Enquiry
 from bot.domain.errors import NotAllowed, NotFound, ValidationFailed
 from bot.domain.forms import Context
@@ -14,7 +15,7 @@ from bot.domain.statement import Decision
 from bot.ports import UnitOfWork
 from bot.services.core import Core, Reply
 from bot.services.enquiries import Step, load, transition, update_card, with_retries
-from cards import views
+from cards import crisis_views, views
 
 log = logging.getLogger("mediadesk.nudges")
 
@@ -35,6 +36,8 @@ async def tick(core: Core, limit: int = BATCH) -> int:
 
 
 async def _fire(uow: UnitOfWork, core: Core, ctx: Context, nudge: Nudge) -> int:
+    if nudge.kind in (NudgeKind.CRISIS_UNACKNOWLEDGED, NudgeKind.CRISIS_SIGN_OFF):
+        return await _fire_crisis(uow, core, ctx, nudge)
     enquiry = await uow.enquiries.get(nudge.case_ref)
     draft = await uow.drafts.latest(nudge.case_ref) if enquiry else None
     decided = [s.slot.value for s in await uow.drafts.sign_offs(nudge.case_ref, draft.number)
@@ -91,6 +94,47 @@ async def _fire(uow: UnitOfWork, core: Core, ctx: Context, nudge: Nudge) -> int:
             pass
     await uow.nudges.finish(nudge, NudgeStatus.SENT, ctx.now)
     await update_card(uow, core, ctx, enquiry, draft)  # time left, the next reminder, a missed deadline
+    return 1
+
+
+async def _fire_crisis(uow: UnitOfWork, core: Core, ctx: Context, nudge: Nudge) -> int:
+    """Crises are chased in minutes, round the clock: a crisis doesn't wait for office hours."""
+    crisis = await uow.crises.get(nudge.case_ref)
+    draft = await uow.drafts.latest(nudge.case_ref) if crisis else None
+    decided = {s.slot.value for s in await uow.drafts.sign_offs(nudge.case_ref, draft.number)} if draft else set()
+    if crisis is None:
+        live = False
+    elif nudge.kind is NudgeKind.CRISIS_UNACKNOWLEDGED:
+        live = crisis.state is CrisisState.REPORTED
+    else:
+        live = (crisis.state is CrisisState.LINE_DRAFTED and draft is not None
+                and nudge.data.get("version") == draft.number and nudge.data.get("slot") not in decided)
+    if not live:
+        await uow.nudges.finish(nudge, NudgeStatus.CANCELLED, ctx.now)
+        return 0
+    assert crisis is not None
+    platform = crisis.reporter.platform or "slack"
+    if nudge.kind is NudgeKind.CRISIS_UNACKNOWLEDGED:
+        people = _escalation(core)
+        if crisis.routing.get("on_call"):
+            people = list(dict.fromkeys([crisis.routing["on_call"], *people]))
+        if core.rota is not None and not core.is_open(ctx.now):
+            people = list(dict.fromkeys([*people, *core.rota.chain(ctx.now)[:2]]))
+        card = crisis_views.unacknowledged_card(crisis, ctx, nudge.seq)
+        await uow.outbox.add(Outbound(Recipient.comms(platform), card.to_json(), case_ref=crisis.ref), ctx.now)
+        for email in people:
+            await uow.outbox.add(Outbound(Recipient("email", platform, email), card.to_json(), case_ref=crisis.ref),
+                                 ctx.now)
+        await uow.nudges.add(Nudge(crisis.ref, NudgeKind.CRISIS_UNACKNOWLEDGED, ctx.now + core.crisis_ack,
+                                   seq=nudge.seq + 1), ctx.now)
+    else:
+        assert nudge.recipient is not None and draft is not None
+        card = crisis_views.sign_off_chase_card(crisis, draft, CrisisSlot(nudge.data["slot"]))
+        await uow.outbox.add(Outbound(Recipient("email", platform, nudge.recipient), card.to_json(),
+                                      case_ref=crisis.ref), ctx.now)
+        await uow.nudges.add(Nudge(crisis.ref, NudgeKind.CRISIS_SIGN_OFF, ctx.now + core.crisis_sign_off,
+                                   nudge.recipient, nudge.seq + 1, dict(nudge.data)), ctx.now)
+    await uow.nudges.finish(nudge, NudgeStatus.SENT, ctx.now)
     return 1
 
 

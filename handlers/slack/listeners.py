@@ -25,6 +25,8 @@ FORM_CALLBACK = "md.form"
 ACK_MEDIA_CALL = ("I've sent you a direct message from Media Desk with the questions. "
                   "Don't answer the journalist's questions yourself: tell them the communications team "
                   "will get back to them.")
+ACK_CRISIS = ("I've sent you a direct message from Media Desk: answer the first question and you can alert comms "
+              "straight away. Offer no comment or opinion to anyone in the meantime.")
 UNKNOWN_BUTTON = "Sorry, I didn't recognise that button. It may be from an old message."
 SOMETHING_WENT_WRONG = ("Sorry, something went wrong and this was not recorded. Please try again in a minute. "
                         "If it keeps happening, email the communications team with the details instead.")
@@ -52,6 +54,20 @@ def register(app: AsyncApp, deps: SlackContext) -> None:
         reply = await _guarded(run)
         await _show(client, reply, user=command["user_id"], channel=None, trigger_id=command.get("trigger_id"),
                     core=deps.core)
+
+    @app.command("/crisis")
+    async def crisis(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
+        text = (command.get("text") or "").strip()
+        quiet = text.lower() in ("form", "modal", "one screen", "lines", "library")
+        await ack() if quiet else await ack(text=ACK_CRISIS)
+
+        async def run() -> Reply:
+            actor = await deps.identity.actor(command["user_id"])
+            return await intake.start_crisis(deps.core, actor, text, f"cmd:{command['trigger_id']}")
+
+        reply = await _guarded(run)
+        await _show(client, reply, user=command["user_id"], channel=command.get("channel_id"),
+                    trigger_id=command.get("trigger_id"), core=deps.core)
 
     @app.event("message")
     async def dm_message(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -160,5 +176,5 @@ async def _open_modal(client: AsyncWebClient, request: ModalRequest, trigger_id:
     if form is None:
         return
     view = render_modal(form, callback_id=FORM_CALLBACK, ctx=core.ctx(), values=request.values,
-                        private_metadata=json.dumps({"form": form.id, **request.meta}, separators=(",", ":")))
+                        private_metadata=json.dumps({"form": request.form_id, **request.meta}, separators=(",", ":")))
     await client.views_open(trigger_id=trigger_id, view=view)

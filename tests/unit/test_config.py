@@ -34,7 +34,7 @@ def test_the_shipped_example_loads() -> None:
     assert config.slack.comms_channel == "C0COMMS01"
     directory = config.directory()
     assert directory.people_with_comms() == ["alex.press@example.nhs.uk", "casey.comms@example.nhs.uk"]
-    assert directory.roles_of("Dana.Director@example.nhs.uk") == frozenset({Role.DIRECTOR_OF_COMMS})
+    assert directory.roles_of("Dana.Director@example.nhs.uk") == frozenset({Role.DIRECTOR_OF_COMMS, Role.SPOKESPERSON})
     assert directory.people_with(Role.ON_CALL_DIRECTOR) == ["olivia.oncall@example.nhs.uk"]
     assert directory.name_of("harper.head@example.nhs.uk") == "Harper Head"
 

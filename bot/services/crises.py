@@ -1,0 +1,476 @@
+"""Crises (Appendix C): the alert, the comms lead, holding lines and their two-step sign-off, circulation."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.domain import guidance
+from bot.domain.conversation import Conversation
+from bot.domain.crisis import (
+    CRISIS_WORKFLOW,
+    Crisis,
+    CrisisEffect,
+    CrisisSlot,
+    CrisisState,
+    crisis_approvers,
+    required_crisis_slots,
+)
+from bot.domain.enquiry import Person
+from bot.domain.errors import DomainError, NotAllowed, NotFound, StaleAction, ValidationFailed
+from bot.domain.forms import Context
+from bot.domain.messages import Outbound, Recipient
+from bot.domain.nudges import Nudge, NudgeKind
+from bot.domain.people import Actor, Role
+from bot.domain.statement import Decision, Draft, SignOff, fingerprint
+from bot.ports import UnitOfWork
+from bot.services.core import Core, ModalRequest, Reply, record
+from bot.services.enquiries import with_retries
+from cards import crisis_views as views
+
+PREFIX = "CR"
+CRISIS_NUDGES = (NudgeKind.CRISIS_UNACKNOWLEDGED, NudgeKind.CRISIS_SIGN_OFF)
+
+
+@dataclass
+class CrisisStep:
+    actor: Actor
+    event: str
+    draft: Draft | None = None
+    superseded: Draft | None = None
+    decision: SignOff | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def _is_comms(core: Core, actor: Actor) -> bool:
+    return core.directory.has(actor, Role.COMMS, Role.DIRECTOR_OF_COMMS, Role.SIGN_OFF_DELEGATE)
+
+
+def _require_comms(core: Core, actor: Actor, what: str) -> None:
+    if not _is_comms(core, actor):
+        raise NotAllowed(f"Only the communications team can {what}.")
+
+
+def _is_reporter(actor: Actor, crisis: Crisis) -> bool:
+    return (crisis.reporter.platform, crisis.reporter.user_id) == (actor.platform, actor.user_id)
+
+
+async def load(uow: UnitOfWork, ref: str) -> Crisis:
+    crisis = await uow.crises.get(ref)
+    if crisis is None:
+        raise NotFound(f"I can't find crisis {ref}.")
+    return crisis
+
+
+# --- raising the alert (from the /crisis conversation) ------------------------------------------------------
+
+async def alert(uow: UnitOfWork, core: Core, actor: Actor, answers: dict[str, Any], ctx: Context) -> Crisis:
+    """Create the crisis from what is known so far and alert comms at once."""
+    year = ctx.now.astimezone(ctx.tz).year
+    number = await uow.next_number(f"{PREFIX}-{year}")
+    crisis = Crisis(ref=f"{PREFIX}-{year}-{number:04d}", details=dict(answers), created_at=ctx.now,
+                    reporter=Person(actor.label, actor.email, actor.platform, actor.user_id))
+    out_of_hours = not core.is_open(ctx.now)
+    people = _alert_list(core)
+    if out_of_hours and core.rota is not None and (chain := core.rota.chain(ctx.now)):
+        crisis.routing = {"out_of_hours": True, "on_call": chain[0]}
+        people = list(dict.fromkeys([chain[0], *people]))
+    await uow.crises.add(crisis, ctx.now)
+    await uow.history.append(record(crisis.ref, ctx.now, "reported", actor, details=answers,
+                                    routing=crisis.routing or None))
+    await _card(uow, core, ctx, crisis)
+    for email in people:
+        await uow.outbox.add(Outbound(Recipient("email", actor.platform, email),
+                                      views.alert_dm_card(crisis, ctx, on_call=email == crisis.routing.get("on_call"))
+                                      .to_json(), case_ref=crisis.ref), ctx.now)
+    await uow.nudges.add(Nudge(crisis.ref, NudgeKind.CRISIS_UNACKNOWLEDGED, ctx.now + core.crisis_ack), ctx.now)
+    return crisis
+
+
+def _alert_list(core: Core) -> list[str]:
+    """Director of Communications and sign-off delegates: they hear of every crisis directly."""
+    return list(dict.fromkeys(core.directory.people_with(Role.DIRECTOR_OF_COMMS)
+                              + core.directory.people_with(Role.SIGN_OFF_DELEGATE)))
+
+
+async def details_arrived(uow: UnitOfWork, core: Core, actor: Actor, conv: Conversation, ctx: Context) -> None:
+    """Another answer after the alert: the card updates as details arrive."""
+    crisis = await load(uow, conv.case_ref or "")
+    crisis.details = {**crisis.details, **conv.answers}
+    await _transition(uow, core, ctx, crisis, CrisisStep(actor, "details"))
+
+
+async def finish(uow: UnitOfWork, core: Core, actor: Actor, conv: Conversation | None, answers: dict[str, Any],
+                 ctx: Context) -> str:
+    """The reporter sent the form: alert now if not yet done, and give them the guidance for what follows."""
+    if conv is not None and conv.case_ref:
+        crisis = await load(uow, conv.case_ref)
+        crisis.details = {**crisis.details, **answers}
+        await _transition(uow, core, ctx, crisis, CrisisStep(actor, "details", facts={"complete": True}))
+    else:
+        crisis = await alert(uow, core, actor, answers, ctx)
+    await uow.outbox.add(Outbound(Recipient.user(actor.platform, actor.user_id),
+                                  views.reported_card(crisis).to_json(), case_ref=crisis.ref), ctx.now)
+    return crisis.ref
+
+
+# --- the comms side ----------------------------------------------------------------------------------------
+
+async def _transition(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: CrisisStep) -> None:
+    t = CRISIS_WORKFLOW.apply(crisis.state, step.event)
+    expected = crisis.version
+    crisis.state = t.target
+    await uow.crises.save(crisis, expected, ctx.now)
+    await uow.history.append(record(crisis.ref, ctx.now, step.event, step.actor, state=crisis.state.value,
+                                    **step.facts))
+    if step.event in ("acknowledge", "stand_down"):
+        await uow.nudges.cancel(crisis.ref, (NudgeKind.CRISIS_UNACKNOWLEDGED,), ctx.now)
+    if step.event in ("draft_line", "approve_last", "request_changes", "stand_down"):
+        await uow.nudges.cancel(crisis.ref, (NudgeKind.CRISIS_SIGN_OFF,), ctx.now)
+    for effect in t.effects:
+        await _EFFECTS[effect](uow, core, ctx, crisis, step)
+
+
+async def act(core: Core, actor: Actor, action: str, ref: str, x: str | None, version: int | None,
+              request_key: str) -> Reply:
+    """Every button on a crisis card."""
+    match action:
+        case "line" | "line_from":
+            return await _open_line_form(core, actor, ref, x if action == "line_from" else None)
+        case "update":
+            async with core.uow() as uow:
+                CRISIS_WORKFLOW.apply((await load(uow, ref)).state, "add_update")
+            return Reply(modal=ModalRequest("crisis_update", {"ref": ref}, {}))
+        case "agency":
+            return await _open_agency_form(core, actor, ref)
+        case "changes":
+            return await _open_changes(core, actor, ref, x, version)
+    return await with_retries(lambda: _act_once(core, actor, action, ref, x, version, request_key))
+
+
+async def _act_once(core: Core, actor: Actor, action: str, ref: str, x: str | None, version: int | None,
+                    request_key: str) -> Reply:
+    ctx = core.ctx()
+    async with core.uow() as uow:
+        await uow.mark_request_seen(request_key, ctx.now)
+        crisis = await load(uow, ref)
+        draft = await uow.drafts.latest(ref)
+        match action:
+            case "ack":
+                _require_comms(core, actor, "take a crisis on")
+                if crisis.lead is not None:
+                    raise ValidationFailed(f"{crisis.lead.name} has already taken {ref} on.")
+                CRISIS_WORKFLOW.apply(crisis.state, "acknowledge")
+                crisis.lead = Person(actor.label, actor.email, actor.platform, actor.user_id)
+                await _transition(uow, core, ctx, crisis, CrisisStep(actor, "acknowledge"))
+                reply = f"You are leading {ref}. The reporter has been told you will call them."
+            case "approve":
+                reply = await _decide(uow, core, ctx, crisis, draft, actor, x, version, Decision.APPROVED, None)
+            case "circulate":
+                _require_comms(core, actor, "circulate the official line")
+                await _transition(uow, core, ctx, crisis, CrisisStep(actor, "circulate", draft=draft, facts={
+                    "version": draft.number if draft else None, "text": draft.text if draft else None}))
+                reply = f"The official line for {ref} has been circulated."
+            case "confirm":
+                if not _is_reporter(actor, crisis) and not _is_comms(core, actor):
+                    raise NotAllowed("This confirmation is for the person who reported the crisis.")
+                if actor.label in crisis.confirmations:
+                    return Reply(text="You have already confirmed you have the official line.")
+                crisis.confirmations = [*crisis.confirmations, actor.label]
+                await _transition(uow, core, ctx, crisis, CrisisStep(actor, "confirm_line",
+                                                                    facts={"version": draft.number if draft else None}))
+                reply = "Thank you: use only the official line, and send anything new to comms."
+            case "stand_down":
+                _require_comms(core, actor, "stand a crisis down")
+                await _transition(uow, core, ctx, crisis, CrisisStep(actor, "stand_down", draft=draft))
+                reply = f"{ref} is stood down."
+            case _:
+                raise ValidationFailed("Sorry, I didn't recognise that button. It may be from an old message.")
+        await uow.commit()
+    return Reply(text=reply)
+
+
+async def _open_line_form(core: Core, actor: Actor, ref: str, library_id: str | None) -> Reply:
+    async with core.uow() as uow:
+        crisis = await load(uow, ref)
+        _require_comms(core, actor, "draft a holding line")
+        CRISIS_WORKFLOW.apply(crisis.state, "draft_line")
+        text = None
+        if library_id:
+            line = await uow.holding_lines.get(int(library_id)) if library_id.isdigit() else None
+            if line is None:
+                raise ValidationFailed("That holding line is no longer in the library.")
+            text = line.text
+        else:
+            latest = await uow.drafts.latest(ref)
+            text = latest.text if latest else None
+    values = {"text": text, "head_of_department": crisis.head_of_department}
+    return Reply(modal=ModalRequest("holding_line", {"ref": ref}, {k: v for k, v in values.items() if v}))
+
+
+async def save_line(core: Core, actor: Actor, ref: str, values: dict[str, Any], request_key: str) -> Reply:
+    async def attempt() -> Reply:
+        ctx = core.ctx()
+        async with core.uow() as uow:
+            await uow.mark_request_seen(request_key, ctx.now)
+            crisis = await load(uow, ref)
+            _require_comms(core, actor, "draft a holding line")
+            latest = await uow.drafts.latest(ref)
+            draft = Draft((latest.number + 1) if latest else 1, values["text"], fingerprint(values["text"]),
+                          actor.label, actor.email, ctx.now)
+            await uow.drafts.add(ref, draft)
+            crisis.head_of_department = values["head_of_department"]
+            superseded = latest if crisis.state in (CrisisState.LINE_DRAFTED, CrisisState.SIGNED_OFF) else None
+            await _transition(uow, core, ctx, crisis, CrisisStep(
+                actor, "draft_line", draft=draft, superseded=superseded,
+                facts={"version": draft.number, "fingerprint": draft.fingerprint, "text": draft.text,
+                       "head_of_department": crisis.head_of_department}))
+            await uow.commit()
+        return Reply(text=f"Holding line version {draft.number} of {ref} is with its approvers.")
+
+    return await with_retries(attempt)
+
+
+async def _open_changes(core: Core, actor: Actor, ref: str, x: str | None, version: int | None) -> Reply:
+    async with core.uow() as uow:
+        crisis = await load(uow, ref)
+        slot, fp = _slot(x)
+        _authorise(core, actor, crisis, slot)
+        CRISIS_WORKFLOW.apply(crisis.state, "request_changes")
+        _check_version(await uow.drafts.latest(ref), version, fp)
+    return Reply(modal=ModalRequest("crisis_changes", {"ref": ref, "slot": slot.value, "v": version, "fp": fp}, {}))
+
+
+async def decide(core: Core, actor: Actor, ref: str, slot: str, version: int, fp: str, decision: Decision,
+                 comment: str | None, request_key: str) -> Reply:
+    async def attempt() -> Reply:
+        ctx = core.ctx()
+        async with core.uow() as uow:
+            await uow.mark_request_seen(request_key, ctx.now)
+            crisis = await load(uow, ref)
+            text = await _decide(uow, core, ctx, crisis, await uow.drafts.latest(ref), actor, f"{slot}:{fp}",
+                                 version, decision, comment)
+            await uow.commit()
+        return Reply(text=text)
+
+    return await with_retries(attempt)
+
+
+def _slot(x: str | None) -> tuple[CrisisSlot, str]:
+    slot, _, fp = (x or "").partition(":")
+    try:
+        return CrisisSlot(slot), fp
+    except ValueError:
+        raise ValidationFailed("Sorry, I didn't recognise that button. It may be from an old message.") from None
+
+
+def _authorise(core: Core, actor: Actor, crisis: Crisis, slot: CrisisSlot) -> None:
+    if slot is CrisisSlot.LEAD_AGENCY:
+        _require_comms(core, actor, "record the lead agency's sign-off")
+        return
+    allowed = crisis_approvers(slot, crisis, core.directory)
+    if not actor.email or actor.email.lower() not in allowed:
+        who = " or ".join(core.directory.name_of(e) for e in allowed) or "nobody configured"
+        raise NotAllowed(f"Only {who} can sign this off as {slot.value.replace('_', ' ')}. "
+                         "Your click has not been counted.")
+
+
+def _check_version(draft: Draft | None, version: int | None, fp: str) -> Draft:
+    if draft is None or draft.number != version or len(fp) < 12 or not draft.fingerprint.startswith(fp):
+        raise StaleAction("This card shows an earlier holding line, which has since changed, so it can't be "
+                          "signed off from here. If it needs you, a new card will come.")
+    return draft
+
+
+async def _decide(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, draft: Draft | None, actor: Actor,
+                  x: str | None, version: int | None, decision: Decision, comment: str | None) -> str:
+    slot, fp = _slot(x)
+    _authorise(core, actor, crisis, slot)
+    CRISIS_WORKFLOW.apply(crisis.state, "request_changes")  # sentence for a line not awaiting sign-off
+    draft = _check_version(draft, version, fp)
+    decided = {s.slot: s for s in await uow.drafts.sign_offs(crisis.ref, draft.number)}
+    if slot.value in {s.value for s in decided}:
+        earlier = next(s for s in decided.values() if s.slot.value == slot.value)
+        raise DomainError(f"{earlier.by} already decided on this holding line. Nothing more is needed from you.")
+    sign_off = SignOff(draft.number, draft.fingerprint, slot, decision, actor.label, actor.email, ctx.now, comment)  # type: ignore[arg-type]
+    await uow.drafts.add_sign_off(crisis.ref, sign_off)
+    approved = {s.slot.value for s in decided.values() if s.decision is Decision.APPROVED} | {slot.value}
+    if decision is Decision.APPROVED:
+        done = {s.value for s in required_crisis_slots(crisis)} <= approved
+        event = "approve_last" if done else "approve"
+    else:
+        event = "request_changes"
+    await _transition(uow, core, ctx, crisis, CrisisStep(actor, event, draft=draft, decision=sign_off, facts={
+        "version": draft.number, "fingerprint": draft.fingerprint, "slot": slot.value,
+        "decision": decision.value, "comment": comment}))
+    return {"approve": f"You approved the holding line for {crisis.ref}.",
+            "approve_last": f"You approved the holding line for {crisis.ref}: it is signed off.",
+            "request_changes": f"Your comments on {crisis.ref}'s holding line went to its lead."}[event]
+
+
+async def _open_agency_form(core: Core, actor: Actor, ref: str) -> Reply:
+    async with core.uow() as uow:
+        crisis = await load(uow, ref)
+        _require_comms(core, actor, "record a lead agency")
+        CRISIS_WORKFLOW.apply(crisis.state, "lead_agency")
+    return Reply(modal=ModalRequest("lead_agency", {"ref": ref}, {"agency": crisis.lead_agency} if crisis.lead_agency
+                                    else {}))
+
+
+async def set_lead_agency(core: Core, actor: Actor, ref: str, agency: str | None, request_key: str) -> Reply:
+    async def attempt() -> Reply:
+        ctx = core.ctx()
+        async with core.uow() as uow:
+            await uow.mark_request_seen(request_key, ctx.now)
+            crisis = await load(uow, ref)
+            _require_comms(core, actor, "record a lead agency")
+            crisis.lead_agency = agency or None
+            await _transition(uow, core, ctx, crisis, CrisisStep(actor, "lead_agency", draft=await uow.drafts.latest(ref),
+                                                                facts={"lead_agency": crisis.lead_agency}))
+            await uow.commit()
+        return Reply(text=f"Lead agency for {ref}: {agency or 'none (the ICB leads)'}.")
+
+    return await with_retries(attempt)
+
+
+async def add_update(core: Core, actor: Actor, ref: str, text: str, request_key: str) -> Reply:
+    async def attempt() -> Reply:
+        ctx = core.ctx()
+        async with core.uow() as uow:
+            await uow.mark_request_seen(request_key, ctx.now)
+            crisis = await load(uow, ref)
+            involved = _is_comms(core, actor) or _is_reporter(actor, crisis) or bool(
+                actor.email and actor.email.lower() in _alert_list(core) + [crisis.head_of_department or ""])
+            if not involved:
+                raise NotAllowed("Only people involved in this crisis can add to its timeline.")
+            await _transition(uow, core, ctx, crisis, CrisisStep(actor, "add_update", draft=await uow.drafts.latest(ref),
+                                                                facts={"text": text}))
+            await uow.commit()
+        return Reply(text=f"Added to the {ref} timeline.")
+
+    return await with_retries(attempt)
+
+
+# --- the library of holding lines --------------------------------------------------------------------------
+
+def require_library_access(core: Core, actor: Actor) -> None:
+    _require_comms(core, actor, "manage the holding-line library")
+
+
+async def library(core: Core, actor: Actor) -> Reply:
+    _require_comms(core, actor, "manage the holding-line library")
+    async with core.uow() as uow:
+        lines = await uow.holding_lines.active()
+    return Reply(text="Holding-line library", card=views.library_card(lines))
+
+
+async def add_library_line(core: Core, actor: Actor, title: str, text: str, request_key: str) -> Reply:
+    _require_comms(core, actor, "manage the holding-line library")
+    ctx = core.ctx()
+    async with core.uow() as uow:
+        await uow.mark_request_seen(request_key, ctx.now)
+        line = await uow.holding_lines.add(title, text, actor.label, ctx.now)
+        await uow.history.append(record("LIBRARY", ctx.now, "holding_line_added", actor, id=line.id, title=title,
+                                        text=text))
+        await uow.commit()
+    return Reply(text=f"Added \"{title}\" to the holding-line library.")
+
+
+async def retire_library_line(core: Core, actor: Actor, line_id: str, request_key: str) -> Reply:
+    _require_comms(core, actor, "manage the holding-line library")
+    ctx = core.ctx()
+    async with core.uow() as uow:
+        await uow.mark_request_seen(request_key, ctx.now)
+        if not (line_id.isdigit() and await uow.holding_lines.retire(int(line_id), ctx.now)):
+            return Reply(text="That holding line was already retired.")
+        await uow.history.append(record("LIBRARY", ctx.now, "holding_line_retired", actor, id=int(line_id)))
+        await uow.commit()
+    return Reply(text="Retired from the library.")
+
+
+# --- effects -----------------------------------------------------------------------------------------------
+
+async def _card(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis) -> None:
+    draft = await uow.drafts.latest(crisis.ref)
+    sign_offs = await uow.drafts.sign_offs(crisis.ref, draft.number) if draft else []
+    timeline = [h for h in await uow.history.for_case(crisis.ref) if h.event == "add_update"]
+    lines = await uow.holding_lines.active() if crisis.state in (CrisisState.ACKNOWLEDGED, CrisisState.CIRCULATED) \
+        else []
+    card = views.crisis_card(crisis, ctx, core.directory, draft=draft, sign_offs=sign_offs, timeline=timeline,
+                             library=lines)
+    await uow.outbox.add(Outbound(Recipient.comms(crisis.reporter.platform or "slack"), card.to_json(),
+                                  key=views.crisis_key(crisis.ref), case_ref=crisis.ref), ctx.now)
+
+
+async def _update_card(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: CrisisStep) -> None:
+    await _card(uow, core, ctx, crisis)
+
+
+def _to(person: Person, platform: str) -> Recipient:
+    if person.user_id:
+        return Recipient.user(person.platform or platform, person.user_id)
+    return Recipient("email", person.platform or platform, person.email)
+
+
+async def _tell_reporter(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: CrisisStep) -> None:
+    card = views.reporter_news_card(crisis, step.event)
+    await uow.outbox.add(Outbound(_to(crisis.reporter, "slack"), card.to_json(), case_ref=crisis.ref), ctx.now)
+
+
+async def _ask_approvers(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: CrisisStep) -> None:
+    assert step.draft is not None
+    platform = crisis.reporter.platform or "slack"
+    for slot in required_crisis_slots(crisis):
+        for email in crisis_approvers(slot, crisis, core.directory):
+            card = views.crisis_approval_card(crisis, step.draft, slot, email, [], ctx)
+            await uow.outbox.add(Outbound(Recipient("email", platform, email), card.to_json(), case_ref=crisis.ref,
+                                          key=views.crisis_approval_key(crisis.ref, step.draft.number, slot, email)),
+                                 ctx.now)
+            await uow.nudges.add(Nudge(crisis.ref, NudgeKind.CRISIS_SIGN_OFF, ctx.now + core.crisis_sign_off, email,
+                                       data={"version": step.draft.number, "slot": slot.value}), ctx.now)
+
+
+async def _update_approver_cards(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: CrisisStep) -> None:
+    draft = step.superseded or step.draft
+    if draft is None:
+        return
+    sign_offs = await uow.drafts.sign_offs(crisis.ref, draft.number)
+    platform = crisis.reporter.platform or "slack"
+    for slot in required_crisis_slots(crisis):
+        for email in crisis_approvers(slot, crisis, core.directory):
+            card = views.crisis_approval_card(crisis, draft, slot, email, sign_offs, ctx,
+                                              superseded=step.superseded is not None)
+            await uow.outbox.add(Outbound(Recipient("email", platform, email), card.to_json(), case_ref=crisis.ref,
+                                          key=views.crisis_approval_key(crisis.ref, draft.number, slot, email),
+                                          update_only=True), ctx.now)
+
+
+async def _tell_lead(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: CrisisStep) -> None:
+    if crisis.lead is None or step.decision is None:
+        return
+    card = views.lead_decision_card(crisis, step.decision)
+    await uow.outbox.add(Outbound(_to(crisis.lead, "slack"), card.to_json(), case_ref=crisis.ref), ctx.now)
+
+
+async def _circulate(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: CrisisStep) -> None:
+    assert step.draft is not None
+    platform = crisis.reporter.platform or "slack"
+    await uow.outbox.add(Outbound(Recipient.comms(platform), views.official_line_card(crisis, step.draft,
+                                                                                      for_reporter=False).to_json(),
+                                  case_ref=crisis.ref), ctx.now)
+    await uow.outbox.add(Outbound(_to(crisis.reporter, platform),
+                                  views.official_line_card(crisis, step.draft, for_reporter=True).to_json(),
+                                  case_ref=crisis.ref), ctx.now)
+
+
+_EFFECTS: dict[CrisisEffect, Callable[[UnitOfWork, Core, Context, Crisis, CrisisStep], Awaitable[None]]] = {
+    CrisisEffect.UPDATE_CARD: _update_card,
+    CrisisEffect.TELL_REPORTER: _tell_reporter,
+    CrisisEffect.ASK_APPROVERS: _ask_approvers,
+    CrisisEffect.UPDATE_APPROVER_CARDS: _update_approver_cards,
+    CrisisEffect.TELL_LEAD: _tell_lead,
+    CrisisEffect.CIRCULATE: _circulate,
+}
+
+CRISIS_END = guidance.CRISIS_END
