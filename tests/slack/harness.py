@@ -32,7 +32,8 @@ DIRECTOR = ("U_DANA", "dana.director@example.nhs.uk", "Dana Director")
 HEAD = ("U_HARPER", "harper.head@example.nhs.uk", "Harper Head")  # Head of Comms, delegated sign-off
 EXECUTIVE = ("U_EVAN", "evan.exec@example.nhs.uk", "Evan Exec")
 OUTSIDER = ("U_OLLIE", "ollie.outsider@example.nhs.uk", "Ollie Outsider")
-CAST = (STAFF, COMMS_A, COMMS_B, DIRECTOR, HEAD, EXECUTIVE, OUTSIDER)
+HOD = ("U_HUGO", "hugo.hod@example.nhs.uk", "Hugo Hod")  # a head of department (urgent care)
+CAST = (STAFF, COMMS_A, COMMS_B, DIRECTOR, HEAD, EXECUTIVE, OUTSIDER, HOD)
 
 
 def org_config() -> OrgConfig:
@@ -41,7 +42,8 @@ def org_config() -> OrgConfig:
         people=PeopleSection(
             comms_team=[COMMS_A[1], COMMS_B[1]], director_of_comms=[DIRECTOR[1]], sign_off_delegates=[HEAD[1]],
             executives=[EXECUTIVE[1]], spokespeople=[DIRECTOR[1], EXECUTIVE[1]], media_lead=COMMS_A[1],
-            names={who[1]: who[2] for who in (COMMS_A, COMMS_B, DIRECTOR, HEAD, EXECUTIVE)},
+            heads_of_department=[HOD[1]],
+            names={who[1]: who[2] for who in (COMMS_A, COMMS_B, DIRECTOR, HEAD, EXECUTIVE, HOD)},
         ),
     )
 
