@@ -18,6 +18,10 @@ def main(argv: list[str] | None = None) -> int:
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply all migrations")
     sub.add_parser("check-config", help="validate the environment and the TOML file, then exit")
     sub.add_parser("outbox", help="show how many messages are pending, sent and undeliverable")
+    package = sub.add_parser("teams-package", help="build the Teams app package (zip) to upload")
+    package.add_argument("--app-id", required=True, help="the Microsoft App ID of the Azure Bot registration")
+    package.add_argument("--host", help="your server's public host name, e.g. media.example.nhs.uk")
+    package.add_argument("--out", default=".", help="a .zip path, or a folder for mediadesk-teams.zip")
     nudges = sub.add_parser("nudges", help="reminders and escalations")
     nudges.add_argument("action", choices=["list"], help="list: what is scheduled, soonest first")
     nudges.add_argument("--limit", type=int, default=200)
@@ -40,6 +44,18 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "outbox":
         return asyncio.run(_outbox_status(settings))
+    if args.command == "teams-package":
+        from pathlib import Path
+
+        from bot.teams_package import build_package
+
+        try:
+            path = build_package(args.app_id, host=args.host, out=Path(args.out))
+        except (ValueError, FileNotFoundError) as exc:
+            print(f"Cannot build the Teams package: {exc}", file=sys.stderr)
+            return 2
+        print(f"Wrote {path}: upload it in Teams (Apps > Manage your apps > Upload an app).")
+        return 0
     if args.command == "nudges":
         return asyncio.run(_nudges_list(settings, org, args.limit))
     return _serve(settings, org, migrate=not args.no_migrate)
