@@ -1,0 +1,454 @@
+"""Teams renderer: the neutral card as an Adaptive Card 1.5, and a form declaration as one Adaptive Card form.
+
+Layout mirrors cards/slack.py: title, status, subtitle, body, facts (short ones in a FactSet, each long one
+labelled on its own), notes, then the actions. Buttons are `Action.Execute` (Universal Actions, so a card can be
+refreshed in place) carrying the same typed ActionPayload Slack uses, under `data.md`.
+
+Adaptive Card TextBlocks (and Fact values) are read as a markdown subset: links, emphasis, lists. Text a person
+typed is backslash-escaped (CommonMark escapes) so it shows as typed and can never become a link or a mention;
+the only markup we produce ourselves is a whole `*line*` of a body made bold, as Slack shows it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot.domain.forms import Context, Field, Form, Kind
+from cards.model import ActionPayload, Button, Card, Fact, Select
+from cards.text import truncate
+
+SCHEMA_URL = "http://adaptivecards.io/schemas/adaptive-card.json"
+VERSION = "1.5"
+VERB = "md"  # a button or select on a card
+FORM_VERB = "md_form"  # a form's submit button
+DATA_KEY = "md"  # data.md: the button's ActionPayload
+FORM_KEY = "md_form"  # data.md_form: the form id and the caller's meta
+SELECT_KEY = "md_select"  # data.md_select: the id of the input that carries the chosen option
+SELECT_ID = "md_select_{}"
+_SELECT_ID_RE = re.compile(r"md_select_\d{1,3}")
+
+# Limits (characters unless noted). Teams refuses messages over ~28 KB; we keep the card JSON under 25 KB.
+CARD_BYTES_MAX = 25_000
+TEXT_MAX = 10_000  # one TextBlock
+SHORT_FACT_MAX = 2_000  # a FactSet value
+LONG_FACT_MIN = 200  # long facts are shortened down to this before anything else is touched
+TEXT_MIN = 100  # then every other text, down to this
+TITLE_MAX = 300
+LARGE_TITLE_MAX = 40  # longer titles use the Medium size so they fit a phone
+LABEL_MAX = 300
+NOTE_MAX = 3_000
+BUTTON_TITLE_MAX = 60
+CHOICE_TITLE_MAX = 150
+PLACEHOLDER_MAX = 150
+CONFIRM_MAX = 1_000
+ERROR_MAX = 1_000
+FALLBACK_MAX = 1_000
+OPTIONS_MAX = 100
+PRIMARY_ACTIONS_MAX = 5  # more buttons than this: the first 5, then "More…" holding the rest
+URGENT_PREFIX = "🚨 "
+MORE_TITLE = "More…"
+GO_TITLE = "Go"
+CHOOSE_ONE = "Choose one"
+_STYLES = {"primary": "positive", "danger": "destructive"}
+_TEXT_STYLES = {Kind.PHONE: "tel", Kind.EMAIL: "email"}
+
+# --- escaping ----------------------------------------------------------------------------------------------
+
+_SPECIAL = re.compile(r"([\\`*_\[\]()#<>])")  # CommonMark punctuation that could link, emphasise or quote
+_BULLET = re.compile(r"^([-+])(?=\s|$)")  # "- item", "+ item" at the start of a line
+_ORDERED = re.compile(r"^(\d{1,9})\.(?=\s|$)")  # "1. item" ("1)" is covered by the escaped ")")
+_OUR_BOLD = re.compile(r"^\*([^*\n]+)\*$")  # a whole line in Slack's *bold*: written by cards/views.py
+
+
+def _escape_line(line: str) -> str:
+    line = _SPECIAL.sub(r"\\\1", line)
+    line = _BULLET.sub(r"\\\1", line)
+    return _ORDERED.sub(r"\1\\.", line)
+
+
+def _paragraphs(text: str, line: Callable[[str], str]) -> str:
+    """Each non-blank line rendered by `line`, joined by blank lines (a TextBlock needs "\\n\\n" to break)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n\n".join(out for raw in lines if (out := line(raw.strip())))
+
+
+def escape_markdown(text: str) -> str:
+    """Plain text as TextBlock markdown that shows exactly what was typed: no links, emphasis, lists or `<at>`."""
+    return _paragraphs(text, _escape_line)
+
+
+def _body_line(line: str) -> str:
+    bold = _OUR_BOLD.match(line)
+    if bold and bold.group(1).strip():
+        return f"**{_escape_line(bold.group(1).strip())}**"
+    return _escape_line(line)
+
+
+def body_markdown(text: str) -> str:
+    """A card body: escaped like user text, except that a whole `*line*` (our emphasis) stays bold."""
+    return _paragraphs(text, _body_line)
+
+
+def _fit(text: str, limit: int, render: Callable[[str], str] = escape_markdown) -> str:
+    """Render `text` within `limit` characters, cutting the source (so never an escape in half) with "…"."""
+    out = render(text)
+    budget = min(len(text), limit)
+    while len(out) > limit and budget > 0:
+        out = render(truncate(text, budget))
+        budget -= max(len(out) - limit, 1)
+    return out if len(out) <= limit else ""
+
+
+def card_bytes(card: Mapping[str, Any]) -> int:
+    """The card's JSON size as sent by a default serializer (ASCII-escaped, so bytes == characters)."""
+    return len(json.dumps(card))
+
+
+# --- cards -------------------------------------------------------------------------------------------------
+
+
+def _text_block(text: str, **props: Any) -> dict:
+    return {"type": "TextBlock", "text": text, "wrap": True, **props}
+
+
+def _subtle(text: str, limit: int) -> dict | None:
+    fitted = _fit(text, limit)
+    return _text_block(fitted, isSubtle=True, size="Small") if fitted else None
+
+
+def _execute(title: str, payload: ActionPayload, style: str | None = None) -> dict:
+    action = {
+        "type": "Action.Execute",
+        "title": truncate(title.strip(), BUTTON_TITLE_MAX) or " ",
+        "verb": VERB,
+        "data": {DATA_KEY: payload.model_dump(exclude_none=True)},
+        "associatedInputs": "None",  # a button's payload says it all; selects use their own "Go"
+    }
+    if style:
+        action["style"] = _STYLES[style]
+    return action
+
+
+def _yes(label: str) -> str:
+    label = label.strip()
+    return f"Yes, {label[:1].lower()}{label[1:]}" if label else "Yes"
+
+
+def _button(button: Button, text_max: int) -> dict:
+    """A Button as Action.Execute; one with a confirm text opens a ShowCard that asks first."""
+    if not button.confirm:
+        return _execute(button.label, button.payload, button.style)
+    show: dict[str, Any] = {
+        "type": "Action.ShowCard",
+        "title": truncate(button.label.strip(), BUTTON_TITLE_MAX) or " ",
+        "card": {
+            "type": "AdaptiveCard",
+            "body": [_text_block(_fit(button.confirm, min(CONFIRM_MAX, text_max)) or "Are you sure?")],
+            "actions": [_execute(_yes(button.label), button.payload, button.style)],
+        },
+    }
+    if button.style:
+        show["style"] = _STYLES[button.style]
+    return show
+
+
+def _select(select: Select, index: int) -> list[dict]:
+    """A Select as a compact ChoiceSet (values: encoded payloads) and its own "Go" button."""
+    if not select.options:
+        raise ValueError(f"select {select.placeholder!r} has no options")
+    input_id = SELECT_ID.format(index)
+    return [
+        {
+            "type": "Input.ChoiceSet",
+            "id": input_id,
+            "style": "compact",
+            "placeholder": truncate(select.placeholder.strip(), PLACEHOLDER_MAX) or CHOOSE_ONE,
+            "choices": [
+                {"title": truncate(o.label.strip(), CHOICE_TITLE_MAX) or " ", "value": o.payload.encode()}
+                for o in select.options[:OPTIONS_MAX]
+            ],
+            "wrap": True,
+            "spacing": "Medium",
+        },
+        {
+            "type": "ActionSet",
+            "spacing": "Small",
+            "actions": [{
+                "type": "Action.Execute",
+                "title": GO_TITLE,
+                "verb": VERB,
+                "data": {SELECT_KEY: input_id},
+            }],
+        },
+    ]
+
+
+def _actions(buttons: Sequence[dict]) -> list[dict]:
+    """At most 6 in the action bar: with more than 5 buttons, the 6th is a "More…" ShowCard with the rest."""
+    if len(buttons) <= PRIMARY_ACTIONS_MAX:
+        return list(buttons)
+    more = {
+        "type": "Action.ShowCard",
+        "title": MORE_TITLE,
+        "card": {"type": "AdaptiveCard", "body": [], "actions": list(buttons[PRIMARY_ACTIONS_MAX:])},
+    }
+    return [*buttons[:PRIMARY_ACTIONS_MAX], more]
+
+
+def _fact_blocks(facts: Sequence[Fact], long_max: int, text_max: int) -> list[dict]:
+    """Runs of short facts as FactSets; each long fact as a bold label and its own TextBlock."""
+    blocks: list[dict] = []
+    run: list[dict] = []
+
+    def flush() -> None:
+        if run:
+            blocks.append({"type": "FactSet", "facts": list(run), "spacing": "Medium"})
+            run.clear()
+
+    for fact in facts:
+        label = _fit(fact.label, LABEL_MAX) or " "
+        if fact.long:
+            flush()
+            blocks.append(_text_block(label, weight="Bolder", spacing="Medium"))
+            if value := _fit(fact.value, long_max):
+                blocks.append(_text_block(value, spacing="Small"))
+        else:
+            run.append({"title": label, "value": _fit(fact.value, min(SHORT_FACT_MAX, text_max))})
+    flush()
+    return blocks
+
+
+def _render(card: Card, viewer_actions: bool, *, long_max: int, text_max: int) -> dict:
+    body: list[dict] = []
+    title = _fit((URGENT_PREFIX if card.urgent else "") + card.title.strip(), TITLE_MAX)
+    if title:
+        heading = _text_block(title, size="Large" if len(title) <= LARGE_TITLE_MAX else "Medium",
+                              weight="Bolder", style="heading")
+        if card.urgent:
+            heading["color"] = "Attention"
+        body.append(heading)
+    if card.status and (status := _fit(card.status.strip(), min(TITLE_MAX, text_max))):
+        body.append(_text_block(status, weight="Bolder"))
+    if card.subtitle and (subtitle := _subtle(card.subtitle, min(NOTE_MAX, text_max))):
+        body.append(subtitle)
+    if card.body and (text := _fit(card.body, min(TEXT_MAX, text_max), body_markdown)):
+        body.append(_text_block(text))
+    body.extend(_fact_blocks(card.facts, long_max, text_max))
+    body.extend(block for note in card.notes if (block := _subtle(note, min(NOTE_MAX, text_max))))
+    buttons: list[dict] = []
+    if viewer_actions:
+        for index, action in enumerate(card.actions):
+            if isinstance(action, Button):
+                buttons.append(_button(action, text_max))
+            else:
+                body.extend(_select(action, index))
+    return {
+        "type": "AdaptiveCard",
+        "$schema": SCHEMA_URL,
+        "version": VERSION,
+        "fallbackText": truncate((card.text.strip() or card.title).strip(), FALLBACK_MAX),
+        "body": body,
+        "actions": _actions(buttons),
+        "msteams": {"width": "Full"},
+    }
+
+
+def _largest_fitting(render: Callable[[int], dict], low: int, high: int) -> dict | None:
+    """The render with the largest limit in [low, high] whose JSON is within CARD_BYTES_MAX, or None."""
+    best = render(low)
+    if card_bytes(best) > CARD_BYTES_MAX:
+        return None
+    while low < high:
+        mid = (low + high + 1) // 2
+        candidate = render(mid)
+        if card_bytes(candidate) <= CARD_BYTES_MAX:
+            best, low = candidate, mid
+        else:
+            high = mid - 1
+    return best
+
+
+def render_card(card: Card, *, viewer_actions: bool = True) -> dict:
+    """The card as an Adaptive Card 1.5 dict, under 25 KB of JSON.
+
+    `viewer_actions=False` leaves out the buttons and selects: a read-only copy for people who may not act.
+    Too big a card loses text from its long facts first (the longest are cut first), then from everything else.
+    """
+    card_json = _render(card, viewer_actions, long_max=TEXT_MAX, text_max=TEXT_MAX)
+    if card_bytes(card_json) <= CARD_BYTES_MAX:
+        return card_json
+    fitted = _largest_fitting(
+        lambda n: _render(card, viewer_actions, long_max=n, text_max=TEXT_MAX), LONG_FACT_MIN, TEXT_MAX
+    ) or _largest_fitting(
+        lambda n: _render(card, viewer_actions, long_max=min(n, LONG_FACT_MIN), text_max=n), TEXT_MIN, TEXT_MAX
+    )
+    if fitted is None:
+        raise ValueError(f"card {card.title!r} is over {CARD_BYTES_MAX:,} bytes even with its text cut: "
+                         "too many actions or options")
+    return fitted
+
+
+# --- forms -------------------------------------------------------------------------------------------------
+
+
+def _initial_text(field: Field, value: Any, ctx: Context | None) -> str | None:
+    """A value as the text to pre-fill: a stored deadline becomes local "YYYY-MM-DD HH:MM" when ctx is given."""
+    if value is None or value == "":
+        return None
+    text = str(value)
+    if field.kind is Kind.DEADLINE and ctx is not None:
+        try:
+            when = datetime.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            if when.tzinfo is not None:
+                text = when.astimezone(ctx.tz).strftime("%Y-%m-%d %H:%M")
+    return truncate(text, field.max_len)
+
+
+def _flag_values(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return [str(v) for v in value]
+
+
+def _input(field: Field, value: Any, ctx: Context | None) -> dict:
+    """One field as an input whose id is the field name."""
+    choice = field.kind in (Kind.CHOICE, Kind.FLAGS)
+    element: dict[str, Any] = {
+        "type": "Input.ChoiceSet" if choice else "Input.Text",
+        "id": field.name,
+        "label": truncate(field.label.strip(), LABEL_MAX) or field.name,
+        "isRequired": not field.optional,
+    }
+    if not field.optional:
+        element["errorMessage"] = truncate(f"Please answer: {field.prompt}", ERROR_MAX)
+    placeholder = truncate(field.placeholder, PLACEHOLDER_MAX) if field.placeholder else None
+    choices = [{"title": truncate(c.label, CHOICE_TITLE_MAX) or " ", "value": c.value} for c in field.choices]
+    known = {c.value for c in field.choices}
+    if field.kind is Kind.FLAGS:
+        element.update(isMultiSelect=True, style="expanded", choices=choices, wrap=True)
+        chosen = [v for v in _flag_values(value) if v in known]
+        if chosen:
+            element["value"] = ",".join(chosen)
+    elif field.kind is Kind.CHOICE:
+        element.update(style="compact", choices=choices[:OPTIONS_MAX], wrap=True,
+                       placeholder=placeholder or CHOOSE_ONE)
+        if value is not None and str(value) in known:
+            element["value"] = str(value)
+    else:
+        element["maxLength"] = field.max_len
+        if field.kind is Kind.LONG_TEXT:
+            element["isMultiline"] = True
+        if field.kind in _TEXT_STYLES:
+            element["style"] = _TEXT_STYLES[field.kind]
+        if placeholder:
+            element["placeholder"] = placeholder
+        if (text := _initial_text(field, value, ctx)) is not None:
+            element["value"] = text
+    return element
+
+
+def _error(message: str) -> dict:
+    return _text_block(_fit(f"⚠️ {message}", ERROR_MAX), color="Attention", weight="Bolder", spacing="Medium")
+
+
+def render_form(
+    form: Form,
+    *,
+    meta: Mapping[str, Any],
+    values: Mapping[str, Any] | None = None,
+    errors: Mapping[str, str] | None = None,
+    ctx: Context | None = None,
+) -> dict:
+    """The form as one Adaptive Card: the guidance, one input per field (id = field name), one submit button.
+
+    Server-side errors show in the Attention colour above their field (errors not keyed by a field: at the top).
+    The submit button's data is {"md_form": {"form": form.id, **meta}}; Teams adds each input's value by id.
+    """
+    values = values or {}
+    errors = errors or {}
+    names = {f.name for f in form.fields}
+    body: list[dict] = []
+    if title := _fit(form.title, TITLE_MAX):
+        body.append(_text_block(title, size="Medium", weight="Bolder", style="heading"))
+    if form.intro and (intro := _subtle(form.intro, NOTE_MAX)):
+        body.append(intro)
+    body.extend(_error(m) for m in dict.fromkeys(m for k, m in errors.items() if k not in names and m))
+    for field in form.fields:
+        if errors.get(field.name):
+            body.append(_error(errors[field.name]))
+        body.append(_input(field, values.get(field.name), ctx))
+        if field.help and (help_text := _subtle(field.help, NOTE_MAX)):
+            help_text["spacing"] = "Small"
+            body.append(help_text)
+    submit = {
+        "type": "Action.Execute",
+        "title": truncate(form.submit_label.strip(), BUTTON_TITLE_MAX) or "Send",
+        "verb": FORM_VERB,
+        "data": {FORM_KEY: {"form": form.id, **meta}},
+        "style": "positive",
+    }
+    return {
+        "type": "AdaptiveCard",
+        "$schema": SCHEMA_URL,
+        "version": VERSION,
+        "fallbackText": truncate(form.title, FALLBACK_MAX),
+        "body": body,
+        "actions": [submit],
+        "msteams": {"width": "Full"},
+    }
+
+
+def read_form_values(form: Form, data: Mapping[str, Any]) -> dict[str, str | None]:
+    """A submitted form's action data (input values keyed by input id) as raw strings per field (None when empty)."""
+    result: dict[str, str | None] = {}
+    source = data if isinstance(data, Mapping) else {}
+    for field in form.fields:
+        raw = source.get(field.name)
+        if raw is None or isinstance(raw, Mapping):
+            result[field.name] = None
+            continue
+        text = ",".join(str(v) for v in raw) if isinstance(raw, list) else str(raw)
+        result[field.name] = text if text.strip() else None
+    return result
+
+
+# --- clicks ------------------------------------------------------------------------------------------------
+
+
+def _payload(raw: Any) -> ActionPayload | None:
+    if isinstance(raw, str):
+        return ActionPayload.decode(raw)
+    if isinstance(raw, Mapping):
+        try:
+            return ActionPayload.model_validate(dict(raw))
+        except ValidationError:
+            return None
+    return None
+
+
+def read_action(data: Any) -> ActionPayload | None:
+    """The payload of an Action.Execute / Action.Submit data object; None when it is not ours or is malformed.
+
+    `{"md": {...}}` is a button; `{"md_select": "md_select_0", "md_select_0": "<encoded payload>"}` is a
+    select's "Go" with the chosen option (Teams merges the inputs' values into the data by input id).
+    """
+    if not isinstance(data, Mapping):
+        return None
+    if DATA_KEY in data:
+        return _payload(data[DATA_KEY])
+    key = data.get(SELECT_KEY)
+    if isinstance(key, str) and _SELECT_ID_RE.fullmatch(key):
+        raw = data.get(key)
+        return ActionPayload.decode(raw) if isinstance(raw, str) else None
+    return None
