@@ -15,7 +15,7 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock, SystemClock
-from bot.config import OrgConfig, Settings, load_org_config
+from bot.config import ConfigError, OrgConfig, Settings, load_org_config
 from bot.logs import request_id
 from bot.services import nudges
 from bot.services.core import Core
@@ -63,6 +63,8 @@ async def with_request_id(request: web.Request, handler: Callable[[web.Request],
 
 def create_app(settings: Settings, *, org: OrgConfig | None = None, clock: Clock | None = None) -> web.Application:
     """Build the application; engines, clients and the scheduler start with it and stop with it."""
+    if problems := settings.teams_problems():
+        raise ConfigError("\n".join(problems))
     app = web.Application(middlewares=[with_request_id], client_max_size=MAX_BODY)
     app[SETTINGS] = settings
     app[ORG] = org if org is not None else load_org_config(settings.mediadesk_config)
@@ -70,6 +72,7 @@ def create_app(settings: Settings, *, org: OrgConfig | None = None, clock: Clock
     app.cleanup_ctx.append(_lifecycle)
     app.router.add_get("/healthz", healthz)
     app.router.add_post("/slack/events", slack_events)
+    app.router.add_post("/api/messages", teams_messages)
     return app
 
 
@@ -151,3 +154,13 @@ async def slack_events(request: web.Request) -> web.Response:
             {"ok": False, "error": "Slack is not configured on this server: set SLACK_BOT_TOKEN and "
                                    "SLACK_SIGNING_SECRET."}, status=503)
     return await slack.handle(request)
+
+
+async def teams_messages(request: web.Request) -> web.Response:
+    """Bot Framework traffic. Until the Teams door is wired, this refuses everything: never an open door."""
+    settings = request.app[SETTINGS]
+    if not settings.teams_enabled:
+        return web.json_response(
+            {"error": "Microsoft Teams is not configured on this server (MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD, "
+                      "MICROSOFT_APP_TENANT_ID)."}, status=503)
+    return web.json_response({"error": "Microsoft Teams support is not available in this version yet."}, status=501)

@@ -34,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Configuration error:\n{exc}", file=sys.stderr)
         return 2
 
+    if problems := settings.teams_problems():
+        print("Configuration error:\n" + "\n".join(problems), file=sys.stderr)
+        return 2
     if args.command == "check-config":
         return _check_config(settings, org)
     if args.command == "db":
@@ -69,6 +72,8 @@ def _check_config(settings: Settings, org) -> int:  # noqa: ANN001 - OrgConfig
         print(f"Slack: on, Web API at {settings.slack_api_url}")
     else:
         print(f"Slack: off (missing {', '.join(settings.slack_missing())})")
+    print("Teams: " + ("configured (app id set)" if settings.teams_enabled else
+                       "off (set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD, MICROSOFT_APP_TENANT_ID)"))
     print(f"Comms channel (Slack): {org.slack.comms_channel or '(not set)'}")
     for role, emails in org.people.model_dump(exclude={'names', 'media_lead'}).items():
         print(f"  {role}: {len(emails)} people")

@@ -34,10 +34,32 @@ class Settings(BaseSettings):
     outbox_tick_seconds: float = 2.0
     outbox_lease_seconds: float = 60.0
     nudge_tick_seconds: float = 2.0
+    microsoft_app_id: str | None = None
+    microsoft_app_password: str | None = None
+    microsoft_app_tenant_id: str | None = None
+    microsoft_app_type: Literal["SingleTenant", "MultiTenant", "UserAssignedMSI"] = "SingleTenant"
 
     @property
     def slack_enabled(self) -> bool:
         return bool(self.slack_bot_token and self.slack_signing_secret)
+
+    @property
+    def teams_enabled(self) -> bool:
+        return bool(self.microsoft_app_id)
+
+    def teams_problems(self) -> list[str]:
+        """A Teams configuration that would run unauthenticated is refused (botbuilder treats an empty app
+        id as "authentication disabled", which would let anyone act as anyone)."""
+        given = {"MICROSOFT_APP_ID": self.microsoft_app_id, "MICROSOFT_APP_PASSWORD": self.microsoft_app_password,
+                 "MICROSOFT_APP_TENANT_ID": self.microsoft_app_tenant_id}
+        if not any(given.values()):
+            return []
+        missing = [name for name, value in given.items() if not value]
+        if self.microsoft_app_type == "UserAssignedMSI" and missing == ["MICROSOFT_APP_PASSWORD"]:
+            return []
+        return [f"Teams is half configured: {', '.join(missing)} missing. Set MICROSOFT_APP_ID, "
+                "MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID together (see README, 'Connect Microsoft "
+                "Teams'), or none of them to run without Teams."] if missing else []
 
     def slack_missing(self) -> list[str]:
         return [name for name, value in (("SLACK_BOT_TOKEN", self.slack_bot_token),
