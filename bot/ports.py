@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Protocol
 
@@ -72,6 +73,9 @@ class UnitOfWork(Protocol):
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(self, *exc: object) -> None: ...
     async def commit(self) -> None: ...
+    def savepoint(self) -> AbstractAsyncContextManager[object]:
+        """A nested transaction that can fail alone without undoing the rest of the unit of work."""
+        ...
     async def mark_request_seen(self, key: str, now: datetime) -> None:
         """Record a request id (event_id, trigger_id); raise Duplicate if it was seen before."""
         ...

@@ -365,6 +365,10 @@ class SqlUnitOfWork:
             for hook in self._hooks:
                 hook()
 
+    def savepoint(self):  # noqa: ANN201 - an async context manager
+        """A nested transaction: what happens inside can be rolled back alone."""
+        return self.session.begin_nested()
+
     async def mark_request_seen(self, key: str, now: datetime) -> None:
         try:
             async with self.session.begin_nested():

@@ -52,11 +52,13 @@ def _transitions() -> list[Transition[CrisisState]]:
         Transition(C.LINE_DRAFTED, "request_changes", C.ACKNOWLEDGED, (F.UPDATE_CARD, F.UPDATE_APPROVER_CARDS,
                                                                        F.TELL_LEAD)),
         Transition(C.SIGNED_OFF, "circulate", C.CIRCULATED, (F.UPDATE_CARD, F.CIRCULATE)),
+        # A lead agency named after sign-off: its sign-off is now needed before the line can go out.
+        Transition(C.SIGNED_OFF, "agency_needed", C.LINE_DRAFTED, (F.UPDATE_CARD,)),
+        Transition(C.CIRCULATED, "confirm_line", C.CIRCULATED, (F.UPDATE_CARD,)),
     ]
     for state in _ACTIVE:
         t.append(Transition(state, "add_update", state, (F.UPDATE_CARD,)))
         t.append(Transition(state, "details", state, (F.UPDATE_CARD,)))
-        t.append(Transition(state, "confirm_line", state, (F.UPDATE_CARD,)))
         if state is not C.REPORTED:
             t.append(Transition(state, "stand_down", C.STOOD_DOWN, (F.UPDATE_CARD, F.TELL_REPORTER,
                                                                    F.UPDATE_APPROVER_CARDS)))
@@ -80,6 +82,8 @@ _EXPLAIN: Mapping[str, Mapping[CrisisState, str]] = {
         C.REPORTED: "There is no holding line to sign off yet.",
     },
     "stand_down": {C.REPORTED: "Acknowledge the crisis before standing it down."},
+    "confirm_line": {s: "No official line has been circulated yet." for s in (C.REPORTED, C.ACKNOWLEDGED,
+                                                                              C.LINE_DRAFTED, C.SIGNED_OFF)},
 }
 for _event in ("approve_last", "request_changes"):
     _EXPLAIN = {**_EXPLAIN, _event: _EXPLAIN["approve"]}

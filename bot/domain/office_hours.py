@@ -33,7 +33,7 @@ class OfficeHours:
         if day in self.closures:
             return "office closure"
         if name := self._holidays(day.year).get(day):
-            return f"bank holiday ({name})"
+            return f"bank holiday: {name}"
         if day.weekday() not in self.weekdays:
             return "weekend" if day.weekday() >= 5 else "not a working day"
         return None

@@ -52,6 +52,13 @@ def _require_comms(core: Core, actor: Actor, what: str) -> None:
         raise NotAllowed(f"Only the communications team can {what}.")
 
 
+def _may_lead(core: Core, actor: Actor, crisis: Crisis) -> bool:
+    """Comms leads a crisis; out of hours the on-call director who was alerted may take it on too."""
+    email = (actor.email or "").lower()
+    return _is_comms(core, actor) or (bool(email) and email == crisis.routing.get("on_call")) or \
+        core.directory.has(actor, Role.ON_CALL_DIRECTOR)
+
+
 def _is_reporter(actor: Actor, crisis: Crisis) -> bool:
     return (crisis.reporter.platform, crisis.reporter.user_id) == (actor.platform, actor.user_id)
 
@@ -158,7 +165,9 @@ async def _act_once(core: Core, actor: Actor, action: str, ref: str, x: str | No
         draft = await uow.drafts.latest(ref)
         match action:
             case "ack":
-                _require_comms(core, actor, "take a crisis on")
+                if not _may_lead(core, actor, crisis):
+                    raise NotAllowed("Only the communications team (or, out of hours, the on-call director) can "
+                                     "take a crisis on.")
                 if crisis.lead is not None:
                     raise ValidationFailed(f"{crisis.lead.name} has already taken {ref} on.")
                 CRISIS_WORKFLOW.apply(crisis.state, "acknowledge")
@@ -169,6 +178,7 @@ async def _act_once(core: Core, actor: Actor, action: str, ref: str, x: str | No
                 reply = await _decide(uow, core, ctx, crisis, draft, actor, x, version, Decision.APPROVED, None)
             case "circulate":
                 _require_comms(core, actor, "circulate the official line")
+                crisis.confirmations = []  # who has *this* line: a new line asks everyone again
                 await _transition(uow, core, ctx, crisis, CrisisStep(actor, "circulate", draft=draft, facts={
                     "version": draft.number if draft else None, "text": draft.text if draft else None}))
                 reply = f"The official line for {ref} has been circulated."
@@ -326,8 +336,12 @@ async def set_lead_agency(core: Core, actor: Actor, ref: str, agency: str | None
             crisis = await load(uow, ref)
             _require_comms(core, actor, "record a lead agency")
             crisis.lead_agency = agency or None
-            await _transition(uow, core, ctx, crisis, CrisisStep(actor, "lead_agency", draft=await uow.drafts.latest(ref),
+            draft = await uow.drafts.latest(ref)
+            await _transition(uow, core, ctx, crisis, CrisisStep(actor, "lead_agency", draft=draft,
                                                                 facts={"lead_agency": crisis.lead_agency}))
+            if crisis.state is CrisisState.SIGNED_OFF and crisis.lead_agency:
+                # Signed off without the agency: the line waits for the agency's sign-off before it can go out.
+                await _transition(uow, core, ctx, crisis, CrisisStep(actor, "agency_needed", draft=draft))
             await uow.commit()
         return Reply(text=f"Lead agency for {ref}: {agency or 'none (the ICB leads)'}.")
 

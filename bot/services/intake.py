@@ -8,7 +8,7 @@ from typing import Any
 from bot.domain.conversation import TYPED_COMMANDS, Conversation, ConversationStatus
 from bot.domain.crisis import CRISIS_FORM
 from bot.domain.enquiry import Enquiry, Person
-from bot.domain.errors import Duplicate, NotAllowed, ValidationFailed
+from bot.domain.errors import ConcurrencyConflict, Duplicate, NotAllowed, ValidationFailed
 from bot.domain.forms import Context, Form, Kind
 from bot.domain.media_call import MEDIA_CALL, prefill
 from bot.domain.messages import Outbound, Recipient
@@ -121,7 +121,14 @@ async def reply_in_dm(core: Core, actor: Actor, text: str, request_key: str) -> 
 
 
 async def conversation_action(core: Core, actor: Actor, payload: ActionPayload, request_key: str) -> Reply:
-    """A button pressed on a question or the review screen."""
+    """A button pressed on a question or the review screen (a lost race is retried against the fresh state)."""
+    try:
+        return await _conversation_action(core, actor, payload, request_key)
+    except ConcurrencyConflict:
+        return await _conversation_action(core, actor, payload, request_key)
+
+
+async def _conversation_action(core: Core, actor: Actor, payload: ActionPayload, request_key: str) -> Reply:
     ctx = core.ctx()
     try:
         async with core.uow() as uow:
@@ -133,6 +140,8 @@ async def conversation_action(core: Core, actor: Actor, payload: ActionPayload, 
                 return Reply(text=f"This media call has already been sent to comms as {conv.case_ref}.")
             if conv.status is ConversationStatus.CANCELLED:
                 return Reply(text="This media call log was cancelled. Type /media-call to start again.")
+            if payload.a == "alert" and conv.case_ref:
+                return Reply(text=f"Comms have already been alerted ({conv.case_ref}).")
             if payload.v != conv.version:
                 return Reply(text="That button belongs to an earlier question; please use the latest message below.")
             reply = await _apply(uow, core, conv, actor, payload.a, payload.x or "", ctx)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from bot.domain.crisis import CrisisSlot, CrisisState
 from bot.domain.enquiry import Enquiry
@@ -29,7 +30,13 @@ async def tick(core: Core, limit: int = BATCH) -> int:
     async with core.uow() as uow:
         due = await uow.nudges.claim_due(ctx.now, limit)
         for nudge in due:
-            sent += await _fire(uow, core, ctx, nudge)
+            try:
+                async with uow.savepoint():  # one broken nudge must not hold up the rest of the batch
+                    sent += await _fire(uow, core, ctx, nudge)
+            except Exception:
+                log.exception("nudge could not be sent; marked failed", extra={"nudge_id": nudge.id,
+                                                                               "case": nudge.case_ref})
+                await uow.nudges.finish(nudge, NudgeStatus.FAILED, ctx.now)
         if due:
             await uow.commit()
     return sent
@@ -51,8 +58,13 @@ async def _fire(uow: UnitOfWork, core: Core, ctx: Context, nudge: Nudge) -> int:
         later = deferred_until(ctx.now, enquiry.deadline, core.is_open(ctx.now), core.next_open(ctx.now))
         if later is not None:
             await uow.nudges.finish(nudge, NudgeStatus.CANCELLED, ctx.now)
-            await uow.nudges.add(Nudge(nudge.case_ref, nudge.kind, later, nudge.recipient, nudge.seq,
-                                       {**nudge.data, "deferred_from": ctx.now.isoformat()}), ctx.now)
+            waiting = [n for n in await uow.nudges.pending_for(nudge.case_ref)
+                       if n.kind is nudge.kind and n.recipient == nudge.recipient
+                       and abs(n.due_at - later) < timedelta(minutes=5)]
+            if not waiting:  # reminders held overnight arrive as one at opening time, not several
+                await uow.nudges.add(Nudge(nudge.case_ref, nudge.kind, later, nudge.recipient, nudge.seq,
+                                           {**nudge.data, "deferred_from": ctx.now.isoformat()}), ctx.now)
+            await update_card(uow, core, ctx, enquiry, draft)  # the card shows the new next reminder
             return 0
     platform = enquiry.reporter.platform or "slack"
     send = _Sender(uow, ctx, enquiry, platform)
@@ -61,7 +73,8 @@ async def _fire(uow: UnitOfWork, core: Core, ctx: Context, nudge: Nudge) -> int:
             if core.is_open(ctx.now) or not enquiry.routing.get("asked"):
                 await send.channel(views.unclaimed_reminder_card(enquiry, nudge, ctx))
             else:  # out of hours with the deadline close: chase the on-call director, not the channel
-                await send.email(enquiry.routing["asked"][-1], views.unclaimed_reminder_card(enquiry, nudge, ctx))
+                on_call = enquiry.routing.get("acknowledged_by") or enquiry.routing["asked"][-1]
+                await send.email(on_call, views.unclaimed_reminder_card(enquiry, nudge, ctx))
             if nudge.seq == core.policy.unclaimed_escalate_after:
                 for email in _escalation(core):
                     await send.email(email, views.escalation_card(enquiry, "is still unclaimed", ctx))
@@ -80,7 +93,8 @@ async def _fire(uow: UnitOfWork, core: Core, ctx: Context, nudge: Nudge) -> int:
         case NudgeKind.SIGN_OFF:
             assert nudge.recipient is not None and draft is not None
             await send.email(nudge.recipient, views.sign_off_reminder_card(enquiry, draft, nudge, ctx))
-            if nudge.seq == core.policy.sign_off_escalate_after:
+            # A snoozed reminder carries on the chain but never escalates a second time.
+            if nudge.seq == core.policy.sign_off_escalate_after and not nudge.data.get("snoozed_from"):
                 waiting = core.directory.name_of(nudge.recipient)
                 for email in _escalation(core):
                     if email != nudge.recipient:
@@ -237,10 +251,18 @@ async def snooze(core: Core, actor: Actor, ref: str, nudge_id: str, request_key:
             me = (actor.email or "").lower()
             if original.recipient != me:
                 raise NotAllowed("That reminder was for someone else.")
-            await uow.nudges.cancel(ref, (original.kind,), ctx.now, recipient=me)
+            pending = await uow.nudges.pending_for(ref)
+            if any(n.data.get("snoozed_from") == original.id for n in pending):
+                return Reply(text="That reminder is already snoozed.")
+            # Reminders of this kind due before the snooze ends are folded into the one that comes back;
+            # later ones (say, 15 minutes before the deadline) stay as they are.
             when = ctx.now + core.policy.snooze
-            await uow.nudges.add(Nudge(ref, original.kind, when, me, original.seq,
-                                       {**original.data, "snoozed": True}), ctx.now)
+            folded = [n for n in pending if n.kind is original.kind and n.recipient == me and n.due_at <= when]
+            for n in folded:
+                await uow.nudges.finish(n, NudgeStatus.CANCELLED, ctx.now)
+            seq = max([original.seq, *(n.seq for n in folded)])
+            await uow.nudges.add(Nudge(ref, original.kind, when, me, seq,
+                                       {**original.data, "snoozed_from": original.id}), ctx.now)
             await uow.commit()
         minutes = int(core.policy.snooze.total_seconds() // 60)
         return Reply(text=f"I'll remind you again in {minutes} minutes.")

@@ -17,6 +17,7 @@ from bot.services import actions, intake
 from bot.services.core import Core, ModalRequest, Reply
 from cards.model import ActionPayload
 from cards.slack import modal_errors, read_modal_values, render_message, render_modal
+from cards.text import escape_mrkdwn
 from handlers.slack.identity import SlackIdentity
 
 log = logging.getLogger("mediadesk.slack")
@@ -164,7 +165,8 @@ async def _show_now(client: AsyncWebClient, reply: Reply, *, user: str, channel:
     if reply.modal is not None and trigger_id:
         await _open_modal(client, reply.modal, trigger_id, core)
     if reply.text:
-        message = render_message(reply.card) if reply.card else {"text": reply.text}
+        # Replies can quote what someone typed: escaped like every other text we send.
+        message = render_message(reply.card) if reply.card else {"text": escape_mrkdwn(reply.text)}
         if channel:
             await client.chat_postEphemeral(channel=channel, user=user, **message)
         else:
