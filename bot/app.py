@@ -22,7 +22,7 @@ from bot.services.core import Core
 from bot.services.relay import OutboxRelay
 from storage.db import Database, open_database
 from storage.outbox_store import SqlOutboxStore
-from storage.uow import SqlUnitOfWork
+from storage.uow import SqlReferenceStore, SqlUnitOfWork
 
 log = logging.getLogger("mediadesk.app")
 access = logging.getLogger("mediadesk.access")
@@ -34,6 +34,7 @@ DATABASE = web.AppKey("database", Database)
 CORE = web.AppKey("core", Core)
 RELAY = web.AppKey("relay", OutboxRelay)
 SLACK = web.AppKey("slack", object)
+TEAMS = web.AppKey("teams", object)
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")  # a caller's id is kept only if it is short and plain
 MAX_BODY = 1024 * 1024  # Slack payloads are far smaller; anything bigger is refused with 413
@@ -105,6 +106,16 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
                         "comms_channel is set in the TOML file")
     else:
         log.warning("Slack is off: set %s to connect a Slack workspace", " and ".join(settings.slack_missing()))
+    teams = None
+    if settings.teams_enabled:
+        from handlers.teams import TeamsDoor
+
+        teams = TeamsDoor(settings=settings, core=core, store=SqlReferenceStore(db),
+                          comms_channel=org.teams.comms_channel)
+        deliveries["teams"] = teams.delivery
+        if not org.teams.comms_channel:
+            log.warning("no Teams comms channel configured: enquiries from Teams will wait in the outbox until "
+                        "[teams] comms_channel is set in the TOML file")
     relay = OutboxRelay(SqlOutboxStore(db), deliveries, clock, lease_seconds=settings.outbox_lease_seconds)
     relay_holder.append(relay)
     scheduler = AsyncIOScheduler(timezone="UTC")
@@ -124,7 +135,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     scheduler.add_job(nudge_tick, "interval", seconds=settings.nudge_tick_seconds, id="nudges",
                       max_instances=1, coalesce=True)
     scheduler.start()
-    app[DATABASE], app[CORE], app[RELAY], app[SLACK] = db, core, relay, slack
+    app[DATABASE], app[CORE], app[RELAY], app[SLACK], app[TEAMS] = db, core, relay, slack, teams
     relay.kick()  # deliver whatever a previous run left behind
     # Everything built so far lives as long as the process: keep it out of the garbage collector's full
     # sweeps, which otherwise pause the event loop for tens of milliseconds under load.
@@ -139,6 +150,8 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
             log.warning("outbox still sending at shutdown; the rest goes on the next start")
         if slack is not None:
             await slack.close()
+        if teams is not None:
+            await teams.close()
         await db.dispose()
 
 
@@ -157,10 +170,11 @@ async def slack_events(request: web.Request) -> web.Response:
 
 
 async def teams_messages(request: web.Request) -> web.Response:
-    """Bot Framework traffic. Until the Teams door is wired, this refuses everything: never an open door."""
+    """Bot Framework traffic: authenticated by the Teams door; without credentials, refused (never an open door)."""
     settings = request.app[SETTINGS]
-    if not settings.teams_enabled:
+    teams = request.app.get(TEAMS)
+    if not settings.teams_enabled or teams is None:
         return web.json_response(
             {"error": "Microsoft Teams is not configured on this server (MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD, "
                       "MICROSOFT_APP_TENANT_ID)."}, status=503)
-    return web.json_response({"error": "Microsoft Teams support is not available in this version yet."}, status=501)
+    return await teams.handle(request)

@@ -38,6 +38,13 @@ class Settings(BaseSettings):
     microsoft_app_password: str | None = None
     microsoft_app_tenant_id: str | None = None
     microsoft_app_type: Literal["SingleTenant", "MultiTenant", "UserAssignedMSI"] = "SingleTenant"
+    # Overrides for tests and sovereign clouds only; leave unset for the public Azure cloud.
+    # MICROSOFT_OPENID_METADATA_URL: where the Bot Framework's token signing keys are published
+    # (botbuilder's TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL).
+    microsoft_openid_metadata_url: str | None = None
+    # MICROSOFT_LOGIN_URL: the login authority the bot gets its own tokens from, without the tenant
+    # (botbuilder's TO_CHANNEL_FROM_BOT_LOGIN_URL; default https://login.microsoftonline.com).
+    microsoft_login_url: str | None = None
 
     @property
     def slack_enabled(self) -> bool:
@@ -86,6 +93,11 @@ class OrganisationSection(BaseModel):
 class SlackSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
     comms_channel: str | None = Field(default=None, description="channel id, e.g. C0123ABCD")
+
+
+class TeamsSection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    comms_channel: str | None = Field(default=None, description="channel id, e.g. 19:abc…@thread.tacv2")
 
 
 class PeopleSection(BaseModel):
@@ -182,6 +194,7 @@ class OrgConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     organisation: OrganisationSection = OrganisationSection()
     slack: SlackSection = SlackSection()
+    teams: TeamsSection = TeamsSection()
     people: PeopleSection = PeopleSection()
     office_hours: OfficeHoursSection = OfficeHoursSection()
     on_call: OnCallSection = OnCallSection()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.domain.conversation import Conversation
 from bot.domain.enquiry import Enquiry
@@ -105,6 +105,17 @@ class Delivery(Protocol):
     async def deliver(self, message: Outbound, existing: MessageRef | None) -> MessageRef:
         """Post the message, or update `existing` in place; return where it now lives."""
         ...
+
+
+class ReferenceStore(Protocol):
+    """Where a chat platform's conversations can be reached again (proactive messages): an opaque reference
+    (JSON) stored under one or more keys, e.g. "user:<id>", "email:<address>", "channel:<id>"."""
+
+    async def remember(self, platform: str, keys: Iterable[str], reference: dict[str, Any], now: datetime) -> None:
+        """Store (or replace) the reference under every key."""
+        ...
+
+    async def find(self, platform: str, key: str) -> dict[str, Any] | None: ...
 
 
 class OutboxStore(Protocol):

@@ -232,3 +232,15 @@ class HoldingLineRow(Base):
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
     retired_at: Mapped[datetime | None]
+
+
+class ConversationRefRow(Base):
+    """Where the bot can post proactively: a chat platform's conversation reference, under several keys
+    (Teams: the conversation itself, the person by AAD object id and by email, the channel by its id)."""
+
+    __tablename__ = "conversation_refs"
+
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    ref_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    reference: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]

@@ -20,6 +20,7 @@ from bot.domain.nudges import Nudge, NudgeKind, NudgeStatus
 from bot.domain.statement import Decision, Draft, Plan, SignOff, Slot
 from storage.db import Database
 from storage.models import (
+    ConversationRefRow,
     ConversationRow,
     CounterRow,
     CrisisRow,
@@ -398,3 +399,46 @@ class _TrackingOutbox:
     async def add(self, m: Outbound, now: datetime) -> None:
         await self._inner.add(m, now)
         self._uow.outbox_written = True
+
+
+class SqlReferenceStore:
+    """Conversation references (ports.ReferenceStore): a short transaction of its own per call."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def remember(self, platform: str, keys: Iterable[str], reference: dict[str, Any], now: datetime) -> None:
+        keys = sorted({k[:300] for k in keys if k})
+        if not keys:
+            return
+        lock = self._db.write_lock
+        if lock is not None:
+            await lock.acquire()
+        try:
+            async with self._db.sessions() as s, s.begin():
+                for key in keys:
+                    changed = await s.execute(
+                        update(ConversationRefRow)
+                        .where(ConversationRefRow.platform == platform, ConversationRefRow.ref_key == key)
+                        .values(reference=reference, updated_at=now).execution_options(synchronize_session=False))
+                    if changed.rowcount == 1:
+                        continue
+                    try:
+                        async with s.begin_nested():
+                            await s.execute(insert(ConversationRefRow).values(
+                                platform=platform, ref_key=key, reference=reference, updated_at=now))
+                    except IntegrityError:  # another replica inserted it first: ours is as fresh
+                        await s.execute(
+                            update(ConversationRefRow)
+                            .where(ConversationRefRow.platform == platform, ConversationRefRow.ref_key == key)
+                            .values(reference=reference, updated_at=now)
+                            .execution_options(synchronize_session=False))
+        finally:
+            if lock is not None:
+                lock.release()
+
+    async def find(self, platform: str, key: str) -> dict[str, Any] | None:
+        async with self._db.sessions() as s:
+            row = (await s.execute(select(ConversationRefRow.reference).where(
+                ConversationRefRow.platform == platform, ConversationRefRow.ref_key == key[:300]))).scalar_one_or_none()
+        return dict(row) if row is not None else None

@@ -96,7 +96,7 @@ def test_an_invalid_email_names_the_line(tmp_path: Path, text: str, line: int, w
     [
         ('[organisation]\nname = "X"\n\n[slack]\ncomms_channel = "C1"\ncolour = "blue"\n', 6, "slack.colour"),
         ('[organisation]\nname = "X"\ntime_zone = "Europe/London"\n', 3, "organisation.time_zone"),
-        ('[organisation]\nname = "X"\n\n[teams]\napp_id = "x"\n', 4, "teams"),
+        ('[organisation]\nname = "X"\n\n[teamz]\napp_id = "x"\n', 4, "teamz"),
         ('[people]\ncomms_team = []\ncomms = ["a@example.nhs.uk"]\n', 3, "people.comms"),
     ],
     ids=["slack-key", "organisation-key", "section", "people-key"],

@@ -1,0 +1,265 @@
+"""The Teams activity handler: translate an activity, call one service, show its reply. No policy here.
+
+Typed text in a 1:1 chat walks the same conversations as Slack's DM; buttons are Adaptive Card Action.Execute
+(an `adaptiveCard/action` invoke) or Action.Submit (a message whose value is the data); a "one screen" form is
+an Adaptive Card form sent as a message.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from botbuilder.core import ActivityHandler, CardFactory, InvokeResponse, MessageFactory, TurnContext
+from botbuilder.schema import Activity
+
+from bot.domain.errors import DomainError
+from bot.domain.people import Actor
+from bot.ports import ReferenceStore
+from bot.services import actions, intake
+from bot.services.core import Core, ModalRequest, Reply
+from cards import views
+from cards.teams import FORM_KEY, escape_markdown, read_action, read_form_values, render_card, render_form
+from handlers.teams import references
+from handlers.teams.identity import TeamsIdentity
+
+log = logging.getLogger("mediadesk.teams")
+
+UNKNOWN_BUTTON = "Sorry, I didn't recognise that button. It may be from an old message."
+SOMETHING_WENT_WRONG = ("Sorry, something went wrong and this was not recorded. Please try again in a minute. "
+                        "If it keeps happening, email the communications team with the details instead.")
+CHAT_ONLY = ("Please talk to me in a 1:1 chat: open Media Desk from the apps bar and type **media call** or "
+             "**crisis** there.")
+NOT_IDENTIFIED = "Sorry, I can only help people signed in to this organisation's Microsoft Teams."
+FORM_SENT_TO_CHAT = "I've sent you the form in your chat with Media Desk."
+OPEN_A_CHAT = "Please open a 1:1 chat with Media Desk first (from the apps bar), then try again."
+HELP = ("I'm Media Desk. Type **media call** to log a call from a journalist (or **media call form** for one "
+        "screen), or **crisis** to raise the alert about something that could damage our reputation. While I'm "
+        "asking questions you can type **back**, **skip**, **cancel** or **send**.")
+
+# Commands: exactly the command (plus "form"/"one screen"), or the slash form with any text after it. A typed
+# answer that merely starts with "crisis" stays an answer.
+_COMMAND = re.compile(r"^(?:(?P<slash>/)?(?P<cmd>media[- ]call|crisis|help))(?:\s+(?P<rest>.*))?$",
+                      re.IGNORECASE | re.DOTALL)
+_BARE_REST = {"", "form", "modal", "one screen", "lines", "library"}
+_MESSAGE = "application/vnd.microsoft.activity.message"
+_CARD = "application/vnd.microsoft.card.adaptive"
+
+SendToUser = Callable[[str, Activity], Awaitable[bool]]
+
+
+def parse_command(text: str) -> tuple[str, str] | None:
+    """("media_call" | "crisis" | "help", the rest) when `text` is a command, else None."""
+    match = _COMMAND.match(" ".join(text.split()))
+    if not match:
+        return None
+    rest = (match.group("rest") or "").strip()
+    if not match.group("slash") and rest.lower() not in _BARE_REST:
+        return None
+    return match.group("cmd").lower().replace("-", " ").replace(" ", "_"), rest
+
+
+class MediaDeskTeamsBot(ActivityHandler):
+    def __init__(self, *, core: Core, identity: TeamsIdentity, store: ReferenceStore, send_to_user: SendToUser
+                 ) -> None:
+        self._core, self._identity, self._store, self._send_to_user = core, identity, store, send_to_user
+        self._remembered: set[tuple[Any, ...]] = set()
+
+    # --- every activity: remember where it came from -------------------------------------------------------
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        try:
+            await self._remember(turn_context)
+        except Exception:  # a reference not stored is retried on the next activity; never drop the message
+            log.exception("could not store the conversation reference")
+        await super().on_turn(turn_context)
+
+    async def _remember(self, tc: TurnContext) -> None:
+        activity = tc.activity
+        conversation = activity.conversation
+        if conversation is None or not conversation.id:
+            return
+        kind = conversation.conversation_type or "personal"
+        channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+        channel_id = (channel_data.get("channel") or {}).get("id") if kind == "channel" else None
+        actor = await self._identity.actor(tc) if kind == "personal" else None
+        aad = actor.user_id if actor else None
+        email = actor.email if actor else None
+        seen = (conversation.id, activity.service_url, aad, email, channel_id)
+        if seen in self._remembered:
+            return
+        reference = TurnContext.get_conversation_reference(activity).serialize()
+        reference.pop("activityId", None)
+        await references.remember(self._store, reference, now=self._core.clock.now(), kind=kind,
+                                  aad_object_id=aad, email=email, channel_id=channel_id)
+        if len(self._remembered) > 10_000:
+            self._remembered.clear()
+        self._remembered.add(seen)
+
+    # --- typed text and Action.Submit ---------------------------------------------------------------------
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        personal = _personal(activity)
+        actor = await self._identity.actor(turn_context)
+        if actor is None:
+            await turn_context.send_activity(NOT_IDENTIFIED)
+            return
+        key = _request_key(activity, "message")
+        if isinstance(activity.value, dict) and activity.value:  # Action.Submit
+            reply, form_error = await self._data(actor, activity.value, key)
+            if form_error is not None:
+                await self._send(turn_context, actor, personal, MessageFactory.attachment(
+                    CardFactory.adaptive_card(form_error)))
+                return
+            await self._show(turn_context, actor, personal, reply)
+            return
+        text = (TurnContext.remove_recipient_mention(activity) or activity.text or "").strip()
+        if not personal:
+            await turn_context.send_activity(CHAT_ONLY)
+            return
+        command = parse_command(text)
+        if command and command[0] == "help":
+            await turn_context.send_activity(MessageFactory.text(HELP))
+            return
+        core = self._core
+
+        async def run() -> Reply:
+            if command and command[0] == "media_call":
+                return await intake.start_media_call(core, actor, command[1], key)
+            if command and command[0] == "crisis":
+                return await intake.start_crisis(core, actor, command[1], key)
+            return await intake.reply_in_dm(core, actor, text, key)
+
+        await self._show(turn_context, actor, personal, await _guarded(run))
+
+    async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
+        return  # its reference is stored (on_turn); nothing to say
+
+    async def on_installation_update(self, turn_context: TurnContext) -> None:
+        return
+
+    # --- Action.Execute ---------------------------------------------------------------------------------------
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
+        if turn_context.activity.name != "adaptiveCard/action":
+            return await super().on_invoke_activity(turn_context)
+        value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) else {}
+        action = value.get("action") if isinstance(value.get("action"), dict) else {}
+        if action.get("type") != "Action.Execute":
+            return InvokeResponse(status=400, body={"statusCode": 400, "type": "application/vnd.microsoft.error",
+                                                    "value": {"code": "BadRequest", "message": "not supported"}})
+        # botbuilder's AdaptiveCardInvokeResponse can't carry a message (a string value): plain JSON instead.
+        return InvokeResponse(status=200, body=await self._card_action(turn_context, action))
+
+    async def _card_action(self, turn_context: TurnContext, action: dict[str, Any]) -> dict[str, Any]:
+        activity = turn_context.activity
+        actor = await self._identity.actor(turn_context)
+        if actor is None:
+            return _message(NOT_IDENTIFIED)
+        data = action.get("data") or {}
+        reply, form_error = await self._data(actor, data, _request_key(activity, "invoke"))
+        if form_error is not None:
+            return {"statusCode": 200, "type": _CARD, "value": form_error}
+        if isinstance(data, dict) and FORM_KEY in data and not reply.modal and not reply.card:
+            # A form sent: the form becomes a short note, so it can't be sent twice.
+            note = views.notice_card("Media Desk", reply.text or "Sent.")
+            return {"statusCode": 200, "type": _CARD, "value": render_card(note)}
+        if reply.modal is not None or reply.card is not None:
+            shown = await self._show(turn_context, actor, _personal(activity), Reply(modal=reply.modal,
+                                                                                        card=reply.card,
+                                                                                        text=reply.text))
+            if reply.modal is not None and not _personal(activity):
+                return _message(FORM_SENT_TO_CHAT if shown else OPEN_A_CHAT)
+        return _message(reply.text or "Done.")
+
+    # --- shared -----------------------------------------------------------------------------------------------
+
+    async def _data(self, actor: Actor, data: Any, key: str) -> tuple[Reply, dict | None]:
+        """A card's submitted data: a form (→ actions.submit) or a button (→ actions.press). Returns the reply,
+        and the form re-rendered with its errors when it must be shown again."""
+        core = self._core
+        if isinstance(data, dict) and isinstance(data.get(FORM_KEY), dict):
+            meta = dict(data[FORM_KEY])
+            form_id = str(meta.pop("form", ""))
+            form = actions.form_for(core, form_id)
+            if form is None:
+                return Reply(text="That form is no longer available; please start again."), None
+            raw = read_form_values(form, data)
+
+            async def submit() -> Reply:
+                return await actions.submit(core, actor, form_id, meta, raw, key)
+
+            reply = await _guarded(submit)
+            if reply.text == SOMETHING_WENT_WRONG:
+                reply = Reply(errors={form.fields[0].name: SOMETHING_WENT_WRONG})
+            if reply.errors:
+                return reply, render_form(form, meta={**meta}, values=raw, errors=reply.errors, ctx=core.ctx())
+            return reply, None
+        payload = read_action(data)
+        if payload is None:
+            return Reply(text=UNKNOWN_BUTTON), None
+
+        async def press() -> Reply:
+            return await actions.press(core, actor, payload, key)
+
+        return await _guarded(press), None
+
+    async def _show(self, tc: TurnContext, actor: Actor, personal: bool, reply: Reply) -> bool:
+        """Show a service's reply to the person who acted, privately: in this chat when it is their 1:1 chat,
+        else in their 1:1 chat with the bot. False when it could not be shown."""
+        shown = True
+        try:
+            if reply.modal is not None:
+                card = self._form_card(reply.modal)
+                if card is not None:
+                    shown = await self._send(tc, actor, personal, MessageFactory.attachment(
+                        CardFactory.adaptive_card(card)))
+            if reply.text or reply.card is not None:
+                message = (MessageFactory.attachment(CardFactory.adaptive_card(render_card(reply.card)))
+                           if reply.card is not None else MessageFactory.text(escape_markdown(reply.text)))
+                shown = await self._send(tc, actor, personal, message) and shown
+        except Exception:
+            # The reply is a courtesy; what matters was committed (and its messages are in the outbox).
+            log.exception("could not show the reply to the person who acted")
+            return False
+        return shown
+
+    async def _send(self, tc: TurnContext, actor: Actor, personal: bool, activity: Activity) -> bool:
+        if personal:
+            await tc.send_activity(activity)
+            return True
+        return await self._send_to_user(actor.user_id, activity)
+
+    def _form_card(self, request: ModalRequest) -> dict | None:
+        form = actions.form_for(self._core, request.form_id)
+        if form is None:
+            return None
+        return render_form(form, meta=request.meta, values=request.values, ctx=self._core.ctx())
+
+
+def _personal(activity: Activity) -> bool:
+    conversation = activity.conversation
+    return bool(conversation) and (conversation.conversation_type or "personal") == "personal"
+
+
+def _request_key(activity: Activity, what: str) -> str:
+    conversation_id = activity.conversation.id if activity.conversation else ""
+    return f"teams:{what}:{references.conversation_key(conversation_id)}:{activity.id or ''}"[:200]
+
+
+def _message(text: str) -> dict[str, Any]:
+    return {"statusCode": 200, "type": _MESSAGE, "value": text}
+
+
+async def _guarded(run: Callable[[], Awaitable[Reply]]) -> Reply:
+    """A refused request becomes a polite private reply, a failure an apology (never silence)."""
+    try:
+        return await run()
+    except DomainError as exc:
+        return Reply(text=exc.message)
+    except Exception:
+        log.exception("a Teams request failed")
+        return Reply(text=SOMETHING_WENT_WRONG)

@@ -1,0 +1,168 @@
+"""The Teams door: Bot Framework authentication on every request, the activity handler, proactive delivery."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+
+import requests
+from aiohttp import web
+from botbuilder.core import TurnContext, serializer_helper
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity, CallerIdConstants, ConversationReference
+from botframework.connector.auth import AuthenticationConstants
+
+from bot.config import Settings
+from bot.ports import ReferenceStore
+from bot.services.core import Core
+from handlers.teams import references
+from handlers.teams.bot import MediaDeskTeamsBot
+from handlers.teams.credentials import AsyncCredentialsFactory
+from handlers.teams.delivery import TeamsDelivery
+from handlers.teams.identity import TeamsIdentity
+
+log = logging.getLogger("mediadesk.teams")
+
+
+@dataclass(frozen=True)
+class BotFrameworkConfig:
+    """The configuration object botbuilder reads (attribute names are botbuilder's)."""
+
+    APP_ID: str
+    APP_PASSWORD: str | None
+    APP_TYPE: str
+    APP_TENANTID: str | None
+    # Overrides (tests, sovereign clouds). botbuilder switches to its "parameterized" mode when any is set,
+    # and then needs all of them: the rest get the public cloud's values (see `_overrides`).
+    TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL: str | None = None
+    TO_CHANNEL_FROM_BOT_LOGIN_URL: str | None = None
+    TO_BOT_FROM_CHANNEL_TOKEN_ISSUER: str | None = None
+    TO_CHANNEL_FROM_BOT_OAUTH_SCOPE: str | None = None
+    TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL: str | None = None
+    OAUTH_URL: str | None = None
+    CALLER_ID: str | None = None
+
+
+class TeamsDoor:
+    """Everything Teams needs at run time, built once per application (never at import)."""
+
+    def __init__(self, *, settings: Settings, core: Core, store: ReferenceStore, comms_channel: str | None) -> None:
+        if not settings.microsoft_app_id or settings.teams_problems():
+            # botbuilder treats an empty app id as "authentication disabled": never build that.
+            raise ValueError("the Teams door needs MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and "
+                             "MICROSOFT_APP_TENANT_ID")
+        self.app_id = settings.microsoft_app_id
+        self.tenant_id = settings.microsoft_app_tenant_id
+        login_base = (settings.microsoft_login_url or "").rstrip("/") or None
+        self.config = BotFrameworkConfig(
+            APP_ID=self.app_id, APP_PASSWORD=settings.microsoft_app_password, APP_TYPE=settings.microsoft_app_type,
+            APP_TENANTID=self.tenant_id, **_overrides(settings, login_base, self._token_tenant(settings)))
+        self._credentials: AsyncCredentialsFactory | None = None
+        if settings.microsoft_app_type != "UserAssignedMSI":
+            self._credentials = AsyncCredentialsFactory(
+                app_id=self.app_id, password=settings.microsoft_app_password or "",
+                tenant=self._token_tenant(settings), login_url=login_base)
+        self.auth = ConfigurationBotFrameworkAuthentication(self.config, credentials_factory=self._credentials)
+        self.adapter = CloudAdapter(self.auth)
+        self.adapter.on_turn_error = self._on_turn_error
+        self._store = store
+        self.identity = TeamsIdentity()
+        self.bot = MediaDeskTeamsBot(core=core, identity=self.identity, store=store, send_to_user=self.send_to_user)
+        self.delivery = TeamsDelivery(adapter=self.adapter, app_id=self.app_id, store=store,
+                                      comms_channel=comms_channel)
+
+    @staticmethod
+    def _token_tenant(settings: Settings) -> str:
+        return (settings.microsoft_app_tenant_id or "botframework.com") if settings.microsoft_app_type == \
+            "SingleTenant" else "botframework.com"
+
+    async def handle(self, request: web.Request) -> web.Response:
+        if request.content_type != "application/json":
+            return web.json_response({"error": "Bot Framework activities are JSON"}, status=415)
+        try:
+            body = json.loads(await request.read())
+        except (ValueError, UnicodeDecodeError):
+            return web.json_response({"error": "malformed JSON"}, status=400)
+        if not isinstance(body, dict):
+            return web.json_response({"error": "an activity is a JSON object"}, status=400)
+        tenants = _tenants_of(body)
+        if not tenants or tenants != {(self.tenant_id or "").lower()}:
+            log.info("activity from another tenant refused")
+            return web.json_response({"error": "this bot serves one organisation only"}, status=403)
+        try:
+            activity = Activity().deserialize(body)
+        except Exception:  # noqa: BLE001 - msrest raises several kinds for a body of the wrong shape
+            return web.json_response({"error": "malformed activity"}, status=400)
+        if not activity.type or not isinstance(activity.type, str):
+            return web.json_response({"error": "an activity needs a type"}, status=400)
+        try:
+            # The signature, issuer, audience (our app id), expiry, endorsements and serviceUrl claim.
+            authenticated = await self.auth.authenticate_request(activity, request.headers.get("Authorization", ""))
+        except requests.RequestException:
+            log.warning("could not fetch the Bot Framework signing keys")
+            return web.json_response({"error": "cannot verify the request just now"}, status=503)
+        except Exception as exc:  # noqa: BLE001 - a garbage token fails in many ways: all of them are 401
+            log.info("Bot Framework authentication failed: %s: %s", type(exc).__name__, exc)
+            return web.json_response({"error": "unauthorized"}, status=401)
+        # Errors inside the bot's turn are the adapter's on_turn_error (logged, answered politely).
+        invoke_response = await self.adapter.process_activity(authenticated, activity, self.bot.on_turn)
+        if invoke_response:
+            return web.json_response(invoke_response.body, status=invoke_response.status,
+                                     dumps=lambda o: json.dumps(_serialise(o)))
+        return web.Response(status=201)
+
+    async def send_to_user(self, aad_object_id: str, activity: Activity) -> bool:
+        """Send to a person's 1:1 chat with the bot, if they have one we know of."""
+        reference = await references.find(self._store, references.user_key(aad_object_id))
+        if reference is None:
+            return False
+
+        async def callback(tc: TurnContext) -> None:
+            await tc.send_activity(activity)
+
+        await self.adapter.continue_conversation(ConversationReference().deserialize(reference), callback,
+                                                 self.app_id)
+        return True
+
+    async def _on_turn_error(self, turn_context: TurnContext, error: Exception) -> None:
+        log.error("a Teams turn failed", exc_info=error)
+        if turn_context.activity.type == "message":
+            try:
+                await turn_context.send_activity("Sorry, something went wrong. Please try again in a minute.")
+            except Exception:  # noqa: BLE001 - nothing more to do
+                log.warning("could not apologise in Teams")
+
+    async def close(self) -> None:
+        if self._credentials is not None:
+            await self._credentials.close()
+
+
+def _overrides(settings: Settings, login_base: str | None, tenant: str) -> dict[str, str]:
+    if not (settings.microsoft_openid_metadata_url or login_base):
+        return {}  # the public cloud, botbuilder's built-in behaviour
+    return {
+        "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL": settings.microsoft_openid_metadata_url
+        or AuthenticationConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL,
+        "TO_CHANNEL_FROM_BOT_LOGIN_URL": f"{login_base or 'https://login.microsoftonline.com'}/{tenant}",
+        "TO_BOT_FROM_CHANNEL_TOKEN_ISSUER": AuthenticationConstants.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER,
+        "TO_CHANNEL_FROM_BOT_OAUTH_SCOPE": AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE,
+        "TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL": AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL,
+        "OAUTH_URL": AuthenticationConstants.OAUTH_URL,
+        "CALLER_ID": CallerIdConstants.public_azure_channel,
+    }
+
+
+def _tenants_of(body: dict) -> set[str]:
+    """Every tenant the activity names (channelData.tenant.id, conversation.tenantId); all must be ours."""
+    found: list[object] = []
+    channel_data = body.get("channelData")
+    if isinstance(channel_data, dict) and isinstance(channel_data.get("tenant"), dict):
+        found.append(channel_data["tenant"].get("id"))
+    if isinstance(body.get("conversation"), dict):
+        found.append(body["conversation"].get("tenantId"))
+    return {str(t).lower() for t in found if t}
+
+
+def _serialise(value: object) -> object:
+    return serializer_helper(value) if hasattr(value, "serialize") else value
