@@ -189,7 +189,8 @@ class NudgeRow(Base):
     """A reminder or escalation due at a time: the database, not the scheduler, is the source of truth."""
 
     __tablename__ = "nudges"
-    __table_args__ = (Index("ix_nudges_due", "status", "due_at"),)
+    __table_args__ = (Index("ix_nudges_due", "status", "due_at"),
+                      Index("ix_nudges_case_pending", "case_ref", "status", "due_at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_ref: Mapped[str] = mapped_column(String(20), index=True)

@@ -230,6 +230,10 @@ class SqlNudges:
         )).scalars().all()
         return [self._load(r) for r in rows]
 
+    async def retry_later(self, nudge: Nudge, when: datetime, data: dict[str, Any]) -> None:
+        await self.s.execute(update(NudgeRow).where(NudgeRow.id == nudge.id)
+                             .values(due_at=when, data=data).execution_options(synchronize_session=False))
+
     async def finish(self, nudge: Nudge, status: NudgeStatus, now: datetime) -> None:
         await self.s.execute(update(NudgeRow).where(NudgeRow.id == nudge.id)
                              .values(status=status.value, done_at=now).execution_options(synchronize_session=False))

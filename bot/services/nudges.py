@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 from bot.domain.crisis import CrisisSlot, CrisisState
@@ -21,10 +22,33 @@ from cards import crisis_views, views
 log = logging.getLogger("mediadesk.nudges")
 
 BATCH = 200
+MAX_FAILURES = 3
+RETRY_AFTER = timedelta(minutes=1)
 
 
-async def tick(core: Core, limit: int = BATCH) -> int:
-    """Send every nudge that is due. Safe on several replicas: each due row is taken by one transaction."""
+async def tick(core: Core, limit: int = BATCH, budget: timedelta = timedelta(seconds=1.5)) -> int:
+    """Send every nudge that is due. Safe on several replicas: each due row is taken by one transaction.
+
+    Batches follow each other while they come back full and the time budget lasts, so a burst (everything
+    held overnight falls due at 08:00) goes out in one tick rather than one batch per tick.
+    """
+    sent = 0
+    started = time.monotonic()
+    while True:
+        try:
+            count, full = await _tick_once(core, limit)
+        except Exception:
+            if not sent:
+                raise
+            # What went out is committed; the rest stays due and the next tick takes it.
+            log.warning("nudge tick stopped early", exc_info=True)
+            return sent
+        sent += count
+        if not full or time.monotonic() - started > budget.total_seconds():
+            return sent
+
+
+async def _tick_once(core: Core, limit: int) -> tuple[int, bool]:
     sent = 0
     ctx = core.ctx()
     async with core.uow() as uow:
@@ -34,12 +58,17 @@ async def tick(core: Core, limit: int = BATCH) -> int:
                 async with uow.savepoint():  # one broken nudge must not hold up the rest of the batch
                     sent += await _fire(uow, core, ctx, nudge)
             except Exception:
-                log.exception("nudge could not be sent; marked failed", extra={"nudge_id": nudge.id,
-                                                                               "case": nudge.case_ref})
-                await uow.nudges.finish(nudge, NudgeStatus.FAILED, ctx.now)
+                failures = int(nudge.data.get("failures", 0)) + 1
+                if failures >= MAX_FAILURES:
+                    log.exception("nudge could not be sent; marked failed", extra={"nudge_id": nudge.id,
+                                                                                   "case": nudge.case_ref})
+                    await uow.nudges.finish(nudge, NudgeStatus.FAILED, ctx.now)
+                else:  # often a race with someone acting on the case at that moment: try again shortly
+                    log.warning("nudge failed; will retry", exc_info=True, extra={"nudge_id": nudge.id})
+                    await uow.nudges.retry_later(nudge, ctx.now + RETRY_AFTER, {**nudge.data, "failures": failures})
         if due:
             await uow.commit()
-    return sent
+    return sent, len(due) == limit
 
 
 async def _fire(uow: UnitOfWork, core: Core, ctx: Context, nudge: Nudge) -> int:
