@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -214,19 +213,9 @@ def render_message(card: Card) -> dict:
 
 
 def _initial_text(field: Field, value: Any, ctx: Context | None) -> str | None:
-    """A value as the text to pre-fill: a stored deadline becomes local "YYYY-MM-DD HH:MM" when ctx is given."""
-    if value is None or value == "":
-        return None
-    text = str(value)
-    if field.kind is Kind.DEADLINE and ctx is not None:
-        try:
-            when = datetime.fromisoformat(text)
-        except ValueError:
-            pass
-        else:
-            if when.tzinfo is not None:
-                text = when.astimezone(ctx.tz).strftime("%Y-%m-%d %H:%M")
-    return truncate(text, min(field.max_len, INPUT_MAX_LENGTH))
+    """A value as the text to pre-fill (see Field.as_typed), within the input's length."""
+    text = field.as_typed(value, ctx.tz if ctx else None)
+    return None if text is None else truncate(text, min(field.max_len, INPUT_MAX_LENGTH))
 
 
 def _input_element(

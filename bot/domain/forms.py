@@ -67,6 +67,22 @@ class Field:
             )
         return _VALIDATORS[self.kind](self, text, ctx)
 
+    def as_typed(self, value: Any, tz: ZoneInfo | None = None) -> str | None:
+        """A stored value as a person would type it again (deadlines in local "YYYY-MM-DD HH:MM")."""
+        if value is None or value == "":
+            return None
+        if isinstance(value, list):
+            return ",".join(str(v) for v in value)
+        text = str(value)
+        if self.kind is Kind.DEADLINE and tz is not None:
+            try:
+                when = datetime.fromisoformat(text)
+            except ValueError:
+                return text
+            if when.tzinfo is not None:
+                return when.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        return text
+
     def display(self, value: Any, ctx: Context) -> str:
         """How a stored value reads back to a person."""
         if value is None:

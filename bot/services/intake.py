@@ -9,7 +9,7 @@ from bot.domain.conversation import TYPED_COMMANDS, Conversation, ConversationSt
 from bot.domain.crisis import CRISIS_FORM
 from bot.domain.enquiry import Enquiry, Person
 from bot.domain.errors import ConcurrencyConflict, Duplicate, NotAllowed, ValidationFailed
-from bot.domain.forms import Context, Form, Kind
+from bot.domain.forms import Context, Form
 from bot.domain.media_call import MEDIA_CALL, prefill
 from bot.domain.messages import Outbound, Recipient
 from bot.domain.people import Actor
@@ -285,12 +285,5 @@ async def _finish_new(uow: UnitOfWork, core: Core, actor: Actor, form_id: str, v
 
 def modal_values(form: Form, answers: dict[str, Any], ctx: Context) -> dict[str, str]:
     """Answers so far as the text a person would type (deadlines in local time)."""
-    out: dict[str, str] = {}
-    for f in form.fields:
-        value = answers.get(f.name)
-        if value is None:
-            continue
-        if f.kind is Kind.DEADLINE:
-            value = datetime.fromisoformat(value).astimezone(ctx.tz).strftime("%Y-%m-%d %H:%M")
-        out[f.name] = str(value)
-    return out
+    typed = {f.name: f.as_typed(answers.get(f.name), ctx.tz) for f in form.fields}
+    return {name: text for name, text in typed.items() if text is not None}
