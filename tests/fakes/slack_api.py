@@ -310,19 +310,27 @@ class FakeSlackApi:
         return user
 
     def fail_next(
-        self, method: str, status: int = 429, times: int = 1, retry_after: int | None = 1, body: Any = None
+        self, method: str, status: int = 429, times: int = 1, retry_after: int | None = 1, body: Any = None,
+        channel: str | None = None,
     ) -> None:
         """Answer the next ``times`` calls to ``method`` with ``status``.
 
         429 sends ``Retry-After`` and ``{"ok": false, "error": "ratelimited"}``; other
         statuses send a plain-text body. ``body`` overrides it (a dict is sent as JSON,
         so ``status=200, body={"ok": False, "error": "channel_not_found"}`` scripts an API error).
+        ``channel`` limits the fault to calls for that channel (the bot may send several at once).
         """
-        self._faults.setdefault(method, deque()).append(_Fault(status, times, retry_after, body))
+        self._faults.setdefault(self._fault_key(method, channel), deque()).append(
+            _Fault(status, times, retry_after, body))
 
-    def hang_next(self, method: str, times: int = 1) -> None:
-        """Hold the next ``times`` calls to ``method`` until :meth:`release` or :meth:`stop`."""
-        self._hangs[method] = self._hangs.get(method, 0) + times
+    @staticmethod
+    def _fault_key(method: str, channel: str | None) -> str:
+        return f"{method}@{channel}" if channel else method
+
+    def hang_next(self, method: str, times: int = 1, channel: str | None = None) -> None:
+        """Hold the next ``times`` calls to ``method`` (for ``channel``, if given) until :meth:`release` or :meth:`stop`."""
+        key = self._fault_key(method, channel)
+        self._hangs[key] = self._hangs.get(key, 0) + times
 
     def release(self) -> None:
         """Let every call currently held by :meth:`hang_next` proceed normally."""
@@ -380,8 +388,10 @@ class FakeSlackApi:
         self.calls.append(call)
         self.violations.extend(check_call(method, args, load_spec_index(self._spec)))
 
-        if self._hangs.get(method, 0) > 0:
-            self._hangs[method] -= 1
+        hang_key = self._fault_key(method, str(args.get("channel"))) \
+            if self._hangs.get(self._fault_key(method, str(args.get("channel"))), 0) > 0 else method
+        if self._hangs.get(hang_key, 0) > 0:
+            self._hangs[hang_key] -= 1
             call.hung = True
             released = asyncio.Event()
             self._waiting.append(released)
@@ -389,7 +399,7 @@ class FakeSlackApi:
             if self._stopping:
                 return _drop(request)
 
-        fault = self._next_fault(method)
+        fault = self._next_fault(self._fault_key(method, str(args.get("channel")))) or self._next_fault(method)
         if fault is not None:
             call.failed = True
             call.status = fault.status

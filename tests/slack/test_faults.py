@@ -63,7 +63,7 @@ def confirmations(slack: SlackHarness) -> list[dict[str, Any]]:
 async def test_a_rate_limited_card_is_posted_once_after_retry_after(slack: SlackHarness) -> None:
     fake = slack.fake
     review = await to_review(slack)
-    fake.fail_next("chat.postMessage", status=429, retry_after=1)
+    fake.fail_next("chat.postMessage", status=429, retry_after=1, channel=COMMS_CHANNEL)
     sent_at = slack.clock.now()
 
     await slack.click(STAFF, review, "Send to comms", channel=DM)
@@ -94,7 +94,7 @@ async def test_a_rate_limited_card_is_posted_once_after_retry_after(slack: Slack
 async def test_a_server_error_is_retried_after_a_backoff_and_delivered_once(slack: SlackHarness) -> None:
     fake = slack.fake
     review = await to_review(slack)
-    fake.fail_next("chat.postMessage", status=500)
+    fake.fail_next("chat.postMessage", status=500, channel=COMMS_CHANNEL)
 
     await slack.click(STAFF, review, "Send to comms", channel=DM)
     await fake.wait_for("chat.postMessage", predicate=lambda c: to_comms("chat.postMessage")(c) and c.failed)
@@ -147,7 +147,7 @@ async def test_a_rate_limited_card_update_is_applied_once_after_retry_after(slac
 async def test_a_card_whose_send_was_cut_off_by_a_shutdown_is_delivered_after_restart(slack: SlackHarness) -> None:
     fake = slack.fake
     review = await to_review(slack)
-    fake.hang_next("chat.postMessage")
+    fake.hang_next("chat.postMessage", channel=COMMS_CHANNEL)
 
     await slack.click(STAFF, review, "Send to comms", channel=DM)
     [hung] = await fake.wait_for("chat.postMessage", predicate=lambda c: to_comms("chat.postMessage")(c) and c.hung)
