@@ -38,6 +38,11 @@ class Draft:
         return self.fingerprint[:12]
 
 
+def binds_to(draft: Draft | None, version: int | None, fp: str) -> bool:
+    """Whether a button made for (version, fingerprint prefix) is for this exact draft: the sign-off binding."""
+    return draft is not None and draft.number == version and len(fp) >= 12 and draft.fingerprint.startswith(fp)
+
+
 class Slot(StrEnum):
     """A sign-off the response needs before it may be issued."""
 

@@ -23,7 +23,7 @@ from bot.domain.forms import Context
 from bot.domain.messages import Outbound, Recipient
 from bot.domain.nudges import Nudge, NudgeKind
 from bot.domain.people import Actor, Role
-from bot.domain.statement import Decision, Draft, SignOff, fingerprint
+from bot.domain.statement import Decision, Draft, SignOff, binds_to, fingerprint
 from bot.ports import UnitOfWork
 from bot.services.core import Core, ModalRequest, Reply, record
 from bot.services.enquiries import with_retries
@@ -287,7 +287,7 @@ def _authorise(core: Core, actor: Actor, crisis: Crisis, slot: CrisisSlot) -> No
 
 
 def _check_version(draft: Draft | None, version: int | None, fp: str) -> Draft:
-    if draft is None or draft.number != version or len(fp) < 12 or not draft.fingerprint.startswith(fp):
+    if not binds_to(draft, version, fp):
         raise StaleAction("This card shows an earlier holding line, which has since changed, so it can't be "
                           "signed off from here. If it needs you, a new card will come.")
     return draft

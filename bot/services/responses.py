@@ -16,6 +16,7 @@ from bot.domain.statement import (
     SignOff,
     Slot,
     approvers,
+    binds_to,
     checklist,
     fingerprint,
     privacy_concerns,
@@ -171,7 +172,7 @@ def _authorise_decision(core: Core, actor: Actor, enquiry: Enquiry, slot: Slot) 
 
 
 def _check_version(draft: Draft | None, version: int, fp: str) -> Draft:
-    if draft is None or draft.number != version or len(fp) < 12 or not draft.fingerprint.startswith(fp):
+    if not binds_to(draft, version, fp):
         latest = f" The latest is version {draft.number}." if draft else ""
         raise StaleAction(f"This card shows version {version} of the draft, which has since changed, so it can't "
                           f"be signed off from here.{latest} If it needs you, a new card will come.")
