@@ -435,3 +435,60 @@ def inputs_of(card: Any) -> list[dict[str, Any]]:
     if isinstance(card, list):
         return [i for v in card for i in inputs_of(v)]
     return []
+
+
+# --- story steps shared by the suites -------------------------------------------------------------------------
+
+ANSWERS = ["Sam Reporter", "BBC Essex", "TV or radio", "01245 123456", "skip", "A&E waiting times", "5pm"]
+
+
+async def log_a_call(teams: Teams, answers: list[str] = ANSWERS) -> tuple[str, dict[str, Any]]:
+    """Sam logs a call in a 1:1 chat, one question at a time as in Slack's DM (a choice is pressed, the rest
+    typed). Returns the comms channel card's activity id and the card."""
+    start = len(teams.chat(STAFF))
+    posted = len(teams.connector.cards_in(COMMS_CHANNEL))
+    await teams.say("media call")
+    question = await teams.next_card(STAFF, start)
+    assert "Who is the journalist" in card_text(question)
+    for n, answer in enumerate(answers, start=start + 1):
+        if answer in titles(question):
+            await teams.press(question, answer)
+        else:
+            await teams.say(answer)
+        question = await teams.next_card(STAFF, n)
+    assert "check and send" in card_text(question)
+    assert titles(question) == ["Go", "Send to comms", "Cancel"]
+    await teams.press(question, "Send to comms")
+    await teams.next_card(COMMS_CHANNEL, posted)
+    return teams.connector.posted_cards(COMMS_CHANNEL)[posted]
+
+
+async def claim(teams: Teams, card_id: str, by: dict[str, str] = COMMS) -> dict[str, Any]:
+    """`by` presses Claim on the channel card; returns the card as updated in place."""
+    updates = len(teams.connector.updates_of(card_id))
+    await teams.press(teams.connector.current(COMMS_CHANNEL, _index(teams, card_id)), "Claim", by=by, on=card_id)
+    return await teams.connector.wait_update(card_id, updates + 1)
+
+
+async def draft(teams: Teams, card_id: str, statement: str, by: dict[str, str] = COMMS) -> dict[str, Any]:
+    """`by` presses Draft response on the channel card and saves the form sent to their chat."""
+    updates = len(teams.connector.updates_of(card_id))
+    chat = len(teams.chat(by))
+    _, body = await teams.press(teams.connector.current(COMMS_CHANNEL, _index(teams, card_id)), "Draft response",
+                                by=by, on=card_id)
+    assert body["value"] == "I've sent you the form in your chat with Media Desk.", body
+    form = await teams.next_card(by, chat)
+    await teams.submit(form, {"statement": statement, "spokesperson": "written"}, by=by)
+    return await teams.connector.wait_update(card_id, updates + 1)
+
+
+async def request_sign_off(teams: Teams, card_id: str, by: dict[str, str] = COMMS) -> dict[str, Any]:
+    updates = len(teams.connector.updates_of(card_id))
+    _, body = await teams.press(teams.connector.current(COMMS_CHANNEL, _index(teams, card_id)), "Request sign-off",
+                                by=by, on=card_id)
+    assert "has gone for sign-off" in body["value"], body
+    return await teams.connector.wait_update(card_id, updates + 1)
+
+
+def _index(teams: Teams, card_id: str) -> int:
+    return [aid for aid, _ in teams.connector.posted_cards(COMMS_CHANNEL)].index(card_id)

@@ -13,33 +13,12 @@ from tests.teams.harness import (
     Teams,
     card_text,
     inputs_of,
+    log_a_call,
     personal,
     titles,
 )
 
 DRAFT = "We are working hard to reduce waiting times at Basildon A&E."
-
-
-async def log_a_call(teams: Teams) -> tuple[str, dict]:
-    """Sam logs a call in a 1:1 chat, answering one question at a time as in Slack's DM. Returns the comms
-    channel card's activity id and the card."""
-    await teams.say("media call")
-    question = await teams.next_card(STAFF, 0)
-    assert "Who is the journalist" in card_text(question)
-    answers = ["Sam Reporter", "BBC Essex", "TV or radio", "01245 123456", "skip", "A&E waiting times", "5pm"]
-    for n, answer in enumerate(answers, start=1):
-        if answer in titles(question):
-            await teams.press(question, answer)
-        else:
-            await teams.say(answer)
-        question = await teams.next_card(STAFF, n)
-    assert "check and send" in card_text(question)
-    assert titles(question) == ["Go", "Send to comms", "Cancel"]
-    await teams.press(question, "Send to comms")
-    thanks = await teams.next_card(STAFF, len(answers) + 1)
-    assert "Sent to comms: MC-2026-0001" in card_text(thanks) and titles(thanks) == []
-    await teams.next_card(COMMS_CHANNEL, 0)
-    return teams.connector.posted_cards(COMMS_CHANNEL)[0]
 
 
 async def test_media_call_claim_draft_and_sign_off(teams: Teams) -> None:
