@@ -245,3 +245,43 @@ class ConversationRefRow(Base):
     ref_key: Mapped[str] = mapped_column(String(300), primary_key=True)
     reference: Mapped[dict[str, Any]]
     updated_at: Mapped[datetime]
+
+
+class PressReleaseRow(Base):
+    """A press release (Appendices D and E): its stage, who holds it, when the stage is due, and its plan."""
+
+    __tablename__ = "press_releases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    state: Mapped[str] = mapped_column(String(24), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    details: Mapped[dict[str, Any]]
+    requester: Mapped[dict[str, Any]]
+    owner: Mapped[dict[str, Any] | None]
+    project_lead: Mapped[str | None] = mapped_column(String(254))
+    embargo: Mapped[datetime | None]
+    due_at: Mapped[datetime | None]
+    plan: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class PressCommentRow(Base):
+    """Comments on a press release's draft: team members' comments to the project lead, and the lead's collated
+    set for each round. `collated_round` is set only on a collated set, and is unique: one set per round."""
+
+    __tablename__ = "press_comments"
+    __table_args__ = (UniqueConstraint("case_ref", "collated_round"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_ref: Mapped[str] = mapped_column(String(20), index=True)
+    stage: Mapped[str] = mapped_column(String(24))
+    draft_version: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(12))  # "team" (to the lead) or "amends" (the lead's set, to comms)
+    collated_round: Mapped[str | None] = mapped_column(String(24))
+    by: Mapped[str] = mapped_column(String(200))
+    by_email: Mapped[str | None] = mapped_column(String(254))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime]

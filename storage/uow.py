@@ -17,6 +17,7 @@ from bot.domain.enquiry import Enquiry, EnquiryState, Person
 from bot.domain.errors import ConcurrencyConflict, Duplicate
 from bot.domain.messages import HistoryEntry, Outbound
 from bot.domain.nudges import Nudge, NudgeKind, NudgeStatus
+from bot.domain.press_release import PressComment, PressRelease, PressSlot, PressState, ReleaseKind
 from bot.domain.statement import Decision, Draft, Plan, SignOff, Slot
 from storage.db import Database
 from storage.models import (
@@ -30,6 +31,8 @@ from storage.models import (
     HoldingLineRow,
     NudgeRow,
     OutboxRow,
+    PressCommentRow,
+    PressReleaseRow,
     SeenRequestRow,
     SignOffRow,
 )
@@ -122,9 +125,74 @@ class SqlDrafts:
                         r.comment) for r in rows]
 
 
-def _slot(value: str) -> Slot | CrisisSlot:
-    """Sign-off slots of enquiries and of crises share one table."""
-    return Slot(value) if value in Slot._value2member_map_ else CrisisSlot(value)
+def _slot(value: str) -> Slot | CrisisSlot | PressSlot:
+    """Sign-off slots of enquiries, crises and press releases share one table."""
+    if value in Slot._value2member_map_:
+        return Slot(value)
+    return PressSlot.parse(value) or CrisisSlot(value)
+
+
+class SqlPressReleases:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add(self, pr: PressRelease, now: datetime) -> PressRelease:
+        row = PressReleaseRow(ref=pr.ref, kind=pr.kind.value, state=pr.state.value, version=pr.version,
+                              details=pr.details, requester=asdict(pr.requester),
+                              owner=asdict(pr.owner) if pr.owner else None, project_lead=pr.project_lead,
+                              embargo=pr.embargo, due_at=pr.due, plan=pr.plan_json(), created_at=pr.created_at,
+                              updated_at=now)
+        self.s.add(row)
+        await self.s.flush()
+        pr.id = row.id
+        return pr
+
+    async def get(self, ref: str) -> PressRelease | None:
+        row = (await self.s.execute(select(PressReleaseRow).where(PressReleaseRow.ref == ref))).scalar_one_or_none()
+        if row is None:
+            return None
+        pr = PressRelease(id=row.id, ref=row.ref, kind=ReleaseKind(row.kind), state=PressState(row.state),
+                          version=row.version, details=dict(row.details), requester=_person(row.requester),
+                          owner=_person(row.owner), project_lead=row.project_lead, embargo=row.embargo,
+                          due=row.due_at, created_at=row.created_at)
+        pr.load_plan(row.plan)
+        return pr
+
+    async def save(self, pr: PressRelease, expected_version: int, now: datetime) -> None:
+        result = await self.s.execute(
+            update(PressReleaseRow).where(PressReleaseRow.id == pr.id, PressReleaseRow.version == expected_version)
+            .values(state=pr.state.value, version=expected_version + 1, details=pr.details,
+                    owner=asdict(pr.owner) if pr.owner else None, project_lead=pr.project_lead,
+                    embargo=pr.embargo, due_at=pr.due, plan=pr.plan_json(), updated_at=now)
+            .execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            raise ConcurrencyConflict(pr.ref)
+        pr.version = expected_version + 1
+
+
+class SqlPressComments:
+    """Comments on a press release's drafts; one collated set of amendments per round (a unique key)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add(self, case_ref: str, comment: PressComment) -> None:
+        """Add a comment; a second collated set for the same round raises ConcurrencyConflict."""
+        collated = comment.stage.value if comment.kind == "amends" else None
+        try:
+            async with self.s.begin_nested():
+                self.s.add(PressCommentRow(
+                    case_ref=case_ref, stage=comment.stage.value, draft_version=comment.draft_version,
+                    kind=comment.kind, collated_round=collated, by=comment.by, by_email=comment.by_email,
+                    text=comment.text, at=comment.at))
+        except IntegrityError:
+            raise ConcurrencyConflict(f"{case_ref} amendments for {collated}") from None
+
+    async def for_case(self, case_ref: str) -> list[PressComment]:
+        rows = (await self.s.execute(select(PressCommentRow).where(PressCommentRow.case_ref == case_ref)
+                                     .order_by(PressCommentRow.id))).scalars()
+        return [PressComment(PressState(r.stage), r.kind, r.by, r.by_email, r.text, r.at, r.draft_version)
+                for r in rows]
 
 
 class SqlCrises:
@@ -350,6 +418,8 @@ class SqlUnitOfWork:
         self.drafts = SqlDrafts(self.session)
         self.nudges = SqlNudges(self.session)
         self.crises = SqlCrises(self.session)
+        self.press_releases = SqlPressReleases(self.session)
+        self.press_comments = SqlPressComments(self.session)
         self.holding_lines = SqlHoldingLines(self.session)
         self.conversations = SqlConversations(self.session)
         self.history = SqlHistory(self.session)

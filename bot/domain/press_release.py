@@ -674,3 +674,16 @@ def workflow_form(form_id: str, directory: Directory) -> Form | None:
     if form_id == "press_decide":
         return decide_form(directory)
     return STATIC_FORMS.get(form_id)
+
+
+@dataclass(frozen=True)
+class PressComment:
+    """A team member's comment to the project lead ("team"), or the lead's collated set for a round ("amends")."""
+
+    stage: PressState
+    kind: str
+    by: str
+    by_email: str | None
+    text: str
+    at: datetime
+    draft_version: int | None = None
