@@ -74,7 +74,18 @@ def create_app(settings: Settings, *, org: OrgConfig | None = None, clock: Clock
     app.router.add_get("/healthz", healthz)
     app.router.add_post("/slack/events", slack_events)
     app.router.add_post("/api/messages", teams_messages)
+    if _playground_on(settings):
+        from handlers.playground.routes import playground_app
+
+        app.add_subapp("/playground/", playground_app(settings.webchat_js))
+        app.router.add_get("/", to_playground)
     return app
+
+
+def _playground_on(settings: Settings) -> bool:
+    from handlers.playground import playground_problem
+
+    return playground_problem(settings) is None
 
 
 async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
@@ -116,6 +127,15 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         if not org.teams.comms_channel:
             log.warning("no Teams comms channel configured: enquiries from Teams will wait in the outbox until "
                         "[teams] comms_channel is set in the TOML file")
+    playground = None
+    if _playground_on(settings):
+        from handlers.playground import PlaygroundDoor
+        from handlers.playground.routes import DOOR
+
+        playground = PlaygroundDoor(core=core, directory=core.directory, now=clock.now)
+        await playground.start()
+        deliveries["playground"] = playground.delivery
+        app[DOOR] = playground  # the page's routes find it through their parent app
     relay = OutboxRelay(SqlOutboxStore(db), deliveries, clock, lease_seconds=settings.outbox_lease_seconds)
     relay_holder.append(relay)
     scheduler = AsyncIOScheduler(timezone="UTC")
@@ -152,12 +172,18 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
             await slack.close()
         if teams is not None:
             await teams.close()
+        if playground is not None:
+            await playground.close()
         await db.dispose()
 
 
 async def healthz(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     return web.json_response({"ok": True, "slack": settings.slack_enabled})
+
+
+async def to_playground(request: web.Request) -> web.Response:
+    raise web.HTTPFound("/playground/")
 
 
 async def slack_events(request: web.Request) -> web.Response:

@@ -139,6 +139,14 @@ def _serve(settings: Settings, org, *, migrate: bool) -> int:  # noqa: ANN001 - 
     if not settings.slack_enabled:
         print(f"Slack is not connected: set {' and '.join(settings.slack_missing())} to connect a workspace "
               "(see README, 'Connect a Slack workspace').", file=sys.stderr)
+    from handlers.playground import playground_problem
+
+    if (off := playground_problem(settings)) is None:
+        where = "localhost" if settings.host == "localhost" else settings.host
+        print(f"\nTry it in your browser: http://{where}:{settings.port}/playground/  (the playground: play the "
+              "member of staff, a comms officer and the director in turn)\n", file=sys.stderr)
+    elif not (settings.slack_enabled or settings.teams_enabled):
+        print(f"The browser playground is off: {off}.", file=sys.stderr)
     web.run_app(create_app(settings, org=org), host=settings.host, port=settings.port, print=None)
     return 0
 

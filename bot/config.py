@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import tomllib
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -45,6 +46,14 @@ class Settings(BaseSettings):
     # MICROSOFT_LOGIN_URL: the login authority the bot gets its own tokens from, without the tenant
     # (botbuilder's TO_CHANNEL_FROM_BOT_LOGIN_URL; default https://login.microsoftonline.com).
     microsoft_login_url: str | None = None
+    # The local playground (Web Chat in a browser): on by itself when no credentials are set and HOST is loopback.
+    mediadesk_playground: Literal["auto", "off"] = "auto"
+    # Web Chat's self-contained bundle, fetched by scripts/setup (default: <venv>/share/mediadesk/webchat.js).
+    mediadesk_webchat_js: Path | None = None
+
+    @property
+    def webchat_js(self) -> Path:
+        return self.mediadesk_webchat_js or Path(sys.prefix) / "share" / "mediadesk" / "webchat.js"
 
     @property
     def slack_enabled(self) -> bool:

@@ -1,0 +1,204 @@
+"""The playground's side of the bot: personas, their chats and the comms channel, wired to the Teams bot in-process.
+
+There is no authentication to check here because the playground is never reachable from another machine: it is
+only built when no Slack or Teams credentials are set and the server listens on loopback (`playground_problem`),
+and its routes refuse any request that did not come from, and was not addressed to, this machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import ipaddress
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from botbuilder.core import TurnContext
+from botbuilder.schema import Activity, ChannelAccount, ConversationAccount, ConversationReference
+
+from bot.config import Settings
+from bot.domain.people import Actor, Directory
+from bot.services.core import Core
+from handlers.playground.adapter import BOT, PlaygroundAdapter
+from handlers.playground.memory_store import MemoryReferenceStore
+from handlers.playground.people import Persona, personas
+from handlers.playground.transcript import Transcript
+from handlers.teams import references
+from handlers.teams.bot import MediaDeskTeamsBot
+from handlers.teams.delivery import TeamsDelivery
+
+log = logging.getLogger("mediadesk.playground")
+
+PLATFORM = "playground"
+COMMS = "comms-channel"
+SERVICE_URL = "http://127.0.0.1/playground"
+MAX_TOKENS = 1000  # sessions handed out; the oldest are forgotten first
+
+
+def playground_problem(settings: Settings) -> str | None:
+    """Why the playground is off, or None when it is on."""
+    if settings.mediadesk_playground == "off":
+        return "MEDIADESK_PLAYGROUND=off"
+    if settings.slack_enabled or settings.teams_enabled:
+        return "Slack or Teams credentials are set (the playground is for trying Media Desk without them)"
+    if not _is_loopback(settings.host):
+        return f"HOST={settings.host} is not a loopback address (the playground is never served to a network)"
+    return None
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class Session:
+    """What a Direct Line token stands for: one conversation, as one persona."""
+
+    conversation_id: str
+    persona: Persona
+
+
+class PlaygroundIdentity:
+    """The persona chosen on the page is who acts (the Teams door's TeamsIdentity, for the playground)."""
+
+    def __init__(self, people: dict[str, Persona]) -> None:
+        self._people = people
+
+    async def actor(self, turn_context: TurnContext) -> Actor | None:
+        sender = turn_context.activity.from_property
+        persona = self._people.get(getattr(sender, "aad_object_id", None) or "") if sender else None
+        if persona is None:
+            return None
+        return Actor(platform=PLATFORM, user_id=persona.id, email=persona.id, name=persona.name)
+
+
+class PlaygroundDoor:
+    """Everything the playground needs at run time, built once per application."""
+
+    def __init__(self, *, core: Core, directory: Directory, now: Callable[[], datetime]) -> None:
+        self._now = now
+        self.people = {p.id: p for p in personas(directory)}
+        self.transcripts: dict[str, Transcript] = {COMMS: Transcript()}
+        self.transcripts.update({chat_id(p.id): Transcript() for p in self.people.values()})
+        self._sessions: dict[str, Session] = {}
+        self._locks = {cid: asyncio.Lock() for cid in self.transcripts}
+        self._turns: set[asyncio.Task[None]] = set()
+        self._last_stamp: datetime | None = None
+        self.adapter = PlaygroundAdapter(self.transcripts.get, self._stamp)
+        self.store = MemoryReferenceStore()
+        self.bot = MediaDeskTeamsBot(core=core, identity=PlaygroundIdentity(self.people),  # type: ignore[arg-type]
+                                     store=self.store, send_to_user=self._send_to_user)
+        self.delivery = TeamsDelivery(adapter=self.adapter, app_id=BOT["id"], store=self.store, comms_channel=COMMS)
+
+    async def start(self) -> None:
+        """Every persona has a chat with Media Desk from the start, so DMs reach people who never typed."""
+        now = self._now()
+        for persona in self.people.values():
+            await references.remember(self.store, self._reference(chat_id(persona.id), "personal", persona),
+                                      now=now, kind="personal", aad_object_id=persona.id, email=persona.id)
+        await references.remember(self.store, self._reference(COMMS, "channel", None), now=now, kind="channel",
+                                  channel_id=COMMS)
+
+    # --- sessions ----------------------------------------------------------------------------------------------
+
+    def open_session(self, persona_id: str, pane: str) -> tuple[str, Session] | None:
+        persona = self.people.get(persona_id)
+        if persona is None or pane not in ("chat", "channel"):
+            return None
+        session = Session(chat_id(persona.id) if pane == "chat" else COMMS, persona)
+        token = secrets.token_urlsafe(24)
+        self._sessions[token] = session
+        while len(self._sessions) > MAX_TOKENS:
+            self._sessions.pop(next(iter(self._sessions)))
+        return token, session
+
+    def session(self, token: str) -> Session | None:
+        return self._sessions.get(token)
+
+    # --- a person says something -------------------------------------------------------------------------------
+
+    def receive(self, session: Session, posted: dict[str, Any]) -> str:
+        """Show what the person sent (Web Chat waits for its echo), then let the bot answer in the background."""
+        activity_id = secrets.token_hex(8)
+        echo = {key: posted[key] for key in ("type", "text", "value", "attachments", "channelData", "locale")
+                if key in posted}
+        echo.update(id=activity_id, timestamp=self._stamp(),
+                    conversation={"id": session.conversation_id},
+                    **{"from": {"id": session.persona.id, "name": session.persona.name, "role": "user"}})
+        self.transcripts[session.conversation_id].put(echo)
+        if posted.get("type") == "message":
+            task = asyncio.create_task(self._turn(session, echo))
+            self._turns.add(task)
+            task.add_done_callback(self._turns.discard)
+        return activity_id
+
+    def _stamp(self) -> str:
+        """A timestamp later than every one given before: Web Chat orders messages by them (and the clock may be
+        frozen, or two messages may share a millisecond)."""
+        now = self._now()
+        if self._last_stamp is not None and now <= self._last_stamp:
+            now = self._last_stamp + timedelta(milliseconds=1)
+        self._last_stamp = now
+        return now.isoformat(timespec="milliseconds")
+
+    async def _turn(self, session: Session, echo: dict[str, Any]) -> None:
+        persona, personal = session.persona, session.conversation_id != COMMS
+        activity = Activity(
+            type="message", id=echo["id"], timestamp=self._now(), channel_id=PLATFORM, service_url=SERVICE_URL,
+            from_property=ChannelAccount(id=persona.id, name=persona.name, aad_object_id=persona.id),
+            recipient=ChannelAccount(id=BOT["id"], name=BOT["name"]),
+            conversation=ConversationAccount(id=session.conversation_id, is_group=not personal,
+                                             conversation_type="personal" if personal else "channel"),
+            text=echo.get("text") if isinstance(echo.get("text"), str) else None,
+            value=echo.get("value") if isinstance(echo.get("value"), dict) else None,
+            channel_data={} if personal else {"channel": {"id": COMMS}})
+        async with self._locks[session.conversation_id]:  # one turn at a time per conversation, as typed
+            try:
+                await self.adapter.run_pipeline(TurnContext(self.adapter, activity), self.bot.on_turn)
+            except Exception:
+                log.exception("a playground turn failed")
+
+    async def idle(self) -> None:
+        """Wait until the bot has answered everything sent so far."""
+        while self._turns:
+            await asyncio.gather(*list(self._turns), return_exceptions=True)
+
+    async def close(self) -> None:
+        for task in list(self._turns):
+            task.cancel()
+        await asyncio.gather(*list(self._turns), return_exceptions=True)
+
+    # --- the bot writes to a person ----------------------------------------------------------------------------
+
+    async def _send_to_user(self, user_id: str, activity: Activity) -> bool:
+        reference = await references.find(self.store, references.user_key(user_id))
+        if reference is None:
+            return False
+
+        async def send(tc: TurnContext) -> None:
+            await tc.send_activity(activity)
+
+        await self.adapter.continue_conversation(ConversationReference().deserialize(reference), send, BOT["id"])
+        return True
+
+    def _reference(self, conversation_id: str, kind: str, persona: Persona | None) -> dict[str, Any]:
+        reference: dict[str, Any] = {
+            "channelId": PLATFORM, "serviceUrl": SERVICE_URL, "bot": {"id": BOT["id"], "name": BOT["name"]},
+            "conversation": {"id": conversation_id, "conversationType": kind, "isGroup": kind == "channel"}}
+        if persona is not None:
+            reference["user"] = {"id": persona.id, "name": persona.name, "aadObjectId": persona.id}
+        return reference
+
+
+def chat_id(persona_id: str) -> str:
+    """A persona's 1:1 chat with the bot (opaque, URL-safe)."""
+    return "chat-" + hashlib.sha256(persona_id.lower().encode()).hexdigest()[:16]

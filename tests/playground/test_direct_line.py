@@ -1,0 +1,163 @@
+"""The playground through its Direct Line endpoint, as Web Chat calls it: the whole flow, each person acting as
+themselves, and everything a stranger or a bad request might try."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from handlers.playground.routes import _loopback_address
+from tests.playground.harness import CASEY, DANA, STAFF, Pane, Playground, cards_of, every_card_valid
+from tests.teams.harness import card_text
+
+
+async def log_a_call(sam: Pane) -> dict[str, Any]:
+    await sam.say("media call")
+    await sam.card_saying("question 1 of 7")
+    await sam.say("Sam Reporter")
+    await sam.say("BBC Essex")
+    await sam.press(await sam.card_saying("What kind of outlet"), "TV or radio")
+    await sam.say("01245 123456")
+    await sam.press(await sam.card_saying("What's their email address"), "Skip")
+    await sam.say("A&E waiting times at Basildon")
+    await sam.say("4pm")
+    review = await sam.card_saying("Send to comms")
+    assert "Today 16:00" in card_text(review)
+    await sam.press(review, "Send to comms")
+    return await sam.card_saying("Sent to comms")
+
+
+async def test_log_claim_draft_and_approve(playground: Playground) -> None:
+    sam = await playground.pane(STAFF, "chat")
+    sent = await log_a_call(sam)
+    assert "MC-2026-0001" in card_text(sent)
+
+    channel = await playground.pane(CASEY, "channel")
+    card = await channel.card_saying("MC-2026-0001")
+    assert "Waiting for a comms officer" in card_text(card)
+    first_id = next(a["id"] for a in channel.seen.values() if cards_of(a))
+
+    await channel.press(card, "Claim")
+    claimed = await channel.card_saying("Claimed by Casey Comms")
+    # Updated in place: one card in the channel, under the id it was first posted with.
+    with_cards = [a for a in channel.seen.values() if cards_of(a)]
+    assert [a["id"] for a in with_cards] == [first_id]
+    casey = await playground.pane(CASEY, "chat")
+    await casey.card_saying("You own MC-2026-0001")
+
+    await channel.press(claimed, "Draft response")
+    form = await casey.card_saying("Save draft")
+    await casey.press(form, "Save draft", statement="We are working hard to reduce waiting times.",
+                      spokesperson="written")
+    drafted = await channel.card_saying("Draft v1")
+    await channel.press(drafted, "Request sign-off")
+
+    dana = await playground.pane(DANA, "chat")
+    asked = await dana.card_saying("Sign-off: MC-2026-0001")
+    assert "We are working hard to reduce waiting times." in card_text(asked)
+    await dana.press(asked, "Approve")
+    await channel.card_saying("Approved: ready to issue")
+    await dana.card_saying("Approved by Dana Director")
+
+    # What Web Chat is shown is what Teams is shown, but with buttons it can run (no Universal Actions).
+    for pane in (sam, channel, casey, dana):
+        assert every_card_valid(pane) > 0
+        assert "Action.Execute" not in str(list(pane.seen.values()))
+
+
+async def test_people_act_as_themselves_whatever_the_client_claims(playground: Playground) -> None:
+    sam = await playground.pane(STAFF, "chat")
+    await log_a_call(sam)
+    as_sam = await playground.pane(STAFF, "channel")
+    card = await as_sam.card_saying("MC-2026-0001")
+    # Web Chat lets the page say who it is; the server goes by the token alone.
+    await as_sam.post({"type": "message", "value": find_data(card, "Claim"),
+                       "from": {"id": "pg-" + CASEY, "name": "Casey Comms"}})
+    refused = await sam.text_saying("comms")
+    assert "claim" in refused.lower()
+    still = await as_sam.card_saying("MC-2026-0001")
+    assert "Waiting for a comms officer" in card_text(still)
+
+
+async def test_crisis_raises_the_alert_in_the_channel(playground: Playground) -> None:
+    evan = await playground.pane("evan.exec@example.nhs.uk", "chat")
+    await evan.say("crisis")
+    assert "Offer no comment or opinion" in card_text(await evan.card_saying("What has happened?"))
+    await evan.say("Fire at Basildon hospital car park, TV crews outside")
+    await evan.press(await evan.card_saying("Alert comms now"), "🚨 Alert comms now")
+    channel = await playground.pane(CASEY, "channel")
+    alert = await channel.card_saying("Fire at Basildon")
+    assert "crisis" in card_text(alert).lower()
+
+
+def find_data(card: Any, title: str) -> dict[str, Any]:
+    from tests.playground.harness import find_submit
+
+    action = find_submit(card, title)
+    assert action is not None
+    return action["data"]
+
+
+# --- refusals -------------------------------------------------------------------------------------------------
+
+async def test_tokens_open_one_conversation_only(playground: Playground) -> None:
+    sam = await playground.pane(STAFF, "chat")
+    casey = await playground.pane(CASEY, "chat")
+    path = f"/playground/directline/conversations/{casey.conversation_id}/activities"
+    for token in (None, "", "not-a-token", sam.token):
+        status, _ = await playground.request("GET", path, token=token)
+        assert status == 403, token
+        status, _ = await playground.request("POST", path, token=token, json={"type": "message", "text": "hi"})
+        assert status == 403, token
+    await casey.poll()
+    assert not [a for a in casey.seen.values() if a.get("text") == "hi"]
+
+
+@pytest.mark.parametrize("body", [{"person": "nobody@example.com", "pane": "chat"},
+                                  {"person": STAFF, "pane": "boardroom"}, {}])
+async def test_an_unknown_person_or_pane_is_refused(playground: Playground, body: dict) -> None:
+    status, answer = await playground.request("POST", "/playground/session", json=body)
+    assert status == 400 and "unknown" in answer["error"]
+
+
+async def test_bad_requests_get_a_4xx(playground: Playground) -> None:
+    sam = await playground.pane(STAFF, "chat")
+    status, _ = await playground.request("POST", sam.url, token=sam.token, data=b"{not json",
+                                         headers={"Content-Type": "application/json"})
+    assert status == 400
+    status, _ = await playground.request("POST", sam.url, token=sam.token, json=["a", "list"])
+    assert status == 400
+    status, _ = await playground.request("POST", sam.url, token=sam.token, json={"text": "no type"})
+    assert status == 400
+    status, _ = await playground.request("GET", sam.url + "?watermark=abc", token=sam.token)
+    assert status == 400
+
+
+async def test_only_this_machine_by_its_own_name(playground: Playground) -> None:
+    for host in ("evil.example", "192.168.1.10:3978", "localhost.evil.example"):
+        status, body = await playground.request("GET", "/playground/people", headers={"Host": host})
+        assert status == 403, host
+    for host in ("localhost:3978", "127.0.0.1", "[::1]:3978"):
+        status, _ = await playground.request("GET", "/playground/people", headers={"Host": host})
+        assert status == 200, host
+    assert _loopback_address("127.0.0.1") and _loopback_address("::1")
+    assert not _loopback_address("10.0.0.1") and not _loopback_address(None) and not _loopback_address("x")
+
+
+async def test_the_teams_endpoint_stays_shut(playground: Playground) -> None:
+    status, body = await playground.request("POST", "/api/messages", json={"type": "message", "text": "hi"})
+    assert status == 503 and "not configured" in body["error"]
+
+
+async def test_the_page(playground: Playground) -> None:
+    status, _ = await playground.request("GET", "/", headers={})
+    assert status == 200  # redirected to the page
+    async with playground.session.get(playground.server.make_url("/playground/")) as response:
+        page = await response.text()
+        assert response.status == 200
+        assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert '<script src="webchat.js">' in page and "Media Desk playground" in page
+    status, people = await playground.request("GET", "/playground/people")
+    assert [p["name"] for p in people][:3] == ["Sam Staff", "Alex Press", "Casey Comms"]
+    assert "Director of Communications" in next(p["roles"] for p in people if p["id"] == DANA)
