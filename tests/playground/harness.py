@@ -16,7 +16,7 @@ from bot.clock import Clock
 from bot.config import Settings, load_org_config
 from handlers.playground.routes import DOOR
 from tests.adaptive import assert_adaptive_card
-from tests.teams.harness import card_text
+from tests.teams.harness import card_text, find_action
 
 ROOT = Path(__file__).resolve().parents[2]
 STAFF = "sam.staff@example.nhs.uk"
@@ -127,17 +127,10 @@ def cards_of(activity: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def find_submit(card: Any, title: str) -> dict[str, Any] | None:
-    if isinstance(card, dict):
-        if card.get("type") == "Action.Submit" and card.get("title") == title:
-            return card
-        for value in card.values():
-            if (found := find_submit(value, title)) is not None:
-                return found
-    if isinstance(card, list):
-        for value in card:
-            if (found := find_submit(value, title)) is not None:
-                return found
-    return None
+    """A button as Web Chat runs it: Action.Submit (never Teams' Action.Execute)."""
+    action = find_action(card, title)
+    assert action is None or action["type"] == "Action.Submit", action
+    return action
 
 
 def every_card_valid(pane: Pane) -> int:
