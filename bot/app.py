@@ -56,8 +56,10 @@ async def with_request_id(request: web.Request, handler: Callable[[web.Request],
         status = exc.status
         raise
     finally:
-        # Method, path, status and time only: never the body (it carries journalists' details).
-        access.info("request", extra={"method": request.method, "path": request.path, "status": status,
+        # Method, path, status and time only: never the body (it carries journalists' details). Web Chat polls
+        # the playground a few times a second: those lines only at DEBUG.
+        polling = request.method == "GET" and request.path.startswith("/playground/directline/") and status == 200
+        access.log(logging.DEBUG if polling else logging.INFO, "request", extra={"method": request.method, "path": request.path, "status": status,
                                       "ms": round((time.perf_counter() - started) * 1000, 1)})
         request_id.reset(token)
 
