@@ -98,6 +98,10 @@ class Undeliverable(Exception):
     """The platform refused the message for good (bad channel, bot removed, invalid payload)."""
 
 
+class RecipientGone(Undeliverable):
+    """The person can no longer be reached on the platform (they removed or blocked the bot)."""
+
+
 class Delivery(Protocol):
     """A chat platform's outbound side."""
 

@@ -13,21 +13,26 @@ from botframework.connector.models import ErrorResponseException
 from msrest.exceptions import ClientRequestError
 
 from bot.domain.messages import MessageRef, Outbound
-from bot.ports import ReferenceStore, RetryLater, Undeliverable
+from bot.ports import RecipientGone, ReferenceStore, RetryLater, Undeliverable
 from cards.model import Card
 from cards.teams import render_card
 from handlers.teams import references
 
 PLATFORM = "teams"
 _RETRY = {408, 412, 429, 500, 502, 503, 504}  # 412: a concurrent update of the same message; try again
+_GONE = "MessageWritesBlocked"  # 403: the person removed (or blocked) the bot; nothing reaches them now
+
+# What to do when a person can't be reached any more (a service: it records it and tells the comms team).
+OnGone = Callable[[Outbound, str], Awaitable[None]]
 
 
 class TeamsDelivery:
     platform = PLATFORM
 
-    def __init__(self, *, adapter: BotAdapter, app_id: str, store: ReferenceStore, comms_channel: str | None
-                 ) -> None:
+    def __init__(self, *, adapter: BotAdapter, app_id: str, store: ReferenceStore, comms_channel: str | None,
+                 on_gone: OnGone | None = None) -> None:
         self._adapter, self._app_id, self._store, self._comms_channel = adapter, app_id, store, comms_channel
+        self._on_gone = on_gone
 
     async def deliver(self, message: Outbound, existing: MessageRef | None) -> MessageRef:
         activity = MessageFactory.attachment(CardFactory.adaptive_card(render_card(Card.from_json(message.card))))
@@ -58,11 +63,24 @@ class TeamsDelivery:
             conversation_id = (reference.get("conversation") or {}).get("id", "")
             return MessageRef(PLATFORM, references.conversation_key(conversation_id), activity_id)
         except ErrorResponseException as exc:
-            raise _classify(exc) from exc
+            refused = _classify(exc)
+            if isinstance(refused, RecipientGone):
+                await self._gone(message, refused)
+            raise refused from exc
         except (TimeoutError, aiohttp.ClientError, ClientRequestError) as exc:
             raise RetryLater(f"network: {type(exc).__name__}") from exc
         except PermissionError as exc:  # our own token was refused: credentials being rotated, or wrong
             raise RetryLater(f"bot token: {exc}", 300) from exc
+
+    async def _gone(self, message: Outbound, refused: RecipientGone) -> None:
+        """Have it recorded and shown to the comms team before the message is given up; if that fails, the
+        message is tried again later (and refused again), so the team is never left uninformed."""
+        if self._on_gone is None or message.recipient.kind == "comms_channel":
+            return
+        try:
+            await self._on_gone(message, str(refused))
+        except Exception as exc:
+            raise RetryLater(f"{refused}; and telling the comms team failed: {type(exc).__name__}", 60) from exc
 
     async def _continue(self, reference: dict[str, Any], send: Callable[[TurnContext], Awaitable[Any]]) -> Any:
         """Run `send` in a proactive turn; the adapter's turn-error handler must not swallow its failure."""
@@ -142,4 +160,6 @@ def _classify(exc: ErrorResponseException) -> Exception:
         return RetryLater(f"teams error {status} {code}".strip(), after)
     if status == 401:
         return RetryLater("teams refused our token (401)", 300)
+    if status == 403 and code == _GONE:
+        return RecipientGone(f"teams refused: 403 {code} (the person removed or blocked Media Desk)")
     return Undeliverable(f"teams refused: {status} {code}".strip())

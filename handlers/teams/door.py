@@ -15,6 +15,7 @@ from botframework.connector.auth import AuthenticationConstants
 
 from bot.config import Settings
 from bot.ports import ReferenceStore
+from bot.services import undelivered
 from bot.services.core import Core
 from handlers.teams import references
 from handlers.teams.bot import MediaDeskTeamsBot
@@ -70,7 +71,9 @@ class TeamsDoor:
         self.identity = TeamsIdentity()
         self.bot = MediaDeskTeamsBot(core=core, identity=self.identity, store=store, send_to_user=self.send_to_user)
         self.delivery = TeamsDelivery(adapter=self.adapter, app_id=self.app_id, store=store,
-                                      comms_channel=comms_channel)
+                                      comms_channel=comms_channel,
+                                      on_gone=lambda message, reason: undelivered.recipient_unreachable(
+                                          core, message, reason))
 
     @staticmethod
     def _token_tenant(settings: Settings) -> str:

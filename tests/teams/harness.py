@@ -132,6 +132,7 @@ class FakeConnector:
         self.faults: list[Fault] = []  # answered, in order, instead of accepting a post or an update
         self.refused: list[tuple[str, int]] = []  # (conversation id, status) of every fault answered
         self.invalid: list[str] = []  # what was wrong with each card that does not conform
+        self.blocked: set[str] = set()  # 1:1 chats whose person removed (or blocked) the bot
         self._n = 0
         app = web.Application()
         app.router.add_post("/{tenant}/oauth2/v2.0/token", self._token)
@@ -164,7 +165,15 @@ class FakeConnector:
         """Answer the next post or update (to `conversation`, if given) with this error instead."""
         self.faults.append(Fault(status, code, retry_after, conversation))
 
+    def block(self, conversation: str) -> None:
+        """The person in this 1:1 chat removed the bot: every post is refused as Teams does (403)."""
+        self.blocked.add(conversation)
+
     def _fault(self, conversation: str) -> web.Response | None:
+        if conversation in self.blocked:
+            self.refused.append((conversation, 403))
+            return web.json_response({"error": {"code": "MessageWritesBlocked",
+                                                "message": "Thread is blocked from message writes"}}, status=403)
         for fault in self.faults:
             if fault.conversation in (None, conversation):
                 self.faults.remove(fault)
@@ -442,9 +451,10 @@ def inputs_of(card: Any) -> list[dict[str, Any]]:
 ANSWERS = ["Sam Reporter", "BBC Essex", "TV or radio", "01245 123456", "skip", "A&E waiting times", "5pm"]
 
 
-async def log_a_call(teams: Teams, answers: list[str] = ANSWERS) -> tuple[str, dict[str, Any]]:
+async def log_a_call(teams: Teams, answers: list[str] = ANSWERS, *, delivered: bool = True
+                     ) -> tuple[str, dict[str, Any]] | None:
     """Sam logs a call in a 1:1 chat, one question at a time as in Slack's DM (a choice is pressed, the rest
-    typed). Returns the comms channel card's activity id and the card."""
+    typed). Returns the comms channel card's activity id and the card (None if not `delivered` yet)."""
     start = len(teams.chat(STAFF))
     posted = len(teams.connector.cards_in(COMMS_CHANNEL))
     await teams.say("media call")
@@ -459,6 +469,8 @@ async def log_a_call(teams: Teams, answers: list[str] = ANSWERS) -> tuple[str, d
     assert "check and send" in card_text(question)
     assert titles(question) == ["Go", "Send to comms", "Cancel"]
     await teams.press(question, "Send to comms")
+    if not delivered:
+        return None
     await teams.next_card(COMMS_CHANNEL, posted)
     return teams.connector.posted_cards(COMMS_CHANNEL)[posted]
 

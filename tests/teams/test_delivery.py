@@ -1,0 +1,102 @@
+"""Connector faults through the outbox: throttling and transient errors delay a message but never lose or
+duplicate it; a person who removed the bot is recorded and shown to the comms team. The clock is frozen: the
+relay's back-off is in clock time, so each retry happens only when the test moves the clock."""
+
+from __future__ import annotations
+
+from storage.models import HistoryRow, OutboxRow
+from tests.teams.harness import (
+    COMMS,
+    COMMS_CHANNEL,
+    DIRECTOR,
+    HEAD,
+    Teams,
+    card_text,
+    claim,
+    draft,
+    log_a_call,
+    personal,
+    request_sign_off,
+    titles,
+)
+
+DRAFT = "We are working hard to reduce waiting times at Basildon A&E."
+
+
+async def later(teams: Teams, seconds: float) -> None:
+    teams.clock.advance(seconds=seconds)
+    await teams.settle()
+
+
+async def test_throttling_and_transient_errors_delay_the_card_then_it_arrives_once(teams: Teams) -> None:
+    connector = teams.connector
+    await teams.add_to_comms_channel()
+    connector.fail(429, "Throttled", retry_after="7", conversation=COMMS_CHANNEL)
+    connector.fail(412, "PreconditionFailed", conversation=COMMS_CHANNEL)
+    connector.fail(502, conversation=COMMS_CHANNEL)
+    connector.fail(504, conversation=COMMS_CHANNEL)
+    await log_a_call(teams, delivered=False)
+    await teams.settle()
+    # Each retry waits as long as Teams asked (Retry-After: 7 s), else doubles (4, 8, 16 s): never earlier.
+    for wait, refused in ((7, 412), (4, 502), (8, 504), (16, None)):
+        tried = len(connector.refused)
+        await later(teams, wait - 1)
+        assert len(connector.refused) == tried and connector.cards_in(COMMS_CHANNEL) == [], f"early, at {wait}"
+        await later(teams, 1)
+        if refused is not None:
+            assert connector.refused[-1] == (COMMS_CHANNEL, refused)
+    assert [status for _, status in connector.refused] == [429, 412, 502, 504]
+    [card] = connector.cards_in(COMMS_CHANNEL)
+    assert "Media enquiry MC-2026-0001: BBC Essex" in card_text(card)
+    await later(teams, 300)  # nothing is left to send again
+    assert len(connector.cards_in(COMMS_CHANNEL)) == 1
+    assert await teams.count(OutboxRow, OutboxRow.status != "sent") == 0
+
+
+async def test_a_412_on_an_update_in_place_is_retried_and_the_card_updated_once(teams: Teams) -> None:
+    connector = teams.connector
+    await teams.add_to_comms_channel()
+    card_id, card = await log_a_call(teams)
+    connector.fail(412, "PreconditionFailed", conversation=COMMS_CHANNEL)
+    await teams.press(card, "Claim", by=COMMS, on=card_id)
+    await teams.settle()
+    assert connector.refused == [(COMMS_CHANNEL, 412)] and connector.updates_of(card_id) == []
+    await later(teams, 2)
+    [updated] = connector.updates_of(card_id)
+    assert "Claimed by Casey Comms" in card_text(updated)
+    assert len(connector.cards_in(COMMS_CHANNEL)) == 1  # updated in place, not posted again
+    await later(teams, 300)
+    assert len(connector.updates_of(card_id)) == 1
+
+
+async def test_an_approver_who_removed_the_bot_is_recorded_and_shown_to_the_comms_team(teams: Teams) -> None:
+    connector = teams.connector
+    for who in (COMMS, DIRECTOR, HEAD):
+        await teams.open_chat(who)
+    await teams.add_to_comms_channel()
+    connector.block(personal(DIRECTOR))  # Dana has since removed Media Desk from Teams
+    card_id, _ = await log_a_call(teams)
+    await claim(teams, card_id)
+    await draft(teams, card_id, DRAFT)
+    await request_sign_off(teams, card_id)
+    await teams.next_card(HEAD, 0)  # the delegate still gets hers
+    await teams.settle()
+    assert (personal(DIRECTOR), 403) in connector.refused and teams.chat(DIRECTOR) == []
+    notice = await teams.card_saying(COMMS_CHANNEL, "Dana Director")
+    assert "Couldn't reach Dana Director" in card_text(notice)
+    assert "Sign-off: MC-2026-0001" in card_text(notice) and "removed Media Desk or blocked it" in card_text(notice)
+    assert titles(notice) == []
+    # Recorded: not retried, and the case's history says what happened.
+    assert connector.refused.count((personal(DIRECTOR), 403)) == 1
+    assert await teams.count(OutboxRow, OutboxRow.status == "dead") == 1
+    assert await teams.count(HistoryRow, HistoryRow.event == "recipient_unreachable") == 1
+
+    # The sign-off reminder at 14:25 can't reach Dana either: recorded again, but the team is told only once.
+    teams.clock.advance(minutes=20)
+    await teams.tick()
+    await teams.card_saying(HEAD, "Your sign-off is still needed")
+    assert connector.refused.count((personal(DIRECTOR), 403)) == 2
+    assert await teams.count(HistoryRow, HistoryRow.event == "recipient_unreachable") == 2
+    assert len([c for c in connector.cards_in(COMMS_CHANNEL) if "Couldn't reach" in card_text(c)]) == 1
+    await later(teams, 3600)
+    assert connector.refused.count((personal(DIRECTOR), 403)) == 2
