@@ -20,7 +20,9 @@ from handlers.teams import references
 
 PLATFORM = "teams"
 _RETRY = {408, 412, 429, 500, 502, 503, 504}  # 412: a concurrent update of the same message; try again
-_GONE = "MessageWritesBlocked"  # 403: the person removed (or blocked) the bot; nothing reaches them now
+# 403 with one of these (as the error code, or Teams' subCode in the body): the person removed or blocked the bot;
+# nothing reaches them now.
+_GONE = ("MessageWritesBlocked", "ConversationBlockedByUser")
 
 # What to do when a person can't be reached any more (a service: it records it and tells the comms team).
 OnGone = Callable[[Outbound, str], Awaitable[None]]
@@ -146,6 +148,15 @@ def _code(exc: ErrorResponseException) -> str:
     return str(getattr(error, "code", "") or "")
 
 
+def _body(exc: ErrorResponseException) -> str:
+    """The error response's body, or "" when it can't be read."""
+    try:
+        text = getattr(exc.response, "text", "")  # requests: a property; msrest's own responses: a method
+        return str(text() if callable(text) else text)[:2000]
+    except Exception:  # noqa: BLE001 - only used to recognise a refusal; never fail the classification
+        return ""
+
+
 def _classify(exc: ErrorResponseException) -> Exception:
     status, code = _status(exc), _code(exc)
     if status in _RETRY:
@@ -160,6 +171,6 @@ def _classify(exc: ErrorResponseException) -> Exception:
         return RetryLater(f"teams error {status} {code}".strip(), after)
     if status == 401:
         return RetryLater("teams refused our token (401)", 300)
-    if status == 403 and code == _GONE:
-        return RecipientGone(f"teams refused: 403 {code} (the person removed or blocked Media Desk)")
+    if status == 403 and (gone := next((g for g in _GONE if g == code or g in _body(exc)), None)):
+        return RecipientGone(f"teams refused: 403 {gone} (the person removed or blocked Media Desk)")
     return Undeliverable(f"teams refused: {status} {code}".strip())

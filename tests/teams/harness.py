@@ -132,7 +132,7 @@ class FakeConnector:
         self.faults: list[Fault] = []  # answered, in order, instead of accepting a post or an update
         self.refused: list[tuple[str, int]] = []  # (conversation id, status) of every fault answered
         self.invalid: list[str] = []  # what was wrong with each card that does not conform
-        self.blocked: set[str] = set()  # 1:1 chats whose person removed (or blocked) the bot
+        self.blocked: dict[str, bool] = {}  # 1:1 chats whose person removed (or blocked) the bot
         self._n = 0
         app = web.Application()
         app.router.add_post("/{tenant}/oauth2/v2.0/token", self._token)
@@ -165,15 +165,18 @@ class FakeConnector:
         """Answer the next post or update (to `conversation`, if given) with this error instead."""
         self.faults.append(Fault(status, code, retry_after, conversation))
 
-    def block(self, conversation: str) -> None:
-        """The person in this 1:1 chat removed the bot: every post is refused as Teams does (403)."""
-        self.blocked.add(conversation)
+    def block(self, conversation: str, *, as_sub_code: bool = False) -> None:
+        """The person in this 1:1 chat removed the bot: every post is refused as Teams does (403
+        MessageWritesBlocked, as the error code or as a subCode beside a plain "Forbidden")."""
+        self.blocked[conversation] = as_sub_code
 
     def _fault(self, conversation: str) -> web.Response | None:
         if conversation in self.blocked:
             self.refused.append((conversation, 403))
-            return web.json_response({"error": {"code": "MessageWritesBlocked",
-                                                "message": "Thread is blocked from message writes"}}, status=403)
+            error = {"code": "MessageWritesBlocked", "message": "Thread is blocked from message writes"}
+            if self.blocked[conversation]:
+                error = {"code": "Forbidden", "message": "Forbidden", "subCode": "MessageWritesBlocked"}
+            return web.json_response({"error": error}, status=403)
         for fault in self.faults:
             if fault.conversation in (None, conversation):
                 self.faults.remove(fault)

@@ -4,6 +4,8 @@ relay's back-off is in clock time, so each retry happens only when the test move
 
 from __future__ import annotations
 
+import pytest
+
 from storage.models import HistoryRow, OutboxRow
 from tests.teams.harness import (
     COMMS,
@@ -69,12 +71,14 @@ async def test_a_412_on_an_update_in_place_is_retried_and_the_card_updated_once(
     assert len(connector.updates_of(card_id)) == 1
 
 
-async def test_an_approver_who_removed_the_bot_is_recorded_and_shown_to_the_comms_team(teams: Teams) -> None:
+@pytest.mark.parametrize("as_sub_code", [False, True], ids=["code", "subCode"])
+async def test_an_approver_who_removed_the_bot_is_recorded_and_shown_to_the_comms_team(teams: Teams,
+                                                                                      as_sub_code: bool) -> None:
     connector = teams.connector
     for who in (COMMS, DIRECTOR, HEAD):
         await teams.open_chat(who)
     await teams.add_to_comms_channel()
-    connector.block(personal(DIRECTOR))  # Dana has since removed Media Desk from Teams
+    connector.block(personal(DIRECTOR), as_sub_code=as_sub_code)  # Dana has since removed Media Desk from Teams
     card_id, _ = await log_a_call(teams)
     await claim(teams, card_id)
     await draft(teams, card_id, DRAFT)
