@@ -364,7 +364,7 @@ class SqlConversations:
         result = await self.s.execute(
             update(ConversationRow)
             .where(ConversationRow.id == c.id, ConversationRow.version == expected_version)
-            .values(status=c.status.value, step=c.step, answers=c.answers, version=c.version,
+            .values(form_id=c.form_id, status=c.status.value, step=c.step, answers=c.answers, version=c.version,
                     case_ref=c.case_ref, channel=c.channel, updated_at=now)
             .execution_options(synchronize_session=False)
         )

@@ -83,10 +83,11 @@ def test_all_traffic_goes_to_slack_events(manifest: dict[str, Any]) -> None:
 
 def test_media_call_command(manifest: dict[str, Any]) -> None:
     commands = {c["command"]: c for c in manifest["features"]["slash_commands"]}
-    assert set(commands) == {"/media-call", "/crisis"}
+    assert set(commands) == {"/media-call", "/crisis", "/press-release"}
     media_call = commands["/media-call"]
     assert "form" in media_call["usage_hint"]
     assert media_call["should_escape"] is False  # free text is parsed as typed
+    assert "proactive" in commands["/press-release"]["usage_hint"]
 
 
 def test_dm_replies_are_subscribed(manifest: dict[str, Any]) -> None:

@@ -20,6 +20,7 @@ class NudgeKind(StrEnum):
     ON_CALL = "on_call"  # out of hours: the next person in the on-call chain, if nobody acknowledged
     CRISIS_UNACKNOWLEDGED = "crisis_unacknowledged"  # nobody has taken a crisis on: minutes, not hours
     CRISIS_SIGN_OFF = "crisis_sign_off"  # a holding line waits for an approver
+    PRESS_STAGE = "press_stage"  # a press release's stage is due: chase whoever holds it
 
 
 class NudgeStatus(StrEnum):

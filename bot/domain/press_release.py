@@ -81,7 +81,7 @@ COLLATING = (P.COMMENTS, P.FINAL_COMMENTS)  # the project lead holds it: one col
 BEFORE_ISSUE = (P.REQUESTED, P.DECIDING, P.GATHERING, *DRAFTING, *COLLATING, *SIGN_OFF_STAGES, P.READY)
 OPEN = (*BEFORE_ISSUE, P.ISSUED)
 
-_MOVE = (F.UPDATE_CARD, F.NEW_STAGE, F.UPDATE_PEOPLE)
+_MOVE = (F.UPDATE_CARD, F.UPDATE_PEOPLE, F.NEW_STAGE)  # old cards updated, then the new holders asked
 
 
 def _transitions() -> list[Transition[PressState]]:
@@ -425,7 +425,7 @@ def holders(pr: PressRelease, directory: Directory, decided: set[str]) -> list[s
 
 # --- reading what comms type --------------------------------------------------------------------------------
 
-_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def parse_partners(text: str | None) -> list[str]:
@@ -441,9 +441,9 @@ def parse_quoted(text: str | None) -> list[Quoted]:
         line = line.strip(" -•*")
         if not line:
             continue
-        match = _EMAIL.search(line)
+        match = EMAIL.search(line)
         email = match.group(0).lower() if match else None
-        name = (_EMAIL.sub("", line).strip(" ,<>()-") if match else line) or (email or "")
+        name = (EMAIL.sub("", line).strip(" ,<>()-") if match else line) or (email or "")
         people.append(Quoted(name=name[:120], email=email))
     return people[:20]
 

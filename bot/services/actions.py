@@ -10,7 +10,7 @@ from bot.domain.forms import Form
 from bot.domain.people import Actor
 from bot.domain.response_forms import CHANGES_FORM
 from bot.domain.statement import Decision, Slot
-from bot.services import crises, enquiries, intake, nudges, responses
+from bot.services import crises, enquiries, intake, nudges, press_releases, responses
 from bot.services.core import Core, ModalRequest, Reply
 from cards.model import ActionPayload
 
@@ -31,6 +31,8 @@ async def press(core: Core, actor: Actor, payload: ActionPayload, request_key: s
         return await intake.conversation_action(core, actor, payload, request_key)
     if payload.k == "crisis":
         return await crises.act(core, actor, payload.a, payload.id, payload.x, payload.v, request_key)
+    if payload.k == "press":
+        return await press_releases.act(core, actor, payload.a, payload.id, payload.x, payload.v, request_key)
     if payload.k == "library":
         if payload.a == "add":
             crises.require_library_access(core, actor)
@@ -79,6 +81,8 @@ def form_for(core: Core, form_id: str) -> Form | None:
         return holding_line_form(core.directory)
     if form_id in _CRISIS_FORMS:
         return _CRISIS_FORMS[form_id]
+    if form_id.startswith("press_") and (press_form := press_releases.form_for(core, form_id)) is not None:
+        return press_form
     try:
         return responses.form_for_response(core, form_id)
     except KeyError:
@@ -104,11 +108,13 @@ async def _submit(core: Core, actor: Actor, form_id: str, meta: dict[str, Any], 
                   request_key: str) -> Reply:
     ref = str(meta.get("ref", ""))
     match form_id:
-        case "media_call" | "crisis":
+        case "media_call" | "crisis" | "press_release" | "press_release_reactive":
             conversation = meta.get("conversation")
             return await intake.submit_form(core, actor, form_id,
                                             conversation if isinstance(conversation, int) else None,
                                             values, request_key)
+        case _ if form_id.startswith("press_"):
+            return await press_releases.submit(core, actor, form_id, meta, values, request_key)
         case "holding_line":
             return await crises.save_line(core, actor, ref, values, request_key)
         case "crisis_update":

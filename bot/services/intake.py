@@ -13,13 +13,15 @@ from bot.domain.forms import Context, Form
 from bot.domain.media_call import MEDIA_CALL, prefill
 from bot.domain.messages import Outbound, Recipient
 from bot.domain.people import Actor
+from bot.domain.press_release import INTAKE_FORMS as PRESS_FORMS
+from bot.domain.press_release import REACTIVE_FORM, form_for_kind
 from bot.ports import UnitOfWork
-from bot.services import crises, nudges
+from bot.services import crises, nudges, press_releases
 from bot.services.core import Core, ModalRequest, Reply, record
 from cards import views
 from cards.model import ActionPayload
 
-FORMS: dict[str, Form] = {MEDIA_CALL.id: MEDIA_CALL, CRISIS_FORM.id: CRISIS_FORM}
+FORMS: dict[str, Form] = {MEDIA_CALL.id: MEDIA_CALL, CRISIS_FORM.id: CRISIS_FORM, **PRESS_FORMS}
 
 NO_CONVERSATION = ("Hello! To log a call from a journalist, type /media-call (or /media-call form for a "
                    "one-screen form).")
@@ -101,6 +103,50 @@ async def start_media_call(core: Core, actor: Actor, text: str, request_key: str
     return Reply()
 
 
+async def start_press_release(core: Core, actor: Actor, text: str, request_key: str) -> Reply:
+    """/press-release [proactive | reactive] [form]: the request conversation in a DM (Appendices D and E)."""
+    words = " ".join((text or "").lower().split())
+    kind = "reactive" if "reactive" in words else "proactive" if "proactive" in words else None
+    if words.removeprefix(kind or "").strip() in ("form", "modal", "one screen"):
+        form = form_for_kind(kind)
+        return Reply(modal=ModalRequest(form.id, {}, {"kind": kind} if kind else {}))
+    ctx = core.ctx()
+    try:
+        async with core.uow() as uow:
+            await uow.mark_request_seen(request_key, ctx.now)
+            conv = await uow.conversations.active_for(actor.platform, actor.user_id)
+            if conv is not None:
+                await _ask(uow, FORMS[conv.form_id], conv, ctx,
+                           notes=["You already had a form in progress, so we carry on from here. Press Cancel if "
+                                  "you want to start again."])
+                await uow.commit()
+                return Reply()
+            form = form_for_kind(kind)
+            conv = Conversation(form_id=form.id, platform=actor.platform, user_id=actor.user_id)
+            conv.start(form, {"kind": kind} if kind else {})
+            await uow.conversations.add(conv, ctx.now)
+            await _ask(uow, form, conv, ctx, first=True)
+            await uow.commit()
+    except Duplicate:
+        pass
+    return Reply()
+
+
+def _follow_kind(conv: Conversation, form: Form) -> Form:
+    """A press-release request follows its kind: proactive and reactive releases ask different questions."""
+    if form.id not in PRESS_FORMS:
+        return form
+    target = form_for_kind(conv.answers.get("kind"))
+    if target.id == form.id:
+        return form
+    names = {f.name for f in target.fields}
+    conv.form_id = target.id
+    conv.answers = {k: v for k, v in conv.answers.items() if k in names}
+    pending = [f.name for f in target.fields if f.name not in conv.answers]
+    conv.step = pending[0] if pending else None
+    return target
+
+
 async def reply_in_dm(core: Core, actor: Actor, text: str, request_key: str) -> Reply:
     """A message typed in the DM: the answer to the current question, or back/skip/cancel/send."""
     ctx = core.ctx()
@@ -177,6 +223,7 @@ async def _apply(uow: UnitOfWork, core: Core, conv: Conversation, actor: Actor, 
                 conv.check_ready(form, ctx)
             case _:
                 raise ValidationFailed("I didn't understand that button; please use the latest message.")
+        form = _follow_kind(conv, form)
     except (ValidationFailed, KeyError) as exc:
         if conv.version != expected:
             await uow.conversations.save(conv, expected, ctx.now)
@@ -222,6 +269,8 @@ async def _finish(uow: UnitOfWork, core: Core, actor: Actor, conv: Conversation 
     form_id = conv.form_id if conv is not None else (CRISIS_FORM.id if "what" in values else MEDIA_CALL.id)
     if form_id == CRISIS_FORM.id:
         return await crises.finish(uow, core, actor, conv, values, ctx)
+    if form_id in PRESS_FORMS:
+        return (await press_releases.request(uow, core, actor, values, ctx)).ref
     return (await log_enquiry(uow, core, actor, values, ctx)).ref
 
 
@@ -280,6 +329,13 @@ async def _finish_new(uow: UnitOfWork, core: Core, actor: Actor, form_id: str, v
                       ctx: Context) -> str:
     if form_id == CRISIS_FORM.id:
         return await crises.finish(uow, core, actor, None, values, ctx)
+    if form_id in PRESS_FORMS:
+        expected = form_for_kind(values.get("kind"))
+        if expected.id != form_id:
+            raise ValidationFailed(f"This form is for a {'reactive' if form_id == REACTIVE_FORM.id else 'proactive'} "
+                                   f"release: for the other kind, type {expected.command} "
+                                   f"{'reactive' if expected is REACTIVE_FORM else 'proactive'} form.")
+        return (await press_releases.request(uow, core, actor, values, ctx)).ref
     return (await log_enquiry(uow, core, actor, values, ctx)).ref
 
 

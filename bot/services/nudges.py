@@ -74,6 +74,10 @@ async def _tick_once(core: Core, limit: int) -> tuple[int, bool]:
 async def _fire(uow: UnitOfWork, core: Core, ctx: Context, nudge: Nudge) -> int:
     if nudge.kind in (NudgeKind.CRISIS_UNACKNOWLEDGED, NudgeKind.CRISIS_SIGN_OFF):
         return await _fire_crisis(uow, core, ctx, nudge)
+    if nudge.kind is NudgeKind.PRESS_STAGE:
+        from bot.services import press_releases  # press releases chase the holder of their current stage
+
+        return await press_releases.fire_nudge(uow, core, ctx, nudge)
     enquiry = await uow.enquiries.get(nudge.case_ref)
     draft = await uow.drafts.latest(nudge.case_ref) if enquiry else None
     decided = [s.slot.value for s in await uow.drafts.sign_offs(nudge.case_ref, draft.number)

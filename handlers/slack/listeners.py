@@ -28,6 +28,8 @@ ACK_MEDIA_CALL = ("I've sent you a direct message from Media Desk with the quest
                   "will get back to them.")
 ACK_CRISIS = ("I've sent you a direct message from Media Desk: answer the first question and you can alert comms "
               "straight away. Offer no comment or opinion to anyone in the meantime.")
+ACK_PRESS_RELEASE = ("I've sent you a direct message from Media Desk with the questions for your press release. "
+                     "Please don't agree a release with anyone outside the ICB until you have spoken to comms.")
 UNKNOWN_BUTTON = "Sorry, I didn't recognise that button. It may be from an old message."
 SOMETHING_WENT_WRONG = ("Sorry, something went wrong and this was not recorded. Please try again in a minute. "
                         "If it keeps happening, email the communications team with the details instead.")
@@ -65,6 +67,20 @@ def register(app: AsyncApp, deps: SlackContext) -> None:
         async def run() -> Reply:
             actor = await deps.identity.actor(command["user_id"])
             return await intake.start_crisis(deps.core, actor, text, f"cmd:{command['trigger_id']}")
+
+        reply = await _guarded(run)
+        await _show(client, reply, user=command["user_id"], channel=command.get("channel_id"),
+                    trigger_id=command.get("trigger_id"), core=deps.core)
+
+    @app.command("/press-release")
+    async def press_release(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
+        text = (command.get("text") or "").strip()
+        quiet = text.lower().split()[-1:] in (["form"], ["modal"])
+        await ack() if quiet else await ack(text=ACK_PRESS_RELEASE)
+
+        async def run() -> Reply:
+            actor = await deps.identity.actor(command["user_id"])
+            return await intake.start_press_release(deps.core, actor, text, f"cmd:{command['trigger_id']}")
 
         reply = await _guarded(run)
         await _show(client, reply, user=command["user_id"], channel=command.get("channel_id"),

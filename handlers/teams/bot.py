@@ -36,14 +36,16 @@ NOT_IDENTIFIED = "Sorry, I can only help people signed in to this organisation's
 FORM_SENT_TO_CHAT = "I've sent you the form in your chat with Media Desk."
 OPEN_A_CHAT = "Please open a 1:1 chat with Media Desk first (from the apps bar), then try again."
 HELP = ("I'm Media Desk. Type **media call** to log a call from a journalist (or **media call form** for one "
-        "screen), or **crisis** to raise the alert about something that could damage our reputation. While I'm "
-        "asking questions you can type **back**, **skip**, **cancel** or **send**.")
+        "screen), **crisis** to raise the alert about something that could damage our reputation, or **press "
+        "release** to ask comms for a press release (**press release reactive** when reacting to the news). While "
+        "I'm asking questions you can type **back**, **skip**, **cancel** or **send**.")
 
 # Commands: exactly the command (plus "form"/"one screen"), or the slash form with any text after it. A typed
 # answer that merely starts with "crisis" stays an answer.
-_COMMAND = re.compile(r"^(?:(?P<slash>/)?(?P<cmd>media[- ]call|crisis|help))(?:\s+(?P<rest>.*))?$",
+_COMMAND = re.compile(r"^(?:(?P<slash>/)?(?P<cmd>media[- ]call|crisis|press[- ]release|help))(?:\s+(?P<rest>.*))?$",
                       re.IGNORECASE | re.DOTALL)
-_BARE_REST = {"", "form", "modal", "one screen", "lines", "library"}
+_BARE_REST = {"", "form", "modal", "one screen", "lines", "library", "proactive", "reactive", "proactive form",
+              "reactive form"}
 _MESSAGE = "application/vnd.microsoft.activity.message"
 _CARD = "application/vnd.microsoft.card.adaptive"
 
@@ -51,7 +53,7 @@ SendToUser = Callable[[str, Activity], Awaitable[bool]]
 
 
 def parse_command(text: str) -> tuple[str, str] | None:
-    """("media_call" | "crisis" | "help", the rest) when `text` is a command, else None."""
+    """("media_call" | "crisis" | "press_release" | "help", the rest) when `text` is a command, else None."""
     match = _COMMAND.match(" ".join(text.split()))
     if not match:
         return None
@@ -131,6 +133,8 @@ class MediaDeskTeamsBot(ActivityHandler):
                 return await intake.start_media_call(core, actor, command[1], key)
             if command and command[0] == "crisis":
                 return await intake.start_crisis(core, actor, command[1], key)
+            if command and command[0] == "press_release":
+                return await intake.start_press_release(core, actor, command[1], key)
             return await intake.reply_in_dm(core, actor, text, key)
 
         await self._show(turn_context, actor, personal, await _guarded(run))
