@@ -3,6 +3,7 @@ channel card updated in place, a draft form, sign-off by the Director in their o
 
 from __future__ import annotations
 
+from tests.teams.conftest import StartTeams
 from tests.teams.harness import (
     COMMS,
     COMMS_B,
@@ -21,7 +22,8 @@ from tests.teams.harness import (
 DRAFT = "We are working hard to reduce waiting times at Basildon A&E."
 
 
-async def test_media_call_claim_draft_and_sign_off(teams: Teams) -> None:
+async def test_media_call_claim_draft_and_sign_off(start_teams: StartTeams, database_url: str) -> None:
+    teams = await start_teams(database_url=database_url)
     connector = teams.connector
     for who in (COMMS, DIRECTOR, HEAD):
         await teams.open_chat(who)
