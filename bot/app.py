@@ -105,7 +105,8 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
                 policy=org.nudges.policy(org.on_call.acknowledge_minutes), training_url=org.on_call.training_url,
                 on_call_contacts=org.on_call.contacts,
                 crisis_ack=timedelta(minutes=org.crisis.acknowledge_minutes),
-                crisis_sign_off=timedelta(minutes=org.crisis.sign_off_minutes))
+                crisis_sign_off=timedelta(minutes=org.crisis.sign_off_minutes),
+                press=org.press_releases.timings())
     deliveries = {}
     slack = None
     if settings.slack_enabled:

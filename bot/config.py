@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.domain.nudges import NudgePolicy
 from bot.domain.office_hours import OfficeHours, Override, Rota
 from bot.domain.people import Directory, Role
+from bot.domain.press_release import PressState, PressTimings
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 
@@ -197,6 +198,32 @@ class CrisisSection(BaseModel):
     sign_off_minutes: int = Field(default=10, ge=1)
 
 
+class PressReleasesSection(BaseModel):
+    """How long each press-release stage may take before its holder is chased (Appendices D and E)."""
+
+    model_config = ConfigDict(extra="forbid")
+    proactive_days: dict[PressState, float] = Field(default={}, description="stage -> days, e.g. first_draft = 2")
+    reactive_hours: dict[PressState, float] = Field(default={}, description="stage -> hours, e.g. deciding = 2")
+    proactive_repeat_hours: float = Field(default=24, gt=0)
+    reactive_repeat_hours: float = Field(default=2, gt=0)
+
+    @field_validator("proactive_days", "reactive_hours")
+    @classmethod
+    def _positive(cls, value: dict[PressState, float]) -> dict[PressState, float]:
+        if bad := [str(k) for k, v in value.items() if v <= 0]:
+            raise ValueError(f"stage times must be more than 0 ({', '.join(bad)})")
+        return value
+
+    def timings(self) -> PressTimings:
+        """The defaults, with this file's stage times laid over them."""
+        base = PressTimings()
+        return PressTimings(
+            proactive={**base.proactive, **{s: timedelta(days=d) for s, d in self.proactive_days.items()}},
+            reactive={**base.reactive, **{s: timedelta(hours=h) for s, h in self.reactive_hours.items()}},
+            proactive_repeat=timedelta(hours=self.proactive_repeat_hours),
+            reactive_repeat=timedelta(hours=self.reactive_repeat_hours))
+
+
 class OrgConfig(BaseModel):
     """The TOML file (MEDIADESK_CONFIG): the organisation, its comms channel and its people by role."""
 
@@ -209,6 +236,7 @@ class OrgConfig(BaseModel):
     on_call: OnCallSection = OnCallSection()
     nudges: NudgesSection = NudgesSection()
     crisis: CrisisSection = CrisisSection()
+    press_releases: PressReleasesSection = PressReleasesSection()
 
     def rota(self) -> Rota:
         tz = self.tz

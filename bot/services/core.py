@@ -14,6 +14,7 @@ from bot.domain.messages import HistoryEntry
 from bot.domain.nudges import NudgePolicy
 from bot.domain.office_hours import OfficeHours, Rota
 from bot.domain.people import Actor, Directory
+from bot.domain.press_release import PressTimings
 from bot.ports import UnitOfWork
 from cards.model import Card
 
@@ -33,6 +34,7 @@ class Core:
     on_call_contacts: str | None = None
     crisis_ack: timedelta = timedelta(minutes=5)  # chase a crisis nobody has taken on, every this often
     crisis_sign_off: timedelta = timedelta(minutes=10)  # chase a holding line's approvers
+    press: PressTimings = field(default_factory=PressTimings)  # how long each press-release stage may take
 
     def is_open(self, when: datetime) -> bool:
         return self.hours is None or self.hours.is_open(when)

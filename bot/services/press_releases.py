@@ -37,7 +37,6 @@ from bot.domain.press_release import (
     PressRelease,
     PressSlot,
     PressState,
-    PressTimings,
     ReleaseKind,
     draft_fingerprint,
     holders,
@@ -62,11 +61,6 @@ P = PressState
 PRESS_NUDGES = (NudgeKind.PRESS_STAGE,)
 _SKIPPABLE = (P.EXTERNAL_SIGN_OFF, P.LEAD_SIGN_OFF, P.QUOTE_APPROVAL)
 _UNKNOWN = "Sorry, I didn't recognise that button. It may be from an old message."
-
-
-def timings(core: Core) -> PressTimings:
-    """Stage durations: the core's when it carries them, else the defaults."""
-    return getattr(core, "press", None) or PressTimings()
 
 
 @dataclass
@@ -161,7 +155,7 @@ def _due(core: Core, ctx: Context, pr: PressRelease) -> datetime | None:
         for planned in (pr.embargo, pr.preferred):
             if planned and planned > ctx.now:
                 return planned
-    due = ctx.now + timings(core).stage(pr.kind, pr.state)
+    due = ctx.now + core.press.stage(pr.kind, pr.state)
     return due if pr.kind is ReleaseKind.REACTIVE else core.next_open(due)
 
 
@@ -777,7 +771,7 @@ async def fire_nudge(uow: UnitOfWork, core: Core, ctx: Context, nudge: Nudge) ->
                              ctx.now)
     await uow.history.append(record(pr.ref, ctx.now, "chased", _BOT, state=pr.state.value, to=people or ["comms"],
                                     seq=nudge.seq))
-    await uow.nudges.add(Nudge(pr.ref, NudgeKind.PRESS_STAGE, ctx.now + timings(core).repeat(pr.kind),
+    await uow.nudges.add(Nudge(pr.ref, NudgeKind.PRESS_STAGE, ctx.now + core.press.repeat(pr.kind),
                                seq=nudge.seq + 1, data=dict(nudge.data)), ctx.now)
     await uow.nudges.finish(nudge, NudgeStatus.SENT, ctx.now)
     await _channel_card(uow, core, ctx, pr)  # "overdue" on the card

@@ -148,3 +148,32 @@ def test_a_comment_after_the_section_header_still_names_the_line(tmp_path: Path)
 def test_a_mistake_in_people_names_names_its_own_line(tmp_path: Path) -> None:
     path = write(tmp_path, '[people]\ncomms_team = ["a@example.nhs.uk"]\n\n[people.names]\n"a@example.nhs.uk" = 3\n')
     assert error(path).startswith(f"{path}, line 5: people.names.a@example.nhs.uk:")
+
+
+def test_press_release_stage_times(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from bot.domain.press_release import PressState, PressTimings, ReleaseKind
+
+    path = tmp_path / "org.toml"
+    path.write_text('[press_releases]\nproactive_days = { first_draft = 4 }\nreactive_hours = { deciding = 0.5 }\n'
+                    'reactive_repeat_hours = 1\n')
+    timings = load_org_config(path).press_releases.timings()
+    assert timings.stage(ReleaseKind.PROACTIVE, PressState.FIRST_DRAFT) == timedelta(days=4)
+    assert timings.stage(ReleaseKind.REACTIVE, PressState.DECIDING) == timedelta(minutes=30)
+    assert timings.repeat(ReleaseKind.REACTIVE) == timedelta(hours=1)
+    default = PressTimings()
+    assert timings.stage(ReleaseKind.PROACTIVE, PressState.COMMENTS) == default.stage(ReleaseKind.PROACTIVE,
+                                                                                       PressState.COMMENTS)
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ('[press_releases]\nproactive_days = { frist_draft = 2 }\n', "frist_draft"),
+    ('[press_releases]\nreactive_hours = { deciding = 0 }\n', "more than 0"),
+])
+def test_a_bad_press_release_stage_time_is_named(tmp_path: Path, text: str, said: str) -> None:
+    path = tmp_path / "org.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_org_config(path)
+    assert said in str(caught.value) and "line 2" in str(caught.value)
