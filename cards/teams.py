@@ -59,16 +59,18 @@ _TEXT_STYLES = {Kind.PHONE: "tel", Kind.EMAIL: "email"}
 
 # --- escaping ----------------------------------------------------------------------------------------------
 
-_SPECIAL = re.compile(r"([\\`*_\[\]()#<>])")  # CommonMark punctuation that could link, emphasise or quote
-_BULLET = re.compile(r"^([-+])(?=\s|$)")  # "- item", "+ item" at the start of a line
-_ORDERED = re.compile(r"^(\d{1,9})\.(?=\s|$)")  # "1. item" ("1)" is covered by the escaped ")")
+# As few escapes as keep typed text inert: a backslash may show as typed where a client's markdown is simpler
+# (so "(", ")" stay bare: with "[" and "]" escaped they can't make a link).
+_SPECIAL = re.compile(r"([\\`*_\[\]<~])")  # anywhere: emphasis, links, code, `<at>`, strikethrough
+_LINE_START = re.compile(r"^(>|[-+](?=\s|$|-)|#(?=#{0,5}(?:\s|$)))")  # "> quote", "- item", "---", "# heading"
+_ORDERED = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")  # "1. item", "1) item"
 _OUR_BOLD = re.compile(r"^\*([^*\n]+)\*$")  # a whole line in Slack's *bold*: written by cards/views.py
 
 
 def _escape_line(line: str) -> str:
     line = _SPECIAL.sub(r"\\\1", line)
-    line = _BULLET.sub(r"\\\1", line)
-    return _ORDERED.sub(r"\1\\.", line)
+    line = _LINE_START.sub(r"\\\1", line)
+    return _ORDERED.sub(r"\1\\\2", line)
 
 
 def _paragraphs(text: str, line: Callable[[str], str]) -> str:
