@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from botbuilder.core import TurnContext
-from botbuilder.schema import Activity, ChannelAccount, ConversationAccount, ConversationReference
+from botbuilder.schema import Activity, ChannelAccount, ConversationAccount
 
 from bot.config import Settings
 from bot.domain.people import Actor, Directory
@@ -95,9 +95,9 @@ class PlaygroundDoor:
         self._last_stamp: datetime | None = None
         self.adapter = PlaygroundAdapter(self.transcripts.get, self._stamp)
         self.store = MemoryReferenceStore()
-        self.bot = MediaDeskTeamsBot(core=core, identity=PlaygroundIdentity(self.people),  # type: ignore[arg-type]
-                                     store=self.store, send_to_user=self._send_to_user)
         self.delivery = TeamsDelivery(adapter=self.adapter, app_id=BOT["id"], store=self.store, comms_channel=COMMS)
+        self.bot = MediaDeskTeamsBot(core=core, identity=PlaygroundIdentity(self.people),  # type: ignore[arg-type]
+                                     store=self.store, send_to_user=self.delivery.to_user)
 
     async def start(self) -> None:
         """Every persona has a chat with Media Desk from the start, so DMs reach people who never typed."""
@@ -177,18 +177,7 @@ class PlaygroundDoor:
             task.cancel()
         await asyncio.gather(*list(self._turns), return_exceptions=True)
 
-    # --- the bot writes to a person ----------------------------------------------------------------------------
-
-    async def _send_to_user(self, user_id: str, activity: Activity) -> bool:
-        reference = await references.find(self.store, references.user_key(user_id))
-        if reference is None:
-            return False
-
-        async def send(tc: TurnContext) -> None:
-            await tc.send_activity(activity)
-
-        await self.adapter.continue_conversation(ConversationReference().deserialize(reference), send, BOT["id"])
-        return True
+    # --- where the bot can write ------------------------------------------------------------------------------
 
     def _reference(self, conversation_id: str, kind: str, persona: Persona | None) -> dict[str, Any]:
         reference: dict[str, Any] = {

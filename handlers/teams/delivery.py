@@ -84,6 +84,15 @@ class TeamsDelivery:
         except Exception as exc:
             raise RetryLater(f"{refused}; and telling the comms team failed: {type(exc).__name__}", 60) from exc
 
+    async def to_user(self, user_id: str, activity: Any) -> bool:
+        """Send an activity to a person's 1:1 chat with the bot now (a reply to a click on a shared card);
+        False when we know of no such chat."""
+        reference = await references.find(self._store, references.user_key(user_id))
+        if reference is None:
+            return False
+        await self._continue(reference, lambda tc: tc.send_activity(activity))
+        return True
+
     async def _continue(self, reference: dict[str, Any], send: Callable[[TurnContext], Awaitable[Any]]) -> Any:
         """Run `send` in a proactive turn; the adapter's turn-error handler must not swallow its failure."""
         outcome: dict[str, Any] = {}

@@ -10,14 +10,13 @@ import requests
 from aiohttp import web
 from botbuilder.core import TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity, CallerIdConstants, ConversationReference
+from botbuilder.schema import Activity, CallerIdConstants
 from botframework.connector.auth import AuthenticationConstants
 
 from bot.config import Settings
 from bot.ports import ReferenceStore
 from bot.services import undelivered
 from bot.services.core import Core
-from handlers.teams import references
 from handlers.teams.bot import MediaDeskTeamsBot
 from handlers.teams.credentials import AsyncCredentialsFactory
 from handlers.teams.delivery import TeamsDelivery
@@ -69,11 +68,12 @@ class TeamsDoor:
         self.adapter.on_turn_error = self._on_turn_error
         self._store = store
         self.identity = TeamsIdentity()
-        self.bot = MediaDeskTeamsBot(core=core, identity=self.identity, store=store, send_to_user=self.send_to_user)
         self.delivery = TeamsDelivery(adapter=self.adapter, app_id=self.app_id, store=store,
                                       comms_channel=comms_channel,
                                       on_gone=lambda message, reason: undelivered.recipient_unreachable(
                                           core, message, reason))
+        self.bot = MediaDeskTeamsBot(core=core, identity=self.identity, store=store,
+                                     send_to_user=self.delivery.to_user)
 
     @staticmethod
     def _token_tenant(settings: Settings) -> str:
@@ -114,19 +114,6 @@ class TeamsDoor:
             return web.json_response(invoke_response.body, status=invoke_response.status,
                                      dumps=lambda o: json.dumps(_serialise(o)))
         return web.Response(status=201)
-
-    async def send_to_user(self, aad_object_id: str, activity: Activity) -> bool:
-        """Send to a person's 1:1 chat with the bot, if they have one we know of."""
-        reference = await references.find(self._store, references.user_key(aad_object_id))
-        if reference is None:
-            return False
-
-        async def callback(tc: TurnContext) -> None:
-            await tc.send_activity(activity)
-
-        await self.adapter.continue_conversation(ConversationReference().deserialize(reference), callback,
-                                                 self.app_id)
-        return True
 
     async def _on_turn_error(self, turn_context: TurnContext, error: Exception) -> None:
         log.error("a Teams turn failed", exc_info=error)
