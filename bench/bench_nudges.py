@@ -50,7 +50,8 @@ TOKEN = "xoxb-bench"
 COMMS_CHANNEL = "C0COMMS"
 PG_ADMIN_URL = os.environ.get("MEDIADESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 AIM_IDLE_TICK_MS, AIM_DELAY_S = 50.0, 5.0
-REMINDER_WORDS = "for someone to claim it"  # in the text of every "Still unclaimed" card
+REMINDER_WORDS = "for someone to claim"  # in the text of every "Still unclaimed" reminder and digest
+REF = re.compile(r"\b[A-Z]+-\d{4}-\d{4,}\b")  # a case reference (the bench numbers past 9999)
 STAFF = ("U_STAFF", "sam.staff@example.nhs.uk", "Sam Staff")
 
 
@@ -203,10 +204,11 @@ async def bulk_load(url: str, count: int, first: int, *, due: list[float] | None
         nudge_rows.append({"case_ref": ref, "kind": NudgeKind.DEADLINE_MISSED.value, "recipient": None, "seq": 1,
                            "due_at": deadline, "status": NudgeStatus.PENDING.value, "data": {},
                            "created_at": created, "done_at": None})
-        if due is None:  # where the relay posted the card (the due ones get theirs posted when they fire)
-            refs_rows.append({"platform": "slack", "message_key": views.enquiry_key(ref), "channel": COMMS_CHANNEL,
-                              "ts": f"{int(created.timestamp())}.{number % 1_000_000:06d}", "outbox_id": None,
-                              "updated_at": created})
+        # Where the relay posted the card when the case was logged (the fake Slack is told of the due ones), so
+        # that a card refreshed when its reminder fires is an edit (chat.update), as in real use.
+        refs_rows.append({"platform": "slack", "message_key": views.enquiry_key(ref), "channel": COMMS_CHANNEL,
+                          "ts": f"{int(created.timestamp())}.{number % 1_000_000:06d}", "outbox_id": None,
+                          "updated_at": created})
 
     async with db.sessions() as s, s.begin():
         for model, rows in ((EnquiryRow, enquiries), (HistoryRow, history), (OutboxRow, outbox),
@@ -217,6 +219,7 @@ async def bulk_load(url: str, count: int, first: int, *, due: list[float] | None
         await s.execute(insert(CounterRow).values(name=counter, value=first + count - 1))
     await db.dispose()
     return {"refs": refs if due is not None else refs[:1], "enquiries": count, "nudges": len(nudge_rows),
+            "posted": [r["ts"] for r in refs_rows] if due is not None else [],
             "outbox": len(outbox), "history": len(history), "seconds": time.perf_counter() - started}
 
 
@@ -239,9 +242,10 @@ def timed_fake() -> Any:
                 at = time.time()
                 self.methods["chat.postMessage"] += 1
                 text = str(args.get("text", ""))
-                if REMINDER_WORDS in text:
-                    ref = text.split("⏰ ", 1)[-1].split(" ", 1)[0]
-                    self.reminders.setdefault(ref, []).append(at)
+                if REMINDER_WORDS in text:  # one reminder, or a digest listing several
+                    self.methods["reminder or digest"] += 1
+                    for ref in dict.fromkeys(REF.findall(text)):
+                        self.reminders.setdefault(ref, []).append(at)
                 return post(args)
 
             def counted_update(args: dict[str, Any]) -> dict[str, Any]:
@@ -274,6 +278,12 @@ async def _child_main(role: str, config: dict[str, Any]) -> None:
     print(json.dumps({"url": fake.url, "pid": os.getpid()}), flush=True)
     try:
         while (line := (await reader.readline()).decode().strip()) not in ("", "quit"):
+            if line.startswith("posted "):  # cards posted before the run: refreshing one is a chat.update
+                for ts in json.loads(line.removeprefix("posted ")):
+                    fake._messages[(COMMS_CHANNEL, ts)] = {"type": "message", "text": "card", "ts": ts,
+                                                           "channel": COMMS_CHANNEL}
+                print(json.dumps({"ok": True}), flush=True)
+                continue
             print(json.dumps({"reminders": fake.reminders, "methods": fake.methods}
                              if line == "received" else {"error": line}), flush=True)
     finally:
@@ -308,6 +318,11 @@ class FakeChild:
             await proc.wait()
             raise RuntimeError(f"the fake Slack process exited (rc={proc.returncode}); see {log}")
         return cls(proc, json.loads(line)["url"])
+
+    async def posted(self, ts: list[str]) -> None:
+        self.proc.stdin.write(f"posted {json.dumps(ts)}\n".encode())
+        await self.proc.stdin.drain()
+        await asyncio.wait_for(self.proc.stdout.readline(), 60)
 
     async def received(self) -> dict[str, Any]:
         self.proc.stdin.write(b"received\n")
@@ -502,6 +517,7 @@ class Bench:
         loaded = await load_in_child(self.url, len(offsets), first, self.tmp / "loader.log",
                                      due=[base + o for o in offsets], seed=2)
         refs: list[str] = loaded["refs"]
+        await fake.posted(loaded["posted"])
         group = {ref: ("steady" if k < args.due else "burst") for k, ref in enumerate(refs)}
         if time.time() > base:
             print(f"note: loading the due enquiries took until {time.time() - base:.1f} s after the first was due",
@@ -643,8 +659,8 @@ class Bench:
               f"each); a tick that sent took p50 {stats(durations)[0] * ms:.0f} ms, max {stats(durations)[2] * ms:.0f} ms; "
               f"idle ticks max {stats(idle_d)[2] * ms:.1f} ms")
         methods = due["received"].get("methods", {})
-        print(f"    fake Slack: {sum(len(v) for v in reminders.values())} reminder posts for {len(reminders)} cases "
-              f"(chat.postMessage {methods.get('chat.postMessage', 0)}, chat.update {methods.get('chat.update', 0)}); "
+        print(f"    fake Slack: {sum(len(v) for v in reminders.values())} reminders for {len(reminders)} cases in "
+              f"{methods.get('reminder or digest', 0)} posts (chat.postMessage {methods.get('chat.postMessage', 0)}, chat.update {methods.get('chat.update', 0)}); "
               f"server log: {due['log']}")
 
         print()

@@ -398,6 +398,30 @@ def unclaimed_reminder_card(enquiry: Enquiry, nudge: Nudge, ctx: Context) -> Car
                 actions=[Button(label="Claim", payload=_case(enquiry, "claim"), style="primary")])
 
 
+# One digest lists at most this many enquiries: Slack shows 25 buttons to an actions block and 10 fields to a
+# section, so 25 lines are 1 actions block and 3 sections, and a Teams card stays well under its size cap.
+DIGEST_MAX = 25
+
+
+def unclaimed_digest_line(enquiry: Enquiry, ctx: Context) -> tuple[Fact, Button]:
+    """One enquiry in a digest of reminders: reference, outlet, deadline, how long it has waited, and Claim."""
+    waiting = time_left(enquiry.created_at, ctx.now).removesuffix(" ago")
+    fact = Fact(label=f"{enquiry.ref}: {enquiry.outlet}",
+                value=f"Deadline {_deadline_text(enquiry, ctx)} · waiting {waiting}")
+    return fact, Button(label=f"Claim {enquiry.ref}", payload=_case(enquiry, "claim"))
+
+
+def unclaimed_digest_card(lines: list[tuple[Fact, Button]]) -> Card:
+    """Several unclaimed reminders due together, as one channel message instead of one each."""
+    assert 1 < len(lines) <= DIGEST_MAX, len(lines)
+    listed = ", ".join(fact.label.replace(": ", " (", 1) + ")" for fact, _ in lines)
+    return Card(title=f"Still unclaimed: {len(lines)} media enquiries",
+                text=f"⏰ {len(lines)} media enquiries are waiting for someone to claim them: {listed}",
+                body="These enquiries are waiting for someone to claim them. Each has its card in this channel "
+                     "with the details.",
+                facts=[fact for fact, _ in lines], actions=[button for _, button in lines])
+
+
 def deadline_reminder_card(enquiry: Enquiry, draft: Draft | None, nudge: Nudge, ctx: Context) -> Card:
     """The owner's reminder, with the next step for where the case stands."""
     state = enquiry.state

@@ -21,11 +21,16 @@ class SqlOutboxStore:
         blocked = exists().where(and_(
             earlier.message_key == OutboxRow.message_key, earlier.id < OutboxRow.id, earlier.status == "pending",
         ))
+        # An edit of a message already on screen (a card refresh) waits behind new messages (a reminder, a DM),
+        # and a claim takes one kind or the other: edits claimed alongside would hold up the reminders that follow
+        # them. After a burst of nudges the reminders reach people first, not after hundreds of card refreshes.
+        edit = exists().where(MessageRefRow.platform == OutboxRow.platform,
+                              MessageRefRow.message_key == OutboxRow.message_key).label("edit")
         query = (
-            select(OutboxRow)
+            select(OutboxRow, edit)
             .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now,
                    (OutboxRow.lease_until.is_(None)) | (OutboxRow.lease_until < now), ~blocked)
-            .order_by(OutboxRow.id).limit(limit)
+            .order_by(edit, OutboxRow.id).limit(limit)
             .with_for_update(skip_locked=True, of=OutboxRow)
         )
         lock = self._db.write_lock
@@ -33,9 +38,10 @@ class SqlOutboxStore:
             await lock.acquire()
         try:
             async with self._db.sessions() as s, s.begin():
-                rows = (await s.execute(query)).scalars().all()
-                if not rows:
+                found = (await s.execute(query)).all()
+                if not found:
                     return []
+                rows = [row for row, is_edit in found if is_edit == found[0].edit]
                 ids = [r.id for r in rows]
                 await s.execute(
                     update(OutboxRow).where(OutboxRow.id.in_(ids))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import time
 from datetime import timedelta
 
 from bot.domain.crisis import CrisisSlot, CrisisState
@@ -18,22 +18,25 @@ from bot.ports import UnitOfWork
 from bot.services.core import Core, Reply
 from bot.services.enquiries import Step, load, transition, update_card, with_retries
 from cards import crisis_views, views
+from cards.model import Button, Card, Fact
 
 log = logging.getLogger("mediadesk.nudges")
 
-BATCH = 200
+# A batch is one transaction. 100 at a time commits often, so the first reminders of a burst are on their
+# way while the rest are still being taken, and other writers (SQLite has one) get a turn in between.
+BATCH = 100
 MAX_FAILURES = 3
 RETRY_AFTER = timedelta(minutes=1)
 
 
-async def tick(core: Core, limit: int = BATCH, budget: timedelta = timedelta(seconds=1.5)) -> int:
+async def tick(core: Core, limit: int = BATCH) -> int:
     """Send every nudge that is due. Safe on several replicas: each due row is taken by one transaction.
 
-    Batches follow each other while they come back full and the time budget lasts, so a burst (everything
-    held overnight falls due at 08:00) goes out in one tick rather than one batch per tick.
+    Batches follow each other while they come back full, so a burst (everything held overnight falls due at
+    08:00) goes out in one tick rather than one batch per tick. The loop ends: each batch settles every nudge
+    it took (sent, cancelled, deferred, or due again a minute later), so only what falls due meanwhile is left.
     """
     sent = 0
-    started = time.monotonic()
     while True:
         try:
             count, full = await _tick_once(core, limit)
@@ -44,19 +47,38 @@ async def tick(core: Core, limit: int = BATCH, budget: timedelta = timedelta(sec
             log.warning("nudge tick stopped early", exc_info=True)
             return sent
         sent += count
-        if not full or time.monotonic() - started > budget.total_seconds():
+        if not full:
             return sent
+        # Let the outbox relay, woken by that commit, claim the batch's reminders before the next batch takes
+        # the database (SQLite has one writer): they go out now, not when the whole burst is done.
+        await asyncio.sleep(0)
 
 
 async def _tick_once(core: Core, limit: int) -> tuple[int, bool]:
+    try:
+        return await _take(core, limit, careful=False)
+    except Exception:
+        # Something in the batch failed and none of it was committed. Take it again with each nudge on its own,
+        # so the broken one is retried (or marked failed) alone and the others go out.
+        log.info("nudge batch failed; taking it again one nudge at a time", exc_info=True)
+        return await _take(core, limit, careful=True)
+
+
+async def _take(core: Core, limit: int, *, careful: bool) -> tuple[int, bool]:
+    """One batch in one transaction. Careful: a savepoint per nudge (two more statements each, so only after a
+    failure: a burst of 500 goes out a quarter faster without them)."""
     sent = 0
     ctx = core.ctx()
     async with core.uow() as uow:
         due = await uow.nudges.claim_due(ctx.now, limit)
+        channel = _ChannelReminders()
         for nudge in due:
+            if not careful:
+                sent += await _fire(uow, core, ctx, nudge, channel)
+                continue
             try:
                 async with uow.savepoint():  # one broken nudge must not hold up the rest of the batch
-                    sent += await _fire(uow, core, ctx, nudge)
+                    sent += await _fire(uow, core, ctx, nudge, channel)
             except Exception:
                 failures = int(nudge.data.get("failures", 0)) + 1
                 if failures >= MAX_FAILURES:
@@ -66,12 +88,14 @@ async def _tick_once(core: Core, limit: int) -> tuple[int, bool]:
                 else:  # often a race with someone acting on the case at that moment: try again shortly
                     log.warning("nudge failed; will retry", exc_info=True, extra={"nudge_id": nudge.id})
                     await uow.nudges.retry_later(nudge, ctx.now + RETRY_AFTER, {**nudge.data, "failures": failures})
+                channel.forget(nudge)
+        await channel.send(uow, ctx)
         if due:
             await uow.commit()
     return sent, len(due) == limit
 
 
-async def _fire(uow: UnitOfWork, core: Core, ctx: Context, nudge: Nudge) -> int:
+async def _fire(uow: UnitOfWork, core: Core, ctx: Context, nudge: Nudge, channel: _ChannelReminders) -> int:
     if nudge.kind in (NudgeKind.CRISIS_UNACKNOWLEDGED, NudgeKind.CRISIS_SIGN_OFF):
         return await _fire_crisis(uow, core, ctx, nudge)
     if nudge.kind is NudgeKind.PRESS_STAGE:
@@ -104,7 +128,7 @@ async def _fire(uow: UnitOfWork, core: Core, ctx: Context, nudge: Nudge) -> int:
     match nudge.kind:
         case NudgeKind.UNCLAIMED:
             if core.is_open(ctx.now) or not enquiry.routing.get("asked"):
-                await send.channel(views.unclaimed_reminder_card(enquiry, nudge, ctx))
+                channel.add(platform, enquiry, nudge, ctx)  # sent with the batch: one digest if several
             else:  # out of hours with the deadline close: chase the on-call director, not the channel
                 on_call = enquiry.routing.get("acknowledged_by") or enquiry.routing["asked"][-1]
                 await send.email(on_call, views.unclaimed_reminder_card(enquiry, nudge, ctx))
@@ -189,6 +213,38 @@ def _escalation(core: Core) -> list[str]:
     """Head of Communications (delegates) and the Director of Communications."""
     return list(dict.fromkeys(core.directory.people_with(Role.SIGN_OFF_DELEGATE)
                               + core.directory.people_with(Role.DIRECTOR_OF_COMMS)))
+
+
+class _ChannelReminders:
+    """The batch's "still unclaimed" reminders for the comms channel: one alone is sent as before; several due
+    together go as a digest (one message listing each, with its Claim button) rather than a message each."""
+
+    def __init__(self) -> None:
+        self._due: dict[str, list[tuple[Nudge, str, Card, tuple[Fact, Button]]]] = {}
+
+    def add(self, platform: str, enquiry: Enquiry, nudge: Nudge, ctx: Context) -> None:
+        # Both forms are built here, inside the nudge's savepoint, so an enquiry that cannot be shown fails
+        # alone; putting the digest together afterwards cannot fail.
+        self._due.setdefault(platform, []).append((nudge, enquiry.ref, views.unclaimed_reminder_card(
+            enquiry, nudge, ctx), views.unclaimed_digest_line(enquiry, ctx)))
+
+    def forget(self, nudge: Nudge) -> None:
+        """The nudge's savepoint was rolled back: it was not sent after all."""
+        for reminders in self._due.values():
+            reminders[:] = [r for r in reminders if r[0] is not nudge]
+
+    async def send(self, uow: UnitOfWork, ctx: Context) -> None:
+        for platform, reminders in self._due.items():
+            parts = -(-len(reminders) // views.DIGEST_MAX)  # as few digests as fit, as evenly filled as can be
+            for k in range(parts):
+                chunk = reminders[k * len(reminders) // parts:(k + 1) * len(reminders) // parts]
+                if len(chunk) == 1:  # alone: the reminder as it always looked
+                    [(_, ref, card, _)] = chunk
+                    message = Outbound(Recipient.comms(platform), card.to_json(), case_ref=ref)
+                else:
+                    card = views.unclaimed_digest_card([line for *_, line in chunk])
+                    message = Outbound(Recipient.comms(platform), card.to_json())
+                await uow.outbox.add(message, ctx.now)
 
 
 class _Sender:

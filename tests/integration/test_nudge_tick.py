@@ -2,11 +2,12 @@
 
 What "sent" means here, per case, for an UNCLAIMED nudge that falls due (see `_fire`):
 
-- one outbox row whose card is titled "Still unclaimed: <ref>" (the reminder in the comms channel),
+- one Claim button for it on a "Still unclaimed: ..." card in the outbox (the reminder in the comms channel: its
+  own card when it falls due alone, a line of a digest when several fall due in one batch),
 - one more keyed update of the enquiry card (views.enquiry_key; the first came from logging),
 - the nudge row (seq 1) marked `sent`, and exactly one follow-up UNCLAIMED nudge (seq 2) scheduled.
 
-A double send shows up as two reminder rows, two follow-ups, or three card rows for one case; a lost nudge as
+A double send shows up as two Claim buttons, two follow-ups, or three card rows for one case; a lost nudge as
 none. The same file runs as a script for the tests that need other OS processes:
 
     python -m tests.integration.test_nudge_tick drain <database url> <now ISO> <limit>
@@ -19,6 +20,7 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import signal
 import sys
 from collections import Counter
@@ -38,9 +40,14 @@ from bot.services import nudges
 from bot.services.core import Core
 from bot.services.intake import log_enquiry
 from cards import views
+from cards.model import Card
+from cards.slack import render_message
+from cards.teams import render_card
 from storage.db import Database, open_database
 from storage.models import NudgeRow, OutboxRow
 from storage.uow import SqlUnitOfWork
+from tests.adaptive import validate_adaptive_card
+from tests.conformance import check_block_kit
 from tests.slack.harness import COMMS_CHANNEL, STAFF, SlackHarness, org_config, text_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,11 +92,17 @@ async def drain(core: Core, limit: int) -> int:
     return sent
 
 
+def claimable(card: dict[str, Any]) -> list[str]:
+    """The cases a reminder or a digest offers to claim (one Claim button each)."""
+    return [a["payload"]["id"] for a in card.get("actions", []) if a.get("payload", {}).get("a") == "claim"]
+
+
 async def outbox_by_case(db: Database) -> tuple[Counter[str], Counter[str]]:
-    """(reminder cards per title, enquiry-card rows per key) over the whole outbox."""
+    """(reminders per "Still unclaimed: <ref>", enquiry-card rows per key) over the whole outbox."""
     async with db.sessions() as s:
         rows = (await s.execute(select(OutboxRow.card, OutboxRow.message_key))).all()
-    reminders = Counter(card["title"] for card, _ in rows if card.get("title", "").startswith(REMINDER))
+    reminders = Counter(f"{REMINDER}{ref}" for card, _ in rows if card.get("title", "").startswith(REMINDER)
+                        for ref in claimable(card))
     cards = Counter(key for _, key in rows if key and key.startswith("enquiry:"))  # views.enquiry_key
     return reminders, cards
 
@@ -121,6 +134,29 @@ async def assert_each_sent_once(db: Database, refs: list[str], fired_at: datetim
         if fired_at is not None:
             [follow_up] = [r for r in by_case[ref] if r.kind == NudgeKind.UNCLAIMED.value and r.seq == 2]
             assert follow_up.due_at == fired_at + REPEAT
+
+
+# ---- a burst: one digest for many reminders ---------------------------------------------------------------
+
+
+async def test_sixty_reminders_due_at_once_go_as_three_digests_of_twenty_that_fit_slack_and_teams(
+    database: Database,
+) -> None:
+    """A burst (say everything held overnight, due at 08:00) is a few channel messages listing each enquiry
+    with its Claim button, at most 25 to a message and as evenly filled as can be, not a message per enquiry."""
+    refs = await log_enquiries(database, FrozenClock(T0), 60)
+    assert await nudges.tick(make_core(database, FrozenClock(DUE))) == 60
+
+    async with database.sessions() as s:
+        cards = [card for (card,) in (await s.execute(select(OutboxRow.card))).all()
+                 if card.get("title", "").startswith(REMINDER)]
+    assert [card["title"] for card in cards] == ["Still unclaimed: 20 media enquiries"] * 3
+    assert sorted(ref for card in cards for ref in claimable(card)) == sorted(refs)
+    for card in cards:
+        neutral = Card.from_json(card)
+        assert check_block_kit(render_message(neutral)["blocks"]) == []
+        assert validate_adaptive_card(render_card(neutral)) == []
+    await assert_each_sent_once(database, refs, fired_at=DUE)
 
 
 # ---- several replicas on PostgreSQL (FOR UPDATE SKIP LOCKED) ------------------------------------------
@@ -394,14 +430,14 @@ async def fake_slack():  # noqa: ANN201
 
 
 def _reminders_in_slack(fake: Any) -> Counter[str]:
-    """Reminder posts the fake Slack received in the comms channel, by case (posts, not later edits)."""
+    """Reminders the fake Slack received in the comms channel, by case (posts, not later edits; a digest
+    counts once for each enquiry it lists)."""
     found: Counter[str] = Counter()
     for call in fake.calls_to("chat.postMessage"):
         if call.status == 200 and call.args.get("channel") == COMMS_CHANNEL:
             body = text_of(call.args)
-            if "for someone to claim it" in body:
-                ref = body.split("⏰ ", 1)[1].split(" ", 1)[0]
-                found[ref] += 1
+            if "for someone to claim" in body:
+                found.update(set(re.findall(r"MC-\d{4}-\d{4}", str(call.args.get("text", "")))))
     return found
 
 
@@ -432,10 +468,10 @@ async def test_the_app_stopped_mid_tick_and_started_again_sends_every_nudge_once
     fire = nudges._fire
     started: list[str] = []
 
-    async def slow_fire(uow: Any, core: Core, ctx: Any, nudge: Any) -> int:
+    async def slow_fire(uow: Any, core: Core, ctx: Any, nudge: Any, *rest: Any) -> int:
         started.append(nudge.case_ref)
         await asyncio.sleep(0.02)
-        return await fire(uow, core, ctx, nudge)
+        return await fire(uow, core, ctx, nudge, *rest)
 
     monkeypatch.setattr(nudges, "_fire", slow_fire)
     harness = SlackHarness(fake_slack, database_url, clock)

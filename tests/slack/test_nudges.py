@@ -202,8 +202,9 @@ async def press(slack: SlackHarness, who: tuple, message: dict, label: str, chan
     return ephemerals(slack, who)[-1]["text"]
 
 
-async def claim(slack: SlackHarness, who: tuple, message: dict, ref: str, channel: str = COMMS_CHANNEL) -> None:
-    await slack.click(who, message, "Claim", channel=channel)
+async def claim(slack: SlackHarness, who: tuple, message: dict, ref: str, channel: str = COMMS_CHANNEL,
+                label: str = "Claim") -> None:
+    await slack.click(who, message, label, channel=channel)
     await eventually(lambda: f"Claimed by {who[2]}" in text_of(comms_card(slack, ref)), f"{who[2]} to claim {ref}")
     await settled(slack)
 
@@ -270,6 +271,45 @@ async def test_an_unclaimed_enquiry_is_chased_in_the_channel_escalated_once_and_
     assert len(unclaimed_reminders(slack, ref)) == 3 and len(in_channel(slack)) == posted
     for who in (HEAD, DIRECTOR):
         assert len(escalations(slack, who, ref, "is still unclaimed")) == 1
+    everything_conforms(slack)
+
+
+async def test_reminders_due_together_go_as_one_digest_whose_buttons_claim_each_enquiry(desk) -> None:
+    slack = await desk(FRIDAY)
+    outlets = ("BBC Essex", "Echo", "Nursing Times")
+    refs = [(await log_call(slack, "5pm", outlet=outlet))[0] for outlet in outlets]  # all logged at 14:05
+    posted = len(in_channel(slack))
+
+    await at(slack, "14:20")
+    [digest] = in_channel(slack)[posted:]  # one message in the channel, not three
+    assert digest["text"].startswith("⏰ 3 media enquiries are waiting for someone to claim them: ")
+    assert "Still unclaimed: 3 media enquiries" in text_of(digest)
+    for ref, outlet in zip(refs, outlets, strict=True):
+        assert f"{ref}: {outlet}" in text_of(digest) and unclaimed_reminders(slack, ref) == []
+        assert "Next reminder: Today 14:35" in text_of(comms_card(slack, ref))
+    assert text_of(digest).count("Deadline Today 17:00 (in 2 h 40 min) · waiting 15 min") == 3
+    assert labels(digest) == [f"Claim {ref}" for ref in refs]
+    assert check_block_kit(digest["blocks"]) == []
+
+    # Alex claims the second from the digest: that enquiry, and only that one, is claimed.
+    await claim(slack, COMMS_B, digest, refs[1], label=f"Claim {refs[1]}")
+    assert all("Claimed by" not in text_of(comms_card(slack, ref)) for ref in (refs[0], refs[2]))
+
+    # 14:35: the two still unclaimed are listed together again, and each is escalated once, as alone.
+    posted = len(in_channel(slack))
+    await at(slack, "14:35")
+    [again] = in_channel(slack)[posted:]
+    assert labels(again) == [f"Claim {refs[0]}", f"Claim {refs[2]}"] and "waiting 30 min" in text_of(again)
+    for who in (HEAD, DIRECTOR):
+        assert [len(escalations(slack, who, ref, "is still unclaimed")) for ref in refs] == [1, 0, 1]
+
+    # Casey claims the first from the new digest; at 14:50 the last one is reminded alone, as it always was.
+    await claim(slack, COMMS_A, again, refs[0], label=f"Claim {refs[0]}")
+    posted = len(in_channel(slack))
+    await at(slack, "14:50")
+    [alone] = in_channel(slack)[posted:]
+    assert alone == unclaimed_reminders(slack, refs[2])[-1] and labels(alone) == ["Claim"]
+    assert "has been waiting 45 min for someone to claim it" in text_of(alone)
     everything_conforms(slack)
 
 
