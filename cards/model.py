@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -70,6 +71,21 @@ class Card(BaseModel):
     urgent: bool = False
     notify_channel: bool = False  # urgent alerts: notify everyone in the channel (our text, never user text)
     status: str | None = None  # e.g. "Claimed by Jane Smith", shown prominently
+    # A shared card that can show each viewer only what they may do (Teams: user-specific views): `view` asks
+    # for it as one person sees it; `viewers` are the emails of those who get their own view.
+    view: ActionPayload | None = None
+    viewers: list[str] = []
+
+    def for_viewer(self, may: Callable[[ActionPayload], bool]) -> Card:
+        """The same card with only the buttons and select options `may` allows."""
+        kept: list[Button | Select] = []
+        for action in self.actions:
+            if isinstance(action, Button):
+                if may(action.payload):
+                    kept.append(action)
+            elif options := [o for o in action.options if may(o.payload)]:
+                kept.append(action.model_copy(update={"options": options}))
+        return self.model_copy(update={"actions": kept})
 
     def to_json(self) -> dict:
         return self.model_dump(mode="json", exclude_none=True)

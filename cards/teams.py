@@ -49,6 +49,7 @@ CONFIRM_MAX = 1_000
 ERROR_MAX = 1_000
 FALLBACK_MAX = 1_000
 OPTIONS_MAX = 100
+REFRESH_USERS_MAX = 60  # Teams shows user-specific views to this many people at most
 PRIMARY_ACTIONS_MAX = 5  # more buttons than this: the first 5, then "More…" holding the rest
 URGENT_PREFIX = "🚨 "
 MORE_TITLE = "More…"
@@ -275,12 +276,24 @@ def _largest_fitting(render: Callable[[int], dict], low: int, high: int) -> dict
     return best
 
 
-def render_card(card: Card, *, viewer_actions: bool = True) -> dict:
+def render_card(card: Card, *, viewer_actions: bool = True, refresh_for: Sequence[str] = ()) -> dict:
     """The card as an Adaptive Card 1.5 dict, under 25 KB of JSON.
 
     `viewer_actions=False` leaves out the buttons and selects: a read-only copy for people who may not act.
+    `refresh_for`: Teams user ids who each see the card as they may act on it (a card with a `view`): Teams asks
+    the bot for their view when they look at it (Universal Actions' user-specific views, 60 people at most).
     Too big a card loses text from its long facts first (the longest are cut first), then from everything else.
     """
+    card_json = _fitted(card, viewer_actions)
+    if card.view is not None and refresh_for:
+        card_json["refresh"] = {"action": _execute("Refresh", card.view),
+                                "userIds": list(dict.fromkeys(refresh_for))[:REFRESH_USERS_MAX]}
+        if card_bytes(card_json) > CARD_BYTES_MAX:
+            del card_json["refresh"]  # everyone sees the shared card: still right, only less tailored
+    return card_json
+
+
+def _fitted(card: Card, viewer_actions: bool) -> dict:
     card_json = _render(card, viewer_actions, long_max=TEXT_MAX, text_max=TEXT_MAX)
     if card_bytes(card_json) <= CARD_BYTES_MAX:
         return card_json

@@ -172,3 +172,46 @@ def authorise(directory, actor, enquiry: Enquiry, action: str, target: str | Non
             raise NotAllowed("Enquiries can only be handed over to a member of the communications team.")
         if enquiry.owner and (enquiry.owner.email or "").lower() == target.lower():
             raise NotAllowed(f"{enquiry.owner.name} already owns this enquiry.")
+
+
+# The owner's own work on the response: only the comms officer who owns the enquiry does these.
+OWNER_ACTIONS = frozenset({"draft", "request_sign_off", "issue", "close"})
+COMMS_ACTIONS = frozenset({"tick", "partner"})  # the checklist; a partner's sign-off, recorded by comms
+
+
+def is_owner(actor, enquiry: Enquiry) -> bool:  # noqa: ANN001 - Actor
+    owner = enquiry.owner
+    if owner is None:
+        return False
+    if owner.user_id and owner.platform == actor.platform and owner.user_id == actor.user_id:
+        return True
+    return bool(owner.email and actor.email and owner.email.lower() == actor.email.lower())
+
+
+def require(directory, actor, enquiry: Enquiry, action: str, target: str | None = None) -> None:  # noqa: ANN001
+    """Who may press which button of an enquiry (ownership, the response, the checklist); raises NotAllowed."""
+    from bot.domain import guidance
+    from bot.domain.errors import NotAllowed
+    from bot.domain.people import Role
+
+    if action in OWNER_ACTIONS:
+        if not is_owner(actor, enquiry):
+            who = enquiry.owner.name if enquiry.owner else "nobody yet"
+            raise NotAllowed(guidance.NOT_OWNER.format(owner=who))
+    elif action in COMMS_ACTIONS:
+        if not directory.has(actor, Role.COMMS):
+            raise NotAllowed("Only the communications team can tick off the checklist." if action == "tick" else
+                             "A partner's sign-off is recorded by the communications team.")
+    else:
+        authorise(directory, actor, enquiry, action, target)
+
+
+def may(directory, actor, enquiry: Enquiry, action: str) -> bool:  # noqa: ANN001
+    """Whether `actor` may press a button for `action` on this enquiry (a hand-over: to someone)."""
+    from bot.domain.errors import NotAllowed
+
+    try:
+        require(directory, actor, enquiry, "release" if action == "hand_over" else action)
+    except NotAllowed:
+        return False
+    return True

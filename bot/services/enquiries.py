@@ -11,11 +11,12 @@ from bot.domain.errors import ConcurrencyConflict, Duplicate, InvalidTransition,
 from bot.domain.forms import Context
 from bot.domain.messages import Outbound, Recipient
 from bot.domain.nudges import CANCELS, SIGN_OFF_KINDS, added_by
-from bot.domain.people import Actor
+from bot.domain.people import Actor, Role
 from bot.domain.statement import Draft, SignOff, Slot, approvers, required_slots
 from bot.ports import UnitOfWork
 from bot.services.core import Core, Reply, record
 from cards import views
+from cards.model import ActionPayload, Card
 
 _MAX_TRIES = 3
 
@@ -147,12 +148,27 @@ async def _update_card(uow: UnitOfWork, core: Core, ctx: Context, e: Enquiry, st
     await update_card(uow, core, ctx, e, step.draft)
 
 
-async def update_card(uow: UnitOfWork, core: Core, ctx: Context, e: Enquiry, draft: Draft | None) -> None:
-    """Queue the comms channel card as it now stands (in place), with the next reminder."""
+async def channel_card(uow: UnitOfWork, core: Core, ctx: Context, e: Enquiry, draft: Draft | None) -> Card:
+    """The comms channel card as the enquiry now stands, with the next reminder."""
     sign_offs = await uow.drafts.sign_offs(e.ref, draft.number) if draft else []
     pending = await uow.nudges.pending_for(e.ref)
-    card = views.enquiry_card(e, ctx.now, ctx, core.directory, draft=draft, sign_offs=sign_offs,
+    return views.enquiry_card(e, ctx.now, ctx, core.directory, draft=draft, sign_offs=sign_offs,
                               next_reminder=min((n.due_at for n in pending), default=None))
+
+
+def _viewers(core: Core, e: Enquiry) -> list[str]:
+    """Who may see the channel card with only their own buttons: those who act on enquiries or watch them."""
+    d = core.directory
+    people = [*d.people_with(Role.COMMS), *d.people_with(Role.ON_CALL_DIRECTOR),
+              *d.people_with(Role.DIRECTOR_OF_COMMS), *d.people_with(Role.SIGN_OFF_DELEGATE),
+              *(p.email for p in (e.owner, e.reporter) if p and p.email)]
+    return list(dict.fromkeys(email.lower() for email in people))
+
+
+async def update_card(uow: UnitOfWork, core: Core, ctx: Context, e: Enquiry, draft: Draft | None) -> None:
+    """Queue the comms channel card as it now stands (in place); each viewer may get only their own buttons."""
+    card = (await channel_card(uow, core, ctx, e, draft)).model_copy(update={
+        "view": ActionPayload(a="view", k="enquiry", id=e.ref), "viewers": _viewers(core, e)})
     await uow.outbox.add(Outbound(recipient=Recipient.comms(_platform(e)), card=card.to_json(),
                                   key=views.enquiry_key(e.ref), case_ref=e.ref), ctx.now)
 

@@ -16,7 +16,7 @@ from bot.domain.people import Actor
 from bot.domain.press_release import INTAKE_FORMS as PRESS_FORMS
 from bot.domain.press_release import REACTIVE_FORM, form_for_kind
 from bot.ports import UnitOfWork
-from bot.services import crises, nudges, press_releases
+from bot.services import crises, enquiries, nudges, press_releases
 from bot.services.core import Core, ModalRequest, Reply, record
 from cards import views
 from cards.model import ActionPayload
@@ -316,11 +316,7 @@ async def log_enquiry(uow: UnitOfWork, core: Core, actor: Actor, answers: dict[s
     await uow.enquiries.add(enquiry)
     await uow.history.append(record(enquiry.ref, now, "logged", actor, answers=answers,
                                     routing=enquiry.routing or None))
-    pending = await uow.nudges.pending_for(enquiry.ref)
-    card = views.enquiry_card(enquiry, now, ctx, core.directory,
-                              next_reminder=min((n.due_at for n in pending), default=None))
-    await uow.outbox.add(Outbound(recipient=Recipient.comms(actor.platform), card=card.to_json(),
-                                  key=views.enquiry_key(enquiry.ref), case_ref=enquiry.ref), now)
+    await enquiries.update_card(uow, core, ctx, enquiry, None)  # the comms channel card
     await uow.outbox.add(_dm(actor, views.logged_card(MEDIA_CALL, enquiry, ctx), enquiry.ref), now)
     return enquiry
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain import guidance
-from bot.domain.enquiry import ENQUIRY_WORKFLOW, Enquiry, EnquiryState
+from bot.domain.enquiry import ENQUIRY_WORKFLOW, Enquiry, EnquiryState, is_owner, require
 from bot.domain.errors import DomainError, NotAllowed, StaleAction, ValidationFailed
-from bot.domain.people import Actor, Role
+from bot.domain.people import Actor
 from bot.domain.response_forms import CHANGES_FORM, ISSUE_FORM, PARTNER_FORM, REJECT_FORM, statement_form
 from bot.domain.statement import (
     WRITTEN_ONLY,
@@ -27,21 +27,6 @@ from bot.services.enquiries import Step, load, transition, with_retries
 from cards import views
 
 
-def _is_owner(actor: Actor, enquiry: Enquiry) -> bool:
-    owner = enquiry.owner
-    if owner is None:
-        return False
-    if owner.user_id and owner.platform == actor.platform and owner.user_id == actor.user_id:
-        return True
-    return bool(owner.email and actor.email and owner.email.lower() == actor.email.lower())
-
-
-def _require_owner(actor: Actor, enquiry: Enquiry) -> None:
-    if not _is_owner(actor, enquiry):
-        who = enquiry.owner.name if enquiry.owner else "nobody yet"
-        raise NotAllowed(guidance.NOT_OWNER.format(owner=who))
-
-
 def _check_state(enquiry: Enquiry, event: str) -> None:
     """Refuse early (before opening a form) with the table's sentence."""
     ENQUIRY_WORKFLOW.apply(enquiry.state, event)
@@ -52,7 +37,7 @@ def _check_state(enquiry: Enquiry, event: str) -> None:
 async def open_draft_form(core: Core, actor: Actor, ref: str) -> Reply:
     async with core.uow() as uow:
         enquiry = await load(uow, ref)
-        _require_owner(actor, enquiry)
+        require(core.directory, actor, enquiry, "draft")
         _check_state(enquiry, "draft")
         draft = await uow.drafts.latest(ref)
     plan = enquiry.plan
@@ -70,7 +55,7 @@ async def save_draft(core: Core, actor: Actor, ref: str, values: dict[str, Any],
         async with core.uow() as uow:
             await uow.mark_request_seen(request_key, ctx.now)
             enquiry = await load(uow, ref)
-            _require_owner(actor, enquiry)
+            require(core.directory, actor, enquiry, "draft")
             latest = await uow.drafts.latest(ref)
             text = values["statement"]
             step = Step(actor, "draft", draft=latest)
@@ -123,7 +108,7 @@ async def request_sign_off(core: Core, actor: Actor, ref: str, request_key: str,
         async with core.uow() as uow:
             await uow.mark_request_seen(request_key, ctx.now)
             enquiry = await load(uow, ref)
-            _require_owner(actor, enquiry)
+            require(core.directory, actor, enquiry, "request_sign_off")
             _check_state(enquiry, "request_sign_off")
             draft = await uow.drafts.latest(ref)
             if draft is None:
@@ -159,11 +144,10 @@ def _is_self(email: str, enquiry: Enquiry) -> bool:
 
 
 def _authorise_decision(core: Core, actor: Actor, enquiry: Enquiry, slot: Slot) -> None:
-    if _is_owner(actor, enquiry) and slot is not Slot.PARTNER:
+    if is_owner(actor, enquiry) and slot is not Slot.PARTNER:
         raise NotAllowed("You can't sign off your own draft: it needs someone else's approval.")
     if slot is Slot.PARTNER:
-        if not core.directory.has(actor, Role.COMMS):
-            raise NotAllowed("A partner's sign-off is recorded by the communications team.")
+        require(core.directory, actor, enquiry, "partner")
         return
     allowed = approvers(slot, enquiry.plan, core.directory)
     if not actor.email or actor.email.lower() not in allowed:
@@ -242,7 +226,7 @@ def _verb(decision: Decision) -> str:
 async def open_issue_form(core: Core, actor: Actor, ref: str, media_lead: str | None) -> Reply:
     async with core.uow() as uow:
         enquiry = await load(uow, ref)
-        _require_owner(actor, enquiry)
+        require(core.directory, actor, enquiry, "issue")
         _check_state(enquiry, "issue")
         draft = await uow.drafts.latest(ref)
     contact = core.directory.name_of(media_lead) if media_lead else (enquiry.owner.name if enquiry.owner else "")
@@ -257,7 +241,7 @@ async def issue(core: Core, actor: Actor, ref: str, values: dict[str, Any], requ
         async with core.uow() as uow:
             await uow.mark_request_seen(request_key, ctx.now)
             enquiry = await load(uow, ref)
-            _require_owner(actor, enquiry)
+            require(core.directory, actor, enquiry, "issue")
             _check_state(enquiry, "issue")
             draft = await uow.drafts.latest(ref)
             assert draft is not None
@@ -285,7 +269,7 @@ async def close(core: Core, actor: Actor, ref: str, request_key: str) -> Reply:
         async with core.uow() as uow:
             await uow.mark_request_seen(request_key, ctx.now)
             enquiry = await load(uow, ref)
-            _require_owner(actor, enquiry)
+            require(core.directory, actor, enquiry, "close")
             _check_state(enquiry, "close")
             if enquiry.outlet_kind == "newspaper":
                 raise ValidationFailed("Newspaper enquiries need a written response by email before they close. "
@@ -303,8 +287,7 @@ async def tick(core: Core, actor: Actor, ref: str, item: str, request_key: str) 
         async with core.uow() as uow:
             await uow.mark_request_seen(request_key, ctx.now)
             enquiry = await load(uow, ref)
-            if not core.directory.has(actor, Role.COMMS):
-                raise NotAllowed("Only the communications team can tick off the checklist.")
+            require(core.directory, actor, enquiry, "tick")
             items = {i.key: i.label for i in checklist(enquiry.plan, enquiry.outlet_kind)}
             if item not in items:
                 raise ValidationFailed("That checklist item no longer applies.")

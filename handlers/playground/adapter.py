@@ -57,12 +57,14 @@ class PlaygroundAdapter(BotAdapter):
 
 def _as_web_chat(activity: Activity) -> dict[str, Any]:
     """The activity as Web Chat reads it. Web Chat runs Action.Submit but not Action.Execute (Universal Actions are
-    Teams' own), so buttons become Action.Submit: the bot reads both the same way."""
+    Teams' own), so buttons become Action.Submit (the bot reads both the same way) and there are no per-person
+    views: everyone sees every button, and a click by someone not allowed is refused, as on Slack."""
     data = copy.deepcopy(activity.serialize())
     for key in ("serviceUrl", "replyToId", "recipient"):
         data.pop(key, None)
     for attachment in data.get("attachments") or []:
         if isinstance(attachment.get("content"), dict):
+            attachment["content"].pop("refresh", None)  # user-specific views are Teams' own too
             _submit_instead_of_execute(attachment["content"])
     return data
 

@@ -18,9 +18,10 @@ from botbuilder.schema import Activity
 from bot.domain.errors import DomainError
 from bot.domain.people import Actor
 from bot.ports import ReferenceStore
-from bot.services import actions, intake
+from bot.services import actions, intake, viewing
 from bot.services.core import Core, ModalRequest, Reply
 from cards import views
+from cards.model import ActionPayload
 from cards.teams import FORM_KEY, escape_markdown, read_action, read_form_values, render_card, render_form
 from handlers.teams import references
 from handlers.teams.identity import TeamsIdentity
@@ -164,6 +165,9 @@ class MediaDeskTeamsBot(ActivityHandler):
         if actor is None:
             return _message(NOT_IDENTIFIED)
         data = action.get("data") or {}
+        view = read_action(data)
+        if view is not None and view.a == "view":  # Teams asks how this person should see a shared card
+            return await self._personal_view(actor, view, activity.from_property.id)
         reply, form_error = await self._data(actor, data, _request_key(activity, "invoke"))
         if form_error is not None:
             return {"statusCode": 200, "type": _CARD, "value": form_error}
@@ -178,6 +182,16 @@ class MediaDeskTeamsBot(ActivityHandler):
             if reply.modal is not None and not _personal(activity):
                 return _message(FORM_SENT_TO_CHAT if shown else OPEN_A_CHAT)
         return _message(reply.text or "Done.")
+
+    async def _personal_view(self, actor: Actor, view: ActionPayload, teams_user_id: str) -> dict[str, Any]:
+        try:
+            card = await viewing.card_for(self._core, actor, view)
+        except Exception:  # the shared card stays as it is: nothing is lost
+            log.exception("could not build a personal view of a card")
+            card = None
+        if card is None:
+            return _message("This card can't be refreshed just now.")
+        return {"statusCode": 200, "type": _CARD, "value": render_card(card, refresh_for=[teams_user_id])}
 
     # --- shared -----------------------------------------------------------------------------------------------
 

@@ -37,7 +37,9 @@ class TeamsDelivery:
         self._on_gone = on_gone
 
     async def deliver(self, message: Outbound, existing: MessageRef | None) -> MessageRef:
-        activity = MessageFactory.attachment(CardFactory.adaptive_card(render_card(Card.from_json(message.card))))
+        card = Card.from_json(message.card)
+        activity = MessageFactory.attachment(CardFactory.adaptive_card(
+            render_card(card, refresh_for=await self._user_ids(card.viewers))))
         try:
             if existing is not None:
                 reference = await references.find(self._store, existing.channel)
@@ -83,6 +85,16 @@ class TeamsDelivery:
             await self._on_gone(message, str(refused))
         except Exception as exc:
             raise RetryLater(f"{refused}; and telling the comms team failed: {type(exc).__name__}", 60) from exc
+
+    async def _user_ids(self, emails: list[str]) -> list[str]:
+        """The Teams ids of the people among `emails` who have a chat with the bot (so we know their id)."""
+        found = []
+        for email in emails:
+            reference = await references.find(self._store, references.email_key(email))
+            user_id = ((reference or {}).get("user") or {}).get("id")
+            if user_id:
+                found.append(user_id)
+        return found
 
     async def to_user(self, user_id: str, activity: Any) -> bool:
         """Send an activity to a person's 1:1 chat with the bot now (a reply to a click on a shared card);

@@ -1,0 +1,74 @@
+"""Each person sees the shared channel card with only the buttons they may press (Teams' user-specific views,
+through Universal Actions' `refresh`): Teams asks the bot, with an adaptiveCard/action invoke, how each listed
+person should see the card."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.adaptive import assert_adaptive_card
+from tests.teams.harness import (
+    CARD,
+    COMMS,
+    COMMS_B,
+    COMMS_CHANNEL,
+    DIRECTOR,
+    STAFF,
+    Teams,
+    card_text,
+    claim,
+    log_a_call,
+    titles,
+)
+
+
+async def seen_by(teams: Teams, card: dict[str, Any], who: dict[str, str], on: str) -> dict[str, Any]:
+    """What Teams does when `who` looks at a card with a refresh: it invokes the refresh action for them."""
+    refresh = card["refresh"]["action"]
+    status, body = await teams.post(teams.activity(
+        "invoke", sender=who, name="adaptiveCard/action", conversation=f"{COMMS_CHANNEL};messageid={on}",
+        conversation_type="channel", replyToId=on,
+        value={"action": {"type": "Action.Execute", "verb": refresh["verb"], "data": refresh["data"]},
+               "trigger": "automatic"}))
+    assert status == 200 and body["type"] == CARD, body
+    view = body["value"]
+    assert_adaptive_card(view)
+    assert view["refresh"]["userIds"] == [who["id"]]  # their view stays theirs when they look again
+    return view
+
+
+async def test_each_viewer_sees_only_what_they_may_do(teams: Teams) -> None:
+    for who in (COMMS, COMMS_B, DIRECTOR):
+        await teams.open_chat(who)
+    await teams.add_to_comms_channel()
+    card_id, card = await log_a_call(teams)
+    # Teams is told who gets a view of their own: the people who work on enquiries (and the reporter) whose
+    # Teams id we know from their chat with the bot.
+    assert set(card["refresh"]["userIds"]) == {COMMS["id"], COMMS_B["id"], DIRECTOR["id"], STAFF["id"]}
+    assert titles(card) == ["Claim"]  # everyone else sees the shared card; a click is still checked
+
+    assert titles(await seen_by(teams, card, COMMS, card_id)) == ["Claim"]
+    for not_comms in (DIRECTOR, STAFF):
+        view = await seen_by(teams, card, not_comms, card_id)
+        assert titles(view) == [] and "Waiting for a comms officer to claim it" in card_text(view)
+
+    card = await claim(teams, card_id)
+    everything = titles(card)
+    assert "Draft response" in everything and "Release" in everything
+    owner = titles(await seen_by(teams, card, COMMS, card_id))
+    colleague = titles(await seen_by(teams, card, COMMS_B, card_id))
+    assert owner == everything
+    assert "Draft response" not in colleague and "Close without response" not in colleague
+    assert "Release" in colleague and "Go" in colleague  # any comms officer may release or hand it over
+    assert titles(await seen_by(teams, card, DIRECTOR, card_id)) == []
+    assert "Claimed by Casey Comms" in card_text(await seen_by(teams, card, DIRECTOR, card_id))
+
+
+async def test_a_view_of_a_case_that_is_not_there(teams: Teams) -> None:
+    await teams.open_chat(COMMS)
+    status, body = await teams.post(teams.activity(
+        "invoke", sender=COMMS, name="adaptiveCard/action", conversation=COMMS_CHANNEL, conversation_type="channel",
+        value={"action": {"type": "Action.Execute", "verb": "md",
+                          "data": {"md": {"a": "view", "k": "enquiry", "id": "MC-2026-0999"}}},
+               "trigger": "automatic"}))
+    assert status == 200 and "can't be refreshed" in body["value"]
