@@ -94,12 +94,12 @@ def _cancel_question(form: Form, conv: Conversation) -> str:
     return f"Cancel this {form.title.lower()}? Nothing will be sent to comms."
 
 
-def cancelled_card(form: Form, alerted: str | None = None) -> Card:
+def cancelled_card(form: Form, alerted: str | None = None, platform: str = "slack") -> Card:
     if alerted:
         text = f"Stopped. Comms already have the alert ({alerted}) and will call you back."
         return Card(title=f"{form.title}: stopped", text=text, body=text)
     return Card(title=f"{form.title}: cancelled", text="Cancelled: nothing was sent to comms.",
-                body=f"Cancelled: nothing was sent to comms. Type {form.command} to start again.")
+                body=f"Cancelled: nothing was sent to comms. Type {form.command_on(platform)} to start again.")
 
 
 def logged_card(form: Form, enquiry: Enquiry, ctx: Context) -> Card:

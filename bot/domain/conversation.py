@@ -44,7 +44,7 @@ class Conversation:
 
     def _require_active(self) -> None:
         if self.status is not ConversationStatus.ACTIVE:
-            raise ValidationFailed("This form is finished; start a new one with /media-call.")
+            raise ValidationFailed("This form is finished; start a new one if you need to.")
 
     def start(self, form: Form, prefill: dict[str, Any] | None = None) -> None:
         self.answers = dict(prefill or {})

@@ -185,6 +185,10 @@ class Form:
     command: str = ""  # how people start it, for "start again" hints
     first_status: str | None = None  # the one line shown boldly with the first question
 
+    def command_on(self, platform: str) -> str:
+        """How people start it where they are: a slash command on Slack, typed words in a Teams chat."""
+        return self.command if platform == "slack" else self.command.lstrip("/").replace("-", " ")
+
     def field(self, name: str) -> Field:
         for f in self.fields:
             if f.name == name:

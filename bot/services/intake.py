@@ -23,8 +23,12 @@ from cards.model import ActionPayload
 
 FORMS: dict[str, Form] = {MEDIA_CALL.id: MEDIA_CALL, CRISIS_FORM.id: CRISIS_FORM, **PRESS_FORMS}
 
-NO_CONVERSATION = ("Hello! To log a call from a journalist, type /media-call (or /media-call form for a "
-                   "one-screen form).")
+
+
+def no_conversation(platform: str) -> str:
+    """What a chat message says when nothing is in progress."""
+    command = MEDIA_CALL.command_on(platform)
+    return f"Hello! To log a call from a journalist, type {command} (or {command} form for a one-screen form)."
 
 
 def _dm(actor: Actor, card: Any, case_ref: str | None = None) -> Outbound:
@@ -155,7 +159,7 @@ async def reply_in_dm(core: Core, actor: Actor, text: str, request_key: str) -> 
             await uow.mark_request_seen(request_key, ctx.now)
             conv = await uow.conversations.active_for(actor.platform, actor.user_id)
             if conv is None:
-                await uow.outbox.add(_dm(actor, views.notice_card("Media Desk", NO_CONVERSATION)), ctx.now)
+                await uow.outbox.add(_dm(actor, views.notice_card("Media Desk", no_conversation(actor.platform))), ctx.now)
                 await uow.commit()
                 return Reply()
             command = TYPED_COMMANDS.get(" ".join(text.lower().split()))
@@ -185,7 +189,7 @@ async def _conversation_action(core: Core, actor: Actor, payload: ActionPayload,
             if conv.status is ConversationStatus.SUBMITTED:
                 return Reply(text=f"This media call has already been sent to comms as {conv.case_ref}.")
             if conv.status is ConversationStatus.CANCELLED:
-                return Reply(text="This media call log was cancelled. Type /media-call to start again.")
+                return Reply(text=f"This media call log was cancelled. Type {MEDIA_CALL.command_on(actor.platform)} to start again.")
             if payload.a == "alert" and conv.case_ref:
                 return Reply(text=f"Comms have already been alerted ({conv.case_ref}).")
             if payload.v != conv.version:
@@ -232,7 +236,8 @@ async def _apply(uow: UnitOfWork, core: Core, conv: Conversation, actor: Actor, 
         return Reply()
     if action == "cancel":
         await uow.conversations.save(conv, expected, ctx.now)
-        await uow.outbox.add(_dm(actor, views.cancelled_card(form, alerted=conv.case_ref)), ctx.now)
+        cancelled = views.cancelled_card(form, alerted=conv.case_ref, platform=actor.platform)
+        await uow.outbox.add(_dm(actor, cancelled), ctx.now)
         return Reply()
     if action == "submit":
         ref = await _finish(uow, core, actor, conv, conv.answers, ctx)
@@ -329,7 +334,7 @@ async def _finish_new(uow: UnitOfWork, core: Core, actor: Actor, form_id: str, v
         expected = form_for_kind(values.get("kind"))
         if expected.id != form_id:
             raise ValidationFailed(f"This form is for a {'reactive' if form_id == REACTIVE_FORM.id else 'proactive'} "
-                                   f"release: for the other kind, type {expected.command} "
+                                   f"release: for the other kind, type {expected.command_on(actor.platform)} "
                                    f"{'reactive' if expected is REACTIVE_FORM else 'proactive'} form.")
         return (await press_releases.request(uow, core, actor, values, ctx)).ref
     return (await log_enquiry(uow, core, actor, values, ctx)).ref

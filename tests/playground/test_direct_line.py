@@ -161,3 +161,13 @@ async def test_the_page(playground: Playground) -> None:
     status, people = await playground.request("GET", "/playground/people")
     assert [p["name"] for p in people][:3] == ["Sam Staff", "Alex Press", "Casey Comms"]
     assert "Director of Communications" in next(p["roles"] for p in people if p["id"] == DANA)
+
+
+async def test_hints_use_the_words_people_type_here(playground: Playground) -> None:
+    sam = await playground.pane(STAFF, "chat")
+    await sam.say("hello")
+    assert "type media call (or media call form" in card_text(await sam.card_saying("Hello!"))
+    await sam.say("media call")
+    await sam.press(await sam.card_saying("question 1 of 7"), "Yes, cancel")
+    cancelled = card_text(await sam.card_saying("cancelled"))
+    assert "Type media call to start again" in cancelled and "/media-call" not in cancelled

@@ -301,7 +301,7 @@ def test_nothing_works_after_cancel(action: str) -> None:
         "cancel": conv.cancel,
         "check_ready": lambda: conv.check_ready(MEDIA_CALL, CTX),
     }
-    assert refused(calls[action]) == "This form is finished; start a new one with /media-call."
+    assert refused(calls[action]) == "This form is finished; start a new one if you need to."
     assert conv.version == version
     assert conv.status is ConversationStatus.CANCELLED
 
