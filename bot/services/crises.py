@@ -14,7 +14,10 @@ from bot.domain.crisis import (
     CrisisEffect,
     CrisisSlot,
     CrisisState,
+    alert_list,
     crisis_approvers,
+    is_comms,
+    require,
     required_crisis_slots,
 )
 from bot.domain.enquiry import Person
@@ -28,6 +31,7 @@ from bot.ports import UnitOfWork
 from bot.services.core import Core, ModalRequest, Reply, record
 from bot.services.enquiries import with_retries
 from cards import crisis_views as views
+from cards.model import ActionPayload, Card
 
 PREFIX = "CR"
 CRISIS_NUDGES = (NudgeKind.CRISIS_UNACKNOWLEDGED, NudgeKind.CRISIS_SIGN_OFF)
@@ -43,24 +47,9 @@ class CrisisStep:
     facts: dict[str, Any] = field(default_factory=dict)
 
 
-def _is_comms(core: Core, actor: Actor) -> bool:
-    return core.directory.has(actor, Role.COMMS, Role.DIRECTOR_OF_COMMS, Role.SIGN_OFF_DELEGATE)
-
-
 def _require_comms(core: Core, actor: Actor, what: str) -> None:
-    if not _is_comms(core, actor):
+    if not is_comms(core.directory, actor):
         raise NotAllowed(f"Only the communications team can {what}.")
-
-
-def _may_lead(core: Core, actor: Actor, crisis: Crisis) -> bool:
-    """Comms leads a crisis; out of hours the on-call director who was alerted may take it on too."""
-    email = (actor.email or "").lower()
-    return _is_comms(core, actor) or (bool(email) and email == crisis.routing.get("on_call")) or \
-        core.directory.has(actor, Role.ON_CALL_DIRECTOR)
-
-
-def _is_reporter(actor: Actor, crisis: Crisis) -> bool:
-    return (crisis.reporter.platform, crisis.reporter.user_id) == (actor.platform, actor.user_id)
 
 
 async def load(uow: UnitOfWork, ref: str) -> Crisis:
@@ -79,7 +68,7 @@ async def alert(uow: UnitOfWork, core: Core, actor: Actor, answers: dict[str, An
     crisis = Crisis(ref=f"{PREFIX}-{year}-{number:04d}", details=dict(answers), created_at=ctx.now,
                     reporter=Person(actor.label, actor.email, actor.platform, actor.user_id))
     out_of_hours = not core.is_open(ctx.now)
-    people = _alert_list(core)
+    people = alert_list(core.directory)
     if out_of_hours and core.rota is not None and (chain := core.rota.chain(ctx.now)):
         crisis.routing = {"out_of_hours": True, "on_call": chain[0]}
         people = list(dict.fromkeys([chain[0], *people]))
@@ -93,12 +82,6 @@ async def alert(uow: UnitOfWork, core: Core, actor: Actor, answers: dict[str, An
                                       .to_json(), case_ref=crisis.ref), ctx.now)
     await uow.nudges.add(Nudge(crisis.ref, NudgeKind.CRISIS_UNACKNOWLEDGED, ctx.now + core.crisis_ack), ctx.now)
     return crisis
-
-
-def _alert_list(core: Core) -> list[str]:
-    """Director of Communications and sign-off delegates: they hear of every crisis directly."""
-    return list(dict.fromkeys(core.directory.people_with(Role.DIRECTOR_OF_COMMS)
-                              + core.directory.people_with(Role.SIGN_OFF_DELEGATE)))
 
 
 async def details_arrived(uow: UnitOfWork, core: Core, actor: Actor, conv: Conversation, ctx: Context) -> None:
@@ -165,9 +148,7 @@ async def _act_once(core: Core, actor: Actor, action: str, ref: str, x: str | No
         draft = await uow.drafts.latest(ref)
         match action:
             case "ack":
-                if not _may_lead(core, actor, crisis):
-                    raise NotAllowed("Only the communications team (or, out of hours, the on-call director) can "
-                                     "take a crisis on.")
+                require(core.directory, actor, crisis, "ack")
                 if crisis.lead is not None:
                     raise ValidationFailed(f"{crisis.lead.name} has already taken {ref} on.")
                 CRISIS_WORKFLOW.apply(crisis.state, "acknowledge")
@@ -177,14 +158,13 @@ async def _act_once(core: Core, actor: Actor, action: str, ref: str, x: str | No
             case "approve":
                 reply = await _decide(uow, core, ctx, crisis, draft, actor, x, version, Decision.APPROVED, None)
             case "circulate":
-                _require_comms(core, actor, "circulate the official line")
+                require(core.directory, actor, crisis, "circulate")
                 crisis.confirmations = []  # who has *this* line: a new line asks everyone again
                 await _transition(uow, core, ctx, crisis, CrisisStep(actor, "circulate", draft=draft, facts={
                     "version": draft.number if draft else None, "text": draft.text if draft else None}))
                 reply = f"The official line for {ref} has been circulated."
             case "confirm":
-                if not _is_reporter(actor, crisis) and not _is_comms(core, actor):
-                    raise NotAllowed("This confirmation is for the person who reported the crisis.")
+                require(core.directory, actor, crisis, "confirm")
                 if actor.label in crisis.confirmations:
                     return Reply(text="You have already confirmed you have the official line.")
                 crisis.confirmations = [*crisis.confirmations, actor.label]
@@ -192,7 +172,7 @@ async def _act_once(core: Core, actor: Actor, action: str, ref: str, x: str | No
                                                                     facts={"version": draft.number if draft else None}))
                 reply = "Thank you: use only the official line, and send anything new to comms."
             case "stand_down":
-                _require_comms(core, actor, "stand a crisis down")
+                require(core.directory, actor, crisis, "stand_down")
                 await _transition(uow, core, ctx, crisis, CrisisStep(actor, "stand_down", draft=draft))
                 reply = f"{ref} is stood down."
             case _:
@@ -204,7 +184,7 @@ async def _act_once(core: Core, actor: Actor, action: str, ref: str, x: str | No
 async def _open_line_form(core: Core, actor: Actor, ref: str, library_id: str | None) -> Reply:
     async with core.uow() as uow:
         crisis = await load(uow, ref)
-        _require_comms(core, actor, "draft a holding line")
+        require(core.directory, actor, crisis, "line")
         CRISIS_WORKFLOW.apply(crisis.state, "draft_line")
         text = None
         if library_id:
@@ -225,7 +205,7 @@ async def save_line(core: Core, actor: Actor, ref: str, values: dict[str, Any], 
         async with core.uow() as uow:
             await uow.mark_request_seen(request_key, ctx.now)
             crisis = await load(uow, ref)
-            _require_comms(core, actor, "draft a holding line")
+            require(core.directory, actor, crisis, "line")
             latest = await uow.drafts.latest(ref)
             draft = Draft((latest.number + 1) if latest else 1, values["text"], fingerprint(values["text"]),
                           actor.label, actor.email, ctx.now)
@@ -246,7 +226,7 @@ async def _open_changes(core: Core, actor: Actor, ref: str, x: str | None, versi
     async with core.uow() as uow:
         crisis = await load(uow, ref)
         slot, fp = _slot(x)
-        _authorise(core, actor, crisis, slot)
+        require(core.directory, actor, crisis, "approve", slot)
         CRISIS_WORKFLOW.apply(crisis.state, "request_changes")
         _check_version(await uow.drafts.latest(ref), version, fp)
     return Reply(modal=ModalRequest("crisis_changes", {"ref": ref, "slot": slot.value, "v": version, "fp": fp}, {}))
@@ -275,17 +255,6 @@ def _slot(x: str | None) -> tuple[CrisisSlot, str]:
         raise ValidationFailed("Sorry, I didn't recognise that button. It may be from an old message.") from None
 
 
-def _authorise(core: Core, actor: Actor, crisis: Crisis, slot: CrisisSlot) -> None:
-    if slot is CrisisSlot.LEAD_AGENCY:
-        _require_comms(core, actor, "record the lead agency's sign-off")
-        return
-    allowed = crisis_approvers(slot, crisis, core.directory)
-    if not actor.email or actor.email.lower() not in allowed:
-        who = " or ".join(core.directory.name_of(e) for e in allowed) or "nobody configured"
-        raise NotAllowed(f"Only {who} can sign this off as {slot.value.replace('_', ' ')}. "
-                         "Your click has not been counted.")
-
-
 def _check_version(draft: Draft | None, version: int | None, fp: str) -> Draft:
     if not binds_to(draft, version, fp):
         raise StaleAction("This card shows an earlier holding line, which has since changed, so it can't be "
@@ -296,7 +265,7 @@ def _check_version(draft: Draft | None, version: int | None, fp: str) -> Draft:
 async def _decide(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, draft: Draft | None, actor: Actor,
                   x: str | None, version: int | None, decision: Decision, comment: str | None) -> str:
     slot, fp = _slot(x)
-    _authorise(core, actor, crisis, slot)
+    require(core.directory, actor, crisis, "approve", slot)
     CRISIS_WORKFLOW.apply(crisis.state, "request_changes")  # sentence for a line not awaiting sign-off
     draft = _check_version(draft, version, fp)
     decided = {s.slot: s for s in await uow.drafts.sign_offs(crisis.ref, draft.number)}
@@ -322,7 +291,7 @@ async def _decide(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, dra
 async def _open_agency_form(core: Core, actor: Actor, ref: str) -> Reply:
     async with core.uow() as uow:
         crisis = await load(uow, ref)
-        _require_comms(core, actor, "record a lead agency")
+        require(core.directory, actor, crisis, "agency")
         CRISIS_WORKFLOW.apply(crisis.state, "lead_agency")
     return Reply(modal=ModalRequest("lead_agency", {"ref": ref}, {"agency": crisis.lead_agency} if crisis.lead_agency
                                     else {}))
@@ -334,7 +303,7 @@ async def set_lead_agency(core: Core, actor: Actor, ref: str, agency: str | None
         async with core.uow() as uow:
             await uow.mark_request_seen(request_key, ctx.now)
             crisis = await load(uow, ref)
-            _require_comms(core, actor, "record a lead agency")
+            require(core.directory, actor, crisis, "agency")
             crisis.lead_agency = agency or None
             draft = await uow.drafts.latest(ref)
             await _transition(uow, core, ctx, crisis, CrisisStep(actor, "lead_agency", draft=draft,
@@ -354,10 +323,7 @@ async def add_update(core: Core, actor: Actor, ref: str, text: str, request_key:
         async with core.uow() as uow:
             await uow.mark_request_seen(request_key, ctx.now)
             crisis = await load(uow, ref)
-            involved = _is_comms(core, actor) or _is_reporter(actor, crisis) or bool(
-                actor.email and actor.email.lower() in _alert_list(core) + [crisis.head_of_department or ""])
-            if not involved:
-                raise NotAllowed("Only people involved in this crisis can add to its timeline.")
+            require(core.directory, actor, crisis, "update")
             await _transition(uow, core, ctx, crisis, CrisisStep(actor, "add_update", draft=await uow.drafts.latest(ref),
                                                                 facts={"text": text}))
             await uow.commit()
@@ -405,14 +371,28 @@ async def retire_library_line(core: Core, actor: Actor, line_id: str, request_ke
 
 # --- effects -----------------------------------------------------------------------------------------------
 
-async def _card(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis) -> None:
+async def channel_card(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis) -> Card:
+    """The comms channel card as the crisis now stands."""
     draft = await uow.drafts.latest(crisis.ref)
     sign_offs = await uow.drafts.sign_offs(crisis.ref, draft.number) if draft else []
     timeline = [h for h in await uow.history.for_case(crisis.ref) if h.event == "add_update"]
     lines = await uow.holding_lines.active() if crisis.state in (CrisisState.ACKNOWLEDGED, CrisisState.CIRCULATED) \
         else []
-    card = views.crisis_card(crisis, ctx, core.directory, draft=draft, sign_offs=sign_offs, timeline=timeline,
+    return views.crisis_card(crisis, ctx, core.directory, draft=draft, sign_offs=sign_offs, timeline=timeline,
                              library=lines)
+
+
+def _viewers(core: Core, crisis: Crisis) -> list[str]:
+    """Who may see the crisis card with only their own buttons."""
+    d = core.directory
+    people = [*d.people_with(Role.COMMS), *alert_list(d), *d.people_with(Role.ON_CALL_DIRECTOR),
+              crisis.reporter.email or "", crisis.head_of_department or ""]
+    return list(dict.fromkeys(e.lower() for e in people if e))
+
+
+async def _card(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis) -> None:
+    card = (await channel_card(uow, core, ctx, crisis)).model_copy(update={
+        "view": ActionPayload(a="view", k="crisis", id=crisis.ref), "viewers": _viewers(core, crisis)})
     await uow.outbox.add(Outbound(Recipient.comms(crisis.reporter.platform or "slack"), card.to_json(),
                                   key=views.crisis_key(crisis.ref), case_ref=crisis.ref), ctx.now)
 

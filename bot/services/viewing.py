@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from bot.domain.enquiry import may
+from bot.domain import crisis as crisis_rules
+from bot.domain import enquiry as enquiry_rules
 from bot.domain.people import Actor
+from bot.services import crises, enquiries
 from bot.services.core import Core
-from bot.services.enquiries import channel_card
 from cards.model import ActionPayload, Card
 
 
 async def card_for(core: Core, actor: Actor, view: ActionPayload) -> Card | None:
     """The case's channel card for `actor`; None when there is no such case (or no personal view of it)."""
-    if view.k != "enquiry":
-        return None
-    ctx = core.ctx()
+    ctx, directory = core.ctx(), core.directory
     async with core.uow() as uow:
-        enquiry = await uow.enquiries.get(view.id)
-        if enquiry is None:
+        if view.k == "enquiry" and (enquiry := await uow.enquiries.get(view.id)) is not None:
+            card = await enquiries.channel_card(uow, core, ctx, enquiry, await uow.drafts.latest(enquiry.ref))
+            mine = card.for_viewer(lambda p: enquiry_rules.may(directory, actor, enquiry, p.a))
+        elif view.k == "crisis" and (crisis := await uow.crises.get(view.id)) is not None:
+            card = await crises.channel_card(uow, core, ctx, crisis)
+            mine = card.for_viewer(lambda p: crisis_rules.may(directory, actor, crisis, p.a, p.x))
+        else:
             return None
-        card = await channel_card(uow, core, ctx, enquiry, await uow.drafts.latest(enquiry.ref))
-    mine = card.for_viewer(lambda payload: may(core.directory, actor, enquiry, payload.a))
     return mine.model_copy(update={"view": view})  # so Teams asks again when the card changes

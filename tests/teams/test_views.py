@@ -72,3 +72,23 @@ async def test_a_view_of_a_case_that_is_not_there(teams: Teams) -> None:
                           "data": {"md": {"a": "view", "k": "enquiry", "id": "MC-2026-0999"}}},
                "trigger": "automatic"}))
     assert status == 200 and "can't be refreshed" in body["value"]
+
+
+async def test_the_crisis_card_too(teams: Teams) -> None:
+    from tests.teams.harness import HEAD
+
+    for who in (COMMS, DIRECTOR, HEAD):
+        await teams.open_chat(who)
+    await teams.add_to_comms_channel()
+    await teams.say("crisis")
+    await teams.next_card(STAFF, 0)
+    await teams.say("A patient's relative is filming on Ward 4")
+    await teams.press(await teams.next_card(STAFF, 1), "🚨 Alert comms now")
+    alert = await teams.next_card(COMMS_CHANNEL, 0)
+    alert_id = teams.connector.posted_cards(COMMS_CHANNEL)[0][0]
+    assert titles(alert) == ["I'll lead this", "Add update"]
+    assert set(alert["refresh"]["userIds"]) == {COMMS["id"], DIRECTOR["id"], HEAD["id"], STAFF["id"]}
+    assert titles(await seen_by(teams, alert, COMMS, alert_id)) == ["I'll lead this", "Add update"]
+    # The reporter may add to the timeline but not lead; the Director may do both (comms, in a crisis).
+    assert titles(await seen_by(teams, alert, STAFF, alert_id)) == ["Add update"]
+    assert titles(await seen_by(teams, alert, DIRECTOR, alert_id)) == ["I'll lead this", "Add update"]
