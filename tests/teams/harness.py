@@ -53,7 +53,10 @@ COMMS = member("casey", "Casey Comms")
 COMMS_B = member("alex", "Alex Press")
 DIRECTOR = member("dana", "Dana Director")
 HEAD = member("harper", "Harper Head")  # Head of Comms, delegated sign-off
-CAST = (STAFF, COMMS, COMMS_B, DIRECTOR, HEAD)
+EXECUTIVE = member("evan", "Evan Exec")
+HOD = member("hugo", "Hugo Hod")  # a head of department (urgent care)
+OUTSIDER = member("ollie", "Ollie Outsider")
+CAST = (STAFF, COMMS, COMMS_B, DIRECTOR, HEAD, EXECUTIVE, HOD, OUTSIDER)
 
 
 def personal(who: dict[str, str]) -> str:
@@ -67,7 +70,8 @@ def org_config() -> OrgConfig:
         people=PeopleSection(
             comms_team=[COMMS["email"], COMMS_B["email"]], director_of_comms=[DIRECTOR["email"]],
             sign_off_delegates=[HEAD["email"]], media_lead=COMMS["email"],
-            names={who["email"]: who["name"] for who in (COMMS, COMMS_B, DIRECTOR, HEAD)}))
+            executives=[EXECUTIVE["email"]], heads_of_department=[HOD["email"]],
+            names={who["email"]: who["name"] for who in (COMMS, COMMS_B, DIRECTOR, HEAD, EXECUTIVE, HOD)}))
 
 
 class KeyServer:
