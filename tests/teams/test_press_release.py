@@ -122,6 +122,7 @@ async def form_on_channel(teams: Teams, title: str, values: dict[str, Any], by: 
                           ) -> dict[str, Any]:
     """`by` presses `title` on the channel card: the form comes to their 1:1 chat; they fill it in and send it.
     Returns the note the form became."""
+    await teams.settle()
     chat = len(teams.chat(by))
     body = await press_on_channel(teams, title, by)
     assert body["value"] == "I've sent you the form in your chat with Media Desk.", body
@@ -132,6 +133,7 @@ async def form_on_channel(teams: Teams, title: str, values: dict[str, Any], by: 
 async def form_in_chat(teams: Teams, card: dict[str, Any], title: str, values: dict[str, Any],
                        by: dict[str, str]) -> dict[str, Any]:
     """`by` presses `title` on a card in their own 1:1 chat: the form follows there; they send it."""
+    await teams.settle()
     chat = len(teams.chat(by))
     await teams.press(card, title, by=by)
     form = await teams.next_card(by, chat)
@@ -202,12 +204,16 @@ async def test_a_reactive_request_where_comms_decide_a_statement_only(teams: Tea
 
     dana = await mine_saying(teams, DIRECTOR, "Your sign-off is needed", button="Sign off")
     assert STATEMENT in card_text(dana) and titles(dana) == ["Sign off", "Ask for a change…"]
+    harper = await mine_saying(teams, HEAD, "Your sign-off is needed", button="Sign off")  # the delegate
     evan = await mine_saying(teams, EXECUTIVE, "Your sign-off is needed", button="Sign off")
+    assert "Executive (Evan Exec)" in card_text(evan) and titles(harper) == titles(dana)
+    ids = [teams.connector.posted_cards(personal(who))[-1][0] for who in (DIRECTOR, HEAD)]
+    updated = {aid: len(teams.connector.updates_of(aid)) for aid in ids}
     _, body = await teams.press(dana, "Sign off", by=DIRECTOR)
     assert body["value"].startswith("Signed off:"), body
-    await teams.settle()
-    dana_now = await mine_saying(teams, DIRECTOR, "Final sign-off")
-    assert titles(dana_now) == [], "Dana's card, updated in place, has nothing left for her to press"
+    for activity_id in ids:  # both cards, updated in place: nothing left for them to press
+        now = await teams.connector.wait_update(activity_id, updated[activity_id] + 1)
+        assert titles(now) == [] and "Final sign-off · with Evan Exec" in card_text(now), card_text(now)[:300]
     _, body = await teams.press(evan, "Sign off", by=EXECUTIVE)
     assert body["value"].startswith("Signed off:"), body
     _, card = await channel_card_saying(teams, "Ready to issue", "✅")
@@ -379,3 +385,110 @@ async def test_refusals_on_teams_are_private_and_change_nothing(teams: Teams) ->
     assert _everything(teams) == before
     _, card = await channel_card_saying(teams, "Comments and amends")
     assert "Amendments from" not in card_text(card)
+
+
+# =================================================================================================================
+# The one-screen request form; the embargo and a late change
+# =================================================================================================================
+
+async def test_the_one_screen_request_form_and_comms_decide_no_response_is_needed(teams: Teams) -> None:
+    await teams.open_chat(COMMS)
+    await teams.add_to_comms_channel()
+    await teams.say("press release reactive form")
+    form = await teams.next_card(STAFF, 0)
+    assert [i["id"] for i in inputs_of(form)][:3] == ["kind", "news", "why"] and titles(form) == ["Send to comms"]
+    await sent(teams, form, {"kind": "reactive", "news": "A story about parking", "why": "Not really about us",
+                             "urgency": "week"}, STAFF)
+    await teams.card_saying(STAFF, f"Sent to comms: {REF}")
+    await channel_card_saying(teams, "parking", "Claim")
+    await press_on_channel(teams, "Claim")
+    await channel_card_saying(teams, "Comms deciding")
+
+    # A statement needs a name to go out in: the form comes back with the error beside the field, nothing is
+    # recorded; then "nothing" closes it.
+    chat = len(teams.chat(COMMS))
+    await press_on_channel(teams, "Decide how to respond…")
+    form = await teams.next_card(COMMS, chat)
+    _, body = await teams.submit(form, {"outcome": "statement"}, by=COMMS)
+    assert body["type"] == CARD and "Say whose name it goes out in." in card_text(body["value"])
+    assert titles(body["value"]) == ["Record decision"]
+    await teams.settle()
+    await channel_card_saying(teams, "Comms deciding")
+    await sent(teams, body["value"], {"outcome": "nothing"}, COMMS)
+    _, card = await channel_card_saying(teams, "Closed", "No response needed")
+    assert titles(card) == []
+    await mine_saying(teams, STAFF, "no release or statement is needed")
+
+
+async def test_an_embargo_a_late_change_and_the_directors_override_on_teams(teams: Teams) -> None:
+    for who in (COMMS, DIRECTOR, HEAD, EXECUTIVE):
+        await teams.open_chat(who)
+    await teams.add_to_comms_channel()
+    await teams.say("press release")
+    await teams.press(await teams.card_saying(STAFF, "Are we making news"), "We are making news (proactive)")
+    for words, answer in (("Which project", "Harlow community diagnostic centre"), ("What is happening", "It opens."),
+                          ("What are the key messages", "Care closer to home"), ("Who might be quoted", "Evan Exec")):
+        await teams.card_saying(STAFF, words)
+        await teams.say(answer)
+    for words in ("Which partners or third parties", "When would you like it to go out"):
+        await teams.press(await teams.card_saying(STAFF, words), "Skip")
+    await teams.card_saying(STAFF, "Is there an embargo")
+    await teams.say("Thursday 10am")
+    await teams.press(await teams.card_saying(STAFF, "Who is the project lead"), "Skip")
+    await teams.press(await teams.card_saying(STAFF, "check and send"), "Send to comms")
+    await channel_card_saying(teams, "EMBARGOED until Thu 3 Dec 10:00")
+
+    await press_on_channel(teams, "Claim")
+    await form_on_channel(teams, "Release details…", {"quoted": f"Evan Exec, {EXECUTIVE['email']}"})
+    await press_on_channel(teams, "Information gathered: start drafting")
+    await form_on_channel(teams, "Save a version…", {"text": V1})
+    await press_on_channel(teams, "Send draft to the project lead")
+    await teams.press(await mine_saying(teams, STAFF, "Your turn", button="No changes"), "Yes, no changes", by=STAFF)
+    # No partners: straight to the project lead's sign-off, in Sam's chat.
+    await channel_card_saying(teams, "Project lead sign-off")
+    await teams.press(await mine_saying(teams, STAFF, "Your sign-off is needed", button="Sign off"), "Sign off",
+                      by=STAFF)
+    evan = await mine_saying(teams, EXECUTIVE, "Your sign-off is needed", button="Approve my quote")
+    evan_id = teams.connector.posted_cards(personal(EXECUTIVE))[-1][0]
+    evan_updates = len(teams.connector.updates_of(evan_id))
+
+    # A late change: the button asks first; the new version sends it back and clears the lead's sign-off.
+    card_id, card = await channel_card_saying(teams, "Quote approval")
+    assert "A new version sends the release back to sign-off" in card_text(card)
+    chat = len(teams.chat(COMMS))
+    _, body = await teams.press(card, "Yes, late change…", by=COMMS, on=card_id)
+    assert body["value"] == "I've sent you the form in your chat with Media Desk."
+    await sent(teams, await teams.next_card(COMMS, chat), {"text": V2, "note": "Opening hours"}, COMMS)
+    _, card = await channel_card_saying(teams, "Late change: version 2 replaced version 1 at the quote approval",
+                                        "Project lead sign-off", "no longer count")
+    assert "✅" not in card_text(card)
+    # Evan's card for version 1 was updated in place: nothing to press; its old button counts for nothing.
+    old = await teams.connector.wait_update(evan_id, evan_updates + 1)
+    assert titles(old) == [] and "Project lead sign-off" in card_text(old)
+    _, body = await teams.press(evan, "Approve my quote", by=EXECUTIVE)
+    assert "not waiting for that sign-off" in body["value"], body
+
+    await teams.press(await mine_saying(teams, STAFF, "Your sign-off is needed", V2, button="Sign off"),
+                      "Sign off", by=STAFF)
+    await teams.press(await mine_saying(teams, EXECUTIVE, "Your sign-off is needed", V2, button="Approve my quote"),
+                      "Approve my quote", by=EXECUTIVE)
+    await teams.press(await mine_saying(teams, DIRECTOR, "Your sign-off is needed", button="Sign off"), "Sign off",
+                      by=DIRECTOR)
+    card_id, card = await channel_card_saying(teams, "Ready to issue")
+
+    # Before the embargo, "issued" is refused privately; the channel card is unchanged.
+    before = _everything(teams)
+    _, body = await teams.press(card, "Mark as issued…", by=COMMS, on=card_id)
+    assert "can't be marked as issued before then" in body["value"], body
+    await teams.settle()
+    assert _everything(teams) == before
+
+    # The Director overrides it in her own chat; then comms issue it.
+    dana = await mine_saying(teams, DIRECTOR, "embargoed", button="Override the embargo…")
+    assert not [c for c in teams.chat(HEAD) if "Override the embargo…" in titles(c)], "only the Director's to give"
+    await form_in_chat(teams, dana, "Override the embargo…", {"reason": "Brought forward by NHS England."},
+                       by=DIRECTOR)
+    await channel_card_saying(teams, "allowed it to go out earlier")
+    await form_on_channel(teams, "Mark as issued…", {"channels": "media"})
+    _, card = await channel_card_saying(teams, "Issued: coverage follow-up")
+    assert titles(card) == ["Log coverage…", "Close"]
