@@ -181,8 +181,10 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
 
 
 async def healthz(request: web.Request) -> web.Response:
+    """Up, and which doors are open (nothing secret: no ids, no counts)."""
     settings = request.app[SETTINGS]
-    return web.json_response({"ok": True, "slack": settings.slack_enabled})
+    return web.json_response({"ok": True, "slack": settings.slack_enabled, "teams": settings.teams_enabled,
+                              "playground": _playground_on(settings)})
 
 
 async def to_playground(request: web.Request) -> web.Response:

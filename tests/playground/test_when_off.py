@@ -57,3 +57,9 @@ async def test_web_chat_is_served_from_this_machine(database_url: str, clock, tm
     async for playground in running_playground(database_url, clock, configure=with_bundle):
         status, body = await playground.request("GET", "/playground/webchat.js")
         assert status == 200 and "run <code>scripts/setup</code>" in body  # the page says what to do
+
+
+async def test_health_says_which_doors_are_open(database_url: str, clock) -> None:  # noqa: ANN001
+    async for playground in running_playground(database_url, clock):
+        status, body = await playground.request("GET", "/healthz")
+        assert status == 200 and body == {"ok": True, "slack": False, "teams": False, "playground": True}
