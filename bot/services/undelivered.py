@@ -8,6 +8,7 @@ from cards import views
 from cards.model import Card
 
 EVENT = "recipient_unreachable"
+NEVER_OPENED = "never opened"  # how a delivery's reason starts when it has no chat with the person at all
 SYSTEM = "Media Desk"
 _PLATFORMS = {"teams": "Microsoft Teams", "slack": "Slack"}
 
@@ -31,7 +32,7 @@ async def recipient_unreachable(core: Core, message: Outbound, reason: str) -> N
             if told:  # the team already knows about this person on this case: one notice is enough
                 await uow.commit()
                 return
-        await uow.outbox.add(Outbound(Recipient.comms(recipient.platform), _notice(who, message).to_json(),
+        await uow.outbox.add(Outbound(Recipient.comms(recipient.platform), _notice(who, message, reason).to_json(),
                                       case_ref=message.case_ref), now)
         await uow.commit()
 
@@ -41,10 +42,15 @@ def _name(core: Core, recipient: Recipient) -> str:
     return core.directory.name_of(address) if recipient.kind == "email" else address
 
 
-def _notice(who: str, message: Outbound) -> Card:
+def _notice(who: str, message: Outbound, reason: str) -> Card:
     title = str(message.card.get("title") or "a message")
     platform = _PLATFORMS.get(message.recipient.platform, message.recipient.platform)
-    text = (f"Media Desk could not send \"{title}\" to {who}: they have removed Media Desk or blocked it in "
-            f"{platform}. Please contact them another way, and ask them to open Media Desk again so that it can "
-            "reach them.")
+    if reason.startswith(NEVER_OPENED):
+        text = (f"Media Desk could not send \"{title}\" to {who}: they have not opened Media Desk in {platform} "
+                "yet, so it can't reach them. Please contact them another way, and ask them to open Media Desk "
+                "once so that it can reach them next time.")
+    else:
+        text = (f"Media Desk could not send \"{title}\" to {who}: they have removed Media Desk or blocked it in "
+                f"{platform}. Please contact them another way, and ask them to open Media Desk again so that it "
+                "can reach them.")
     return views.notice_card(f"Couldn't reach {who}", text)

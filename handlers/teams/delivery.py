@@ -14,6 +14,7 @@ from msrest.exceptions import ClientRequestError
 
 from bot.domain.messages import MessageRef, Outbound
 from bot.ports import RecipientGone, ReferenceStore, RetryLater, Undeliverable
+from bot.services.undelivered import NEVER_OPENED
 from cards.model import Card
 from cards.teams import render_card
 from handlers.teams import references
@@ -71,6 +72,9 @@ class TeamsDelivery:
             if isinstance(refused, RecipientGone):
                 await self._gone(message, refused)
             raise refused from exc
+        except RecipientGone as exc:  # no chat with them at all: the comms team is told, as when they left
+            await self._gone(message, exc)
+            raise
         except (TimeoutError, aiohttp.ClientError, ClientRequestError) as exc:
             raise RetryLater(f"network: {type(exc).__name__}") from exc
         except PermissionError as exc:  # our own token was refused: credentials being rotated, or wrong
@@ -142,8 +146,10 @@ class TeamsDelivery:
             key = references.email_key(recipient.address)
             found = await references.find(self._store, key)
             if found is None:
-                raise Undeliverable(f"no Teams chat with {recipient.address} yet: they need to open Media Desk "
-                                    "in Teams once")
+                # Someone asked for something (a sign-off, a quote, comments) who never opened Media Desk: Teams
+                # lets no bot start that chat, so the comms team is told (once per case) to reach them another way.
+                raise RecipientGone(f"{NEVER_OPENED}: no Teams chat with {recipient.address} yet: they need to "
+                                    "open Media Desk in Teams once")
             return key, found
         raise Undeliverable(f"cannot address {recipient}")
 

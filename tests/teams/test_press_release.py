@@ -492,3 +492,29 @@ async def test_an_embargo_a_late_change_and_the_directors_override_on_teams(team
     await form_on_channel(teams, "Mark as issued…", {"channels": "media"})
     _, card = await channel_card_saying(teams, "Issued: coverage follow-up")
     assert titles(card) == ["Log coverage…", "Close"]
+
+
+async def test_a_person_quoted_who_has_never_opened_media_desk_is_shown_to_the_comms_team(teams: Teams) -> None:
+    """Press releases bring in people who may never have used Media Desk (the person quoted, the lead's team):
+    Teams gives a bot no way to start a chat with them, so comms are told, once, to reach them another way."""
+    for who in (COMMS, DIRECTOR, HEAD):  # not Evan
+        await teams.open_chat(who)
+    await teams.add_to_comms_channel()
+    await ask_for_a_reactive_release(teams)
+    await press_on_channel(teams, "Claim")
+    chat = len(teams.chat(COMMS))
+    await press_on_channel(teams, "Decide how to respond…")
+    await sent(teams, await teams.next_card(COMMS, chat), {
+        "outcome": "statement", "in_name_of": "Dana Director", "executive": EXECUTIVE["email"]}, COMMS)
+    await form_on_channel(teams, "Save a version…", {"text": STATEMENT})
+    await press_on_channel(teams, "Send statement for sign-off")
+    await mine_saying(teams, DIRECTOR, "Your sign-off is needed", button="Sign off")
+    notice = await teams.card_saying(COMMS_CHANNEL, "Couldn't reach Evan Exec")
+    assert "they have not opened Media Desk in Microsoft Teams yet" in card_text(notice), card_text(notice)
+    assert "Statement PR-2026-0001" in card_text(notice) and titles(notice) == []
+    assert teams.chat(EXECUTIVE) == []
+
+    # The chase can't reach him either: recorded, but the team is told only once.
+    teams.clock.advance(hours=3)
+    await teams.tick()
+    assert len([c for c in teams.connector.cards_in(COMMS_CHANNEL) if "Couldn't reach" in card_text(c)]) == 1
