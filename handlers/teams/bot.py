@@ -35,6 +35,7 @@ CHAT_ONLY = ("Please talk to me in a 1:1 chat: open Media Desk from the apps bar
              "**crisis** there.")
 NOT_IDENTIFIED = "Sorry, I can only help people signed in to this organisation's Microsoft Teams."
 FORM_SENT_TO_CHAT = "I've sent you the form in your chat with Media Desk."
+FORM_BELOW = "Fill in the form below."
 OPEN_A_CHAT = "Please open a 1:1 chat with Media Desk first (from the apps bar), then try again."
 HELP = ("I'm Media Desk. Type **media call** to log a call from a journalist (or **media call form** for one "
         "screen), **crisis** to raise the alert about something that could damage our reputation, or **press "
@@ -179,8 +180,10 @@ class MediaDeskTeamsBot(ActivityHandler):
             shown = await self._show(turn_context, actor, _personal(activity), Reply(modal=reply.modal,
                                                                                         card=reply.card,
                                                                                         text=reply.text))
-            if reply.modal is not None and not _personal(activity):
-                return _message(FORM_SENT_TO_CHAT if shown else OPEN_A_CHAT)
+            if reply.modal is not None:
+                if not _personal(activity):
+                    return _message(FORM_SENT_TO_CHAT if shown else OPEN_A_CHAT)
+                return _message(FORM_BELOW)
         return _message(reply.text or "Done.")
 
     async def _personal_view(self, actor: Actor, view: ActionPayload, teams_user_id: str) -> dict[str, Any]:

@@ -92,3 +92,21 @@ async def test_the_crisis_card_too(teams: Teams) -> None:
     # The reporter may add to the timeline but not lead; the Director may do both (comms, in a crisis).
     assert titles(await seen_by(teams, alert, STAFF, alert_id)) == ["Add update"]
     assert titles(await seen_by(teams, alert, DIRECTOR, alert_id)) == ["I'll lead this", "Add update"]
+
+
+async def test_a_button_in_your_own_chat_that_opens_a_form_says_so(teams: Teams) -> None:
+    from tests.teams.harness import draft, request_sign_off
+
+    for who in (COMMS, DIRECTOR):
+        await teams.open_chat(who)
+    await teams.add_to_comms_channel()
+    card_id, _ = await log_a_call(teams)
+    await claim(teams, card_id)
+    await draft(teams, card_id, "We are working hard to reduce waiting times.")
+    await request_sign_off(teams, card_id)
+    asked = await teams.card_saying(DIRECTOR, "Sign-off: MC-2026-0001")
+    before = len(teams.chat(DIRECTOR))
+    _, body = await teams.press(asked, "Request changes", by=DIRECTOR)
+    assert body["value"] == "Fill in the form below."
+    form = await teams.next_card(DIRECTOR, before)
+    assert "What should change" in card_text(form) and titles(form) == ["Send to owner"]
