@@ -13,7 +13,6 @@ from bot.domain.enquiry import Person
 from bot.domain.errors import (
     DomainError,
     InvalidTransition,
-    NotAllowed,
     NotFound,
     StaleAction,
     ValidationFailed,
@@ -43,8 +42,7 @@ from bot.domain.press_release import (
     parse_link,
     parse_partners,
     parse_quoted,
-    recorded_by_comms,
-    signers,
+    require,
     slot_label,
     slots_for,
     workflow_form,
@@ -55,7 +53,7 @@ from bot.ports import UnitOfWork
 from bot.services.core import Core, ModalRequest, Reply, record
 from bot.services.enquiries import with_retries
 from cards import press_views as views
-from cards.model import Card
+from cards.model import ActionPayload, Card
 
 P = PressState
 PRESS_NUDGES = (NudgeKind.PRESS_STAGE,)
@@ -70,36 +68,6 @@ class PressStep:
     facts: dict[str, Any] = field(default_factory=dict)
     headline: str | None = None  # what the owner hears (TELL_OWNER)
     comment: PressComment | None = None  # what the lead hears (TELL_LEAD), or the text of a comment
-
-
-# --- who may do what ----------------------------------------------------------------------------------------
-
-def _is_comms(core: Core, actor: Actor) -> bool:
-    return core.directory.has(actor, Role.COMMS, Role.DIRECTOR_OF_COMMS, Role.SIGN_OFF_DELEGATE)
-
-
-def _require_comms(core: Core, actor: Actor, what: str) -> None:
-    if not _is_comms(core, actor):
-        raise NotAllowed(f"Only the communications team can {what}. All press releases are written and managed "
-                         "by the communications team.")
-
-
-def _email(actor: Actor) -> str:
-    return (actor.email or "").lower()
-
-
-def _require_lead(core: Core, actor: Actor, pr: PressRelease, what: str) -> None:
-    lead = pr.lead_email()
-    if not lead or _email(actor) != lead:
-        name = core.directory.name_of(lead) if lead else "the project lead"
-        hint = (f" If you are on their team, send your comments to {name} instead: they collate one set for comms."
-                if what.startswith("send") else "")
-        raise NotAllowed(f"Only the project lead ({name}) can {what}.{hint}")
-
-
-def _require_director(core: Core, actor: Actor) -> None:
-    if not core.directory.has(actor, Role.DIRECTOR_OF_COMMS):
-        raise NotAllowed("Only the Director of Communications can override an embargo.")
 
 
 async def load(uow: UnitOfWork, ref: str) -> PressRelease:
@@ -207,7 +175,7 @@ async def _act_once(core: Core, actor: Actor, action: str, ref: str, x: str | No
         draft = await uow.drafts.latest(ref)
         match action:
             case "claim":
-                _require_comms(core, actor, "claim a press release")
+                require(core.directory, actor, pr, "claim")
                 event = "claim" if pr.kind is ReleaseKind.PROACTIVE else "claim_reactive"
                 PRESS_WORKFLOW.apply(pr.state, event)
                 pr.owner = _person(actor)
@@ -215,11 +183,11 @@ async def _act_once(core: Core, actor: Actor, action: str, ref: str, x: str | No
                 reply = (f"You have {ref}. Contact the project lead to agree dates, key messages and who is quoted."
                          if event == "claim" else f"You have {ref}: decide how to respond, and in whose name.")
             case "gathered":
-                _require_comms(core, actor, "move a press release on")
+                require(core.directory, actor, pr, "gathered")
                 await _transition(uow, core, ctx, pr, PressStep(actor, "gathered"))
                 reply = f"{ref} is at the first draft stage."
             case "send":
-                _require_comms(core, actor, "send a draft on")
+                require(core.directory, actor, pr, "send")
                 event = {P.FIRST_DRAFT: "send_statement" if pr.is_statement else "send_draft",
                          P.AMENDING: "send_amended", P.FINAL_AMENDS: "send_for_sign_off"}.get(pr.state, "send_draft")
                 PRESS_WORKFLOW.apply(pr.state, event)
@@ -228,7 +196,7 @@ async def _act_once(core: Core, actor: Actor, action: str, ref: str, x: str | No
                 await _transition(uow, core, ctx, pr, PressStep(actor, event, facts=_draft_facts(draft)))
                 reply = f"{ref} version {draft.number} sent on: {STAGE_NAMES[pr.state].lower()} stage."
             case "no_amends":
-                _require_lead(core, actor, pr, "say there are no changes")
+                require(core.directory, actor, pr, "no_amends")
                 PRESS_WORKFLOW.apply(pr.state, "no_amends")
                 round_ = pr.state
                 await _collated(uow, ctx, pr, actor, draft, "No changes.")
@@ -239,11 +207,11 @@ async def _act_once(core: Core, actor: Actor, action: str, ref: str, x: str | No
             case "approve":
                 reply = await _approve(uow, core, ctx, pr, draft, actor, x, version, comment=None)
             case "close":
-                _require_comms(core, actor, "close a press release")
+                require(core.directory, actor, pr, "close")
                 await _transition(uow, core, ctx, pr, PressStep(actor, "close"))
                 reply = f"{ref} is closed."
             case "stop":
-                _require_comms(core, actor, "stop a press release")
+                require(core.directory, actor, pr, "stop")
                 await _transition(uow, core, ctx, pr, PressStep(actor, "stop"))
                 reply = f"{ref} is stopped."
             case _:
@@ -274,50 +242,50 @@ async def _open_form(core: Core, actor: Actor, action: str, ref: str, x: str | N
     values: dict[str, Any] = {}
     match action:
         case "decide":
-            _require_comms(core, actor, "decide how to respond")
+            require(core.directory, actor, pr, "decide")
             PRESS_WORKFLOW.apply(pr.state, "decide_release")
         case "details":
-            _require_comms(core, actor, "change a press release's details")
+            require(core.directory, actor, pr, "details")
             PRESS_WORKFLOW.apply(pr.state, "details")
             values = {"project_lead": pr.project_lead, "partners": "\n".join(pr.partners),
                       "quoted": "\n".join(f"{q.name}, {q.email}" if q.email else q.name for q in pr.quoted)
                       or pr.details.get("quoted") or pr.details.get("spokesperson"),
                       "embargo": _local(pr.embargo, ctx), "preferred_date": _local(pr.preferred, ctx)}
         case "draft":
-            _require_comms(core, actor, "write a press release")
+            require(core.directory, actor, pr, "draft")
             _draft_event(pr)
             if draft is not None:
                 values = {"text": draft.text, "link": pr.links.get(str(draft.number))}
         case "amends":
-            _require_lead(core, actor, pr, "send the collated amendments")
+            require(core.directory, actor, pr, "amends")
             PRESS_WORKFLOW.apply(pr.state, "send_amends")
             team = [c for c in comments if c.kind == "team" and c.stage is pr.state]
             if team:
                 values = {"amends": "\n\n".join(f"{c.by}: {c.text}" for c in team)[:3000]}
         case "invite":
-            _require_lead(core, actor, pr, "ask their team to comment")
+            require(core.directory, actor, pr, "invite")
             PRESS_WORKFLOW.apply(pr.state, "invite_team")
             values = {"emails": "\n".join(pr.team)}
         case "comment":
-            _require_team(core, actor, pr)
+            require(core.directory, actor, pr, "comment")
             PRESS_WORKFLOW.apply(pr.state, "team_comment")
         case "change" | "record":
             slot, fp = _slot(x)
-            _authorise_slot(core, actor, pr, slot, recording=action == "record")
+            require(core.directory, actor, pr, action, slot)
             _check_stage(pr, slot)
             _check_version(draft, version, fp)
             meta.update({"slot": slot.value, "v": version, "fp": fp})
         case "embargo":
-            _require_director(core, actor)
+            require(core.directory, actor, pr, "embargo")
             PRESS_WORKFLOW.apply(pr.state, "lift_embargo")
             if not pr.embargo or pr.embargo <= ctx.now:
                 raise ValidationFailed("There is no embargo still to come on this release.")
         case "issue":
-            _require_comms(core, actor, "issue a press release")
+            require(core.directory, actor, pr, "issue")
             PRESS_WORKFLOW.apply(pr.state, "issue")
             _check_embargo(pr, ctx)
         case "coverage":
-            _require_comms(core, actor, "log coverage")
+            require(core.directory, actor, pr, "coverage")
             PRESS_WORKFLOW.apply(pr.state, "log_coverage")
     return Reply(modal=ModalRequest(_FORM_BUTTONS[action], meta, {k: v for k, v in values.items() if v}))
 
@@ -334,10 +302,7 @@ def _draft_event(pr: PressRelease) -> str:
     return event
 
 
-def _require_team(core: Core, actor: Actor, pr: PressRelease) -> None:
-    if _email(actor) not in pr.team:
-        lead = core.directory.name_of(pr.lead_email() or "") if pr.lead_email() else "the project lead"
-        raise NotAllowed(f"Only the team members {lead} asked to comment can send comments on this draft.")
+
 
 
 def _check_embargo(pr: PressRelease, ctx: Context) -> None:
@@ -377,7 +342,7 @@ Submit = Callable[[UnitOfWork, Core, Context, PressRelease, Draft | None, Actor,
 
 async def _decide(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, draft: Draft | None, actor: Actor,
                   meta: dict, values: dict) -> str:
-    _require_comms(core, actor, "decide how to respond")
+    require(core.directory, actor, pr, "decide")
     outcome = Outcome(values["outcome"])
     event = {Outcome.RELEASE: "decide_release", Outcome.STATEMENT: "decide_statement",
              Outcome.NOTHING: "decide_nothing"}[outcome]
@@ -396,7 +361,7 @@ async def _decide(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, d
 
 async def _details(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, draft: Draft | None, actor: Actor,
                    meta: dict, values: dict) -> str:
-    _require_comms(core, actor, "change a press release's details")
+    require(core.directory, actor, pr, "details")
     PRESS_WORKFLOW.apply(pr.state, "details")
     if pr.state in SIGN_OFF_STAGES or pr.state is P.READY:
         # Who signs is part of what was approved: changing it once sign-off has begun needs a new version.
@@ -422,7 +387,7 @@ async def _details(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, 
 
 async def _save_draft(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, draft: Draft | None,
                       actor: Actor, meta: dict, values: dict) -> str:
-    _require_comms(core, actor, "write a press release")
+    require(core.directory, actor, pr, "draft")
     event = _draft_event(pr)
     text, link = values.get("text") or "", parse_link(values.get("link"))
     fp = draft_fingerprint(text, link)
@@ -459,7 +424,7 @@ async def _collated(uow: UnitOfWork, ctx: Context, pr: PressRelease, actor: Acto
 
 async def _amends(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, draft: Draft | None, actor: Actor,
                   meta: dict, values: dict) -> str:
-    _require_lead(core, actor, pr, "send the collated amendments")
+    require(core.directory, actor, pr, "amends")
     PRESS_WORKFLOW.apply(pr.state, "send_amends")
     round_ = pr.state
     comment = await _collated(uow, ctx, pr, actor, draft, values["amends"])
@@ -472,7 +437,7 @@ async def _amends(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, d
 
 async def _invite(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, draft: Draft | None, actor: Actor,
                   meta: dict, values: dict) -> str:
-    _require_lead(core, actor, pr, "ask their team to comment")
+    require(core.directory, actor, pr, "invite")
     found = [e.lower() for e in _emails(values["emails"])]
     if not found:
         raise ValidationFailed("Give at least one email address.")
@@ -491,7 +456,7 @@ def _emails(text: str) -> list[str]:
 
 async def _team_comment(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, draft: Draft | None,
                         actor: Actor, meta: dict, values: dict) -> str:
-    _require_team(core, actor, pr)
+    require(core.directory, actor, pr, "comment")
     PRESS_WORKFLOW.apply(pr.state, "team_comment")
     comment = PressComment(pr.state, "team", actor.label, actor.email, values["comment"], ctx.now,
                            draft.number if draft else None)
@@ -505,7 +470,7 @@ async def _team_comment(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRele
 async def _change(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, draft: Draft | None, actor: Actor,
                   meta: dict, values: dict) -> str:
     slot, fp = _slot(f"{meta.get('slot', '')}:{meta.get('fp', '')}")
-    _authorise_slot(core, actor, pr, slot, recording=False)
+    require(core.directory, actor, pr, "change", slot)
     _check_stage(pr, slot)
     draft = _check_version(draft, _int(meta.get("v")), fp)
     await _transition(uow, core, ctx, pr, PressStep(
@@ -526,7 +491,7 @@ async def _record(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, d
 
 async def _embargo(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, draft: Draft | None, actor: Actor,
                    meta: dict, values: dict) -> str:
-    _require_director(core, actor)
+    require(core.directory, actor, pr, "embargo")
     PRESS_WORKFLOW.apply(pr.state, "lift_embargo")
     if not pr.embargo or pr.embargo <= ctx.now:
         raise ValidationFailed("There is no embargo still to come on this release.")
@@ -539,7 +504,7 @@ async def _embargo(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, 
 
 async def _issue(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, draft: Draft | None, actor: Actor,
                  meta: dict, values: dict) -> str:
-    _require_comms(core, actor, "issue a press release")
+    require(core.directory, actor, pr, "issue")
     PRESS_WORKFLOW.apply(pr.state, "issue")
     _check_embargo(pr, ctx)
     if draft is None:
@@ -556,7 +521,7 @@ async def _issue(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, dr
 
 async def _coverage(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, draft: Draft | None,
                     actor: Actor, meta: dict, values: dict) -> str:
-    _require_comms(core, actor, "log coverage")
+    require(core.directory, actor, pr, "coverage")
     link = parse_link(values["link"])
     entry = {"link": link, "outlet": values.get("outlet"), "by": actor.label, "at": ctx.now.isoformat()}
     pr.coverage = [*pr.coverage, entry]
@@ -589,20 +554,6 @@ def _slot(x: str | None) -> tuple[PressSlot, str]:
     return slot, fp
 
 
-def _authorise_slot(core: Core, actor: Actor, pr: PressRelease, slot: PressSlot, *, recording: bool) -> None:
-    label = slot_label(slot, pr, core.directory)
-    if recording or recorded_by_comms(slot, pr):
-        if not recorded_by_comms(slot, pr):
-            who = " or ".join(core.directory.name_of(e) for e in signers(slot, pr, core.directory))
-            raise NotAllowed(f"{label} is signed off by {who} in person, not recorded by comms.")
-        _require_comms(core, actor, f"record {label}'s sign-off")
-        return
-    allowed = signers(slot, pr, core.directory)
-    if _email(actor) not in allowed:
-        who = " or ".join(core.directory.name_of(e) for e in allowed) or "nobody configured"
-        raise NotAllowed(f"Only {who} can sign this off ({label}). Your click has not been counted.")
-
-
 def _check_stage(pr: PressRelease, slot: PressSlot) -> None:
     if pr.state is not slot.stage or slot not in slots_for(pr.state, pr):
         if pr.state in (P.CLOSED, P.ISSUED):
@@ -622,7 +573,7 @@ def _check_version(draft: Draft | None, version: int | None, fp: str) -> Draft:
 async def _approve(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, draft: Draft | None, actor: Actor,
                    x: str | None, version: int | None, *, comment: str | None, recording: bool = False) -> str:
     slot, fp = _slot(x)
-    _authorise_slot(core, actor, pr, slot, recording=recording)
+    require(core.directory, actor, pr, "record" if recording else "approve", slot)
     _check_stage(pr, slot)
     draft = _check_version(draft, version, fp)
     decided = {s.slot.value: s for s in await uow.drafts.sign_offs(pr.ref, draft.number)}
@@ -652,9 +603,23 @@ async def _state_of(uow: UnitOfWork, pr: PressRelease) -> tuple[Draft | None, li
     return draft, sign_offs, comments
 
 
-async def _channel_card(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease) -> None:
+async def channel_card(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease) -> Card:
+    """The comms channel card as the release now stands."""
     draft, sign_offs, comments = await _state_of(uow, pr)
-    card = views.press_card(pr, ctx, core.directory, draft=draft, sign_offs=sign_offs, comments=comments)
+    return views.press_card(pr, ctx, core.directory, draft=draft, sign_offs=sign_offs, comments=comments)
+
+
+def _viewers(core: Core, pr: PressRelease) -> list[str]:
+    """Who may see the release's channel card with only their own buttons."""
+    d = core.directory
+    people = [*d.people_with(Role.COMMS), *d.people_with(Role.DIRECTOR_OF_COMMS),
+              *d.people_with(Role.SIGN_OFF_DELEGATE), _email_of(pr.requester) or "", pr.lead_email() or ""]
+    return list(dict.fromkeys(e.lower() for e in people if e))
+
+
+async def _channel_card(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease) -> None:
+    card = (await channel_card(uow, core, ctx, pr)).model_copy(update={
+        "view": ActionPayload(a="view", k="press", id=pr.ref), "viewers": _viewers(core, pr)})
     await uow.outbox.add(Outbound(Recipient.comms(_platform(pr)), card.to_json(), key=views.press_key(pr.ref),
                                   case_ref=pr.ref), ctx.now)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from bot.domain import crisis as crisis_rules
 from bot.domain import enquiry as enquiry_rules
+from bot.domain import press_release as press_rules
 from bot.domain.people import Actor
-from bot.services import crises, enquiries
+from bot.services import crises, enquiries, press_releases
 from bot.services.core import Core
 from cards.model import ActionPayload, Card
 
@@ -20,6 +21,9 @@ async def card_for(core: Core, actor: Actor, view: ActionPayload) -> Card | None
         elif view.k == "crisis" and (crisis := await uow.crises.get(view.id)) is not None:
             card = await crises.channel_card(uow, core, ctx, crisis)
             mine = card.for_viewer(lambda p: crisis_rules.may(directory, actor, crisis, p.a, p.x))
+        elif view.k == "press" and (release := await uow.press_releases.get(view.id)) is not None:
+            card = await press_releases.channel_card(uow, core, ctx, release)
+            mine = card.for_viewer(lambda p: press_rules.may(directory, actor, release, p.a, p.x))
         else:
             return None
     return mine.model_copy(update={"view": view})  # so Teams asks again when the card changes

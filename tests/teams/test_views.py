@@ -110,3 +110,18 @@ async def test_a_button_in_your_own_chat_that_opens_a_form_says_so(teams: Teams)
     assert body["value"] == "Fill in the form below."
     form = await teams.next_card(DIRECTOR, before)
     assert "What should change" in card_text(form) and titles(form) == ["Send to owner"]
+
+
+async def test_the_press_release_card_too(teams: Teams) -> None:
+    from tests.teams.test_press_release import REF, ask_for_a_reactive_release, channel_card_saying
+
+    for who in (COMMS, DIRECTOR):
+        await teams.open_chat(who)
+    await teams.add_to_comms_channel()
+    await ask_for_a_reactive_release(teams)
+    card_id, card = await channel_card_saying(teams, REF)
+    assert titles(card) == ["Claim", "Stop this release"]
+    assert set(card["refresh"]["userIds"]) == {COMMS["id"], DIRECTOR["id"], STAFF["id"]}
+    assert titles(await seen_by(teams, card, COMMS, card_id)) == ["Claim", "Stop this release"]
+    # Sam asked for it but doesn't run it: all press releases are written and managed by comms.
+    assert titles(await seen_by(teams, card, STAFF, card_id)) == []
