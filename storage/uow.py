@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import datetime
@@ -447,7 +448,7 @@ class SqlUnitOfWork:
     async def mark_request_seen(self, key: str, now: datetime) -> None:
         try:
             async with self.session.begin_nested():
-                self.session.add(SeenRequestRow(key=key[:200], at=now))
+                self.session.add(SeenRequestRow(key=_request_key(key), at=now))
         except IntegrityError:
             raise Duplicate(key) from None
 
@@ -462,6 +463,14 @@ class SqlUnitOfWork:
             .returning(CounterRow.value)
         )
         return int(result.scalar_one())
+
+
+def _request_key(key: str) -> str:
+    """Keys fit the 200-character column whole; a longer one keeps its start and a hash of all of it, so two
+    requests that differ only after the 200th character are still two requests."""
+    if len(key) <= 200:
+        return key
+    return key[:135] + ":" + hashlib.sha256(key.encode()).hexdigest()
 
 
 class _TrackingOutbox:

@@ -276,6 +276,18 @@ async def test_a_request_seen_twice_is_a_duplicate_and_the_second_time_writes_no
     assert await count_rows(database, "seen_requests") == 2
 
 
+async def test_long_request_keys_that_differ_only_at_the_end_are_two_requests(database: Database) -> None:
+    start = "teams:invoke:" + "x" * 300
+    async with SqlUnitOfWork(database) as uow:
+        await uow.mark_request_seen(start + ":a", T0)
+        await uow.mark_request_seen(start + ":b", T0)  # not a replay of the first
+        await uow.commit()
+    with pytest.raises(Duplicate):
+        async with SqlUnitOfWork(database) as uow:
+            await uow.mark_request_seen(start + ":a", T0)
+    assert await count_rows(database, "seen_requests") == 2
+
+
 async def test_the_same_request_arriving_twice_at_once_is_applied_once(database: Database) -> None:
     """A Slack retry racing the original delivery (on SQLite the write lock serialises them)."""
     async def apply(name: str) -> str:
