@@ -96,8 +96,8 @@ class PlaygroundDoor:
         self.adapter = PlaygroundAdapter(self.transcripts.get, self._stamp)
         self.store = MemoryReferenceStore()
         self.delivery = TeamsDelivery(adapter=self.adapter, app_id=BOT["id"], store=self.store, comms_channel=COMMS)
-        self.bot = MediaDeskTeamsBot(core=core, identity=PlaygroundIdentity(self.people),  # type: ignore[arg-type]
-                                     store=self.store, send_to_user=self.delivery.to_user)
+        self.bot = MediaDeskTeamsBot(core=core, identity=PlaygroundIdentity(self.people), store=self.store,
+                                     send_to_user=self.delivery.to_user)
 
     async def start(self) -> None:
         """Every persona has a chat with Media Desk from the start, so DMs reach people who never typed."""

@@ -24,7 +24,7 @@ from cards import views
 from cards.model import ActionPayload
 from cards.teams import FORM_KEY, escape_markdown, read_action, read_form_values, render_card, render_form
 from handlers.teams import references
-from handlers.teams.identity import TeamsIdentity
+from handlers.teams.identity import Identity
 
 log = logging.getLogger("mediadesk.teams")
 
@@ -66,7 +66,7 @@ def parse_command(text: str) -> tuple[str, str] | None:
 
 
 class MediaDeskTeamsBot(ActivityHandler):
-    def __init__(self, *, core: Core, identity: TeamsIdentity, store: ReferenceStore, send_to_user: SendToUser
+    def __init__(self, *, core: Core, identity: Identity, store: ReferenceStore, send_to_user: SendToUser
                  ) -> None:
         self._core, self._identity, self._store, self._send_to_user = core, identity, store, send_to_user
         self._remembered: set[tuple[Any, ...]] = set()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Protocol
 
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
@@ -13,6 +14,12 @@ from bot.domain.people import Actor
 
 log = logging.getLogger("mediadesk.teams")
 _TTL_SECONDS = 600.0
+
+
+class Identity(Protocol):
+    """Who is acting in a turn: a person we can name and give roles to, or None."""
+
+    async def actor(self, turn_context: TurnContext) -> Actor | None: ...
 
 
 class TeamsIdentity:
