@@ -50,6 +50,14 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class StillRunningFilter(logging.Filter):
+    """A tick still busy when the next is due is how the scheduler is meant to work (the running tick drains
+    what is due): APScheduler's "skipped: maximum number of running instances" is not worth a warning."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances reached" not in record.getMessage()
+
+
 def configure(level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
@@ -64,3 +72,4 @@ def configure(level: str = "INFO") -> None:
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
     for noisy in ("aiohttp.access", "apscheduler", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("apscheduler.scheduler").addFilter(StillRunningFilter())
