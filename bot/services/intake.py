@@ -85,12 +85,8 @@ async def start_media_call(core: Core, actor: Actor, text: str, request_key: str
     try:
         async with core.uow() as uow:
             await uow.mark_request_seen(request_key, ctx.now)
-            conv = await uow.conversations.active_for(actor.platform, actor.user_id)
-            if conv is not None:
-                await _ask(uow, FORMS[conv.form_id], conv, ctx,
-                           notes=["You already had a media call log in progress, so we carry on from here. "
-                                  "Press Cancel if you want to start again."])
-                await uow.commit()
+            if await _resumed(uow, actor, ctx, "You already had a media call log in progress, so we carry on "
+                              "from here. Press Cancel if you want to start again."):
                 return Reply()
             answers, notes = prefill(text, ctx) if text else ({}, [])
             conv = Conversation(form_id=MEDIA_CALL.id, platform=actor.platform, user_id=actor.user_id)
@@ -107,6 +103,16 @@ async def start_media_call(core: Core, actor: Actor, text: str, request_key: str
     return Reply()
 
 
+async def _resumed(uow: UnitOfWork, actor: Actor, ctx: Context, note: str) -> bool:
+    """A second start while a form is in progress carries on with it (asked again, with `note`): True if so."""
+    conv = await uow.conversations.active_for(actor.platform, actor.user_id)
+    if conv is None:
+        return False
+    await _ask(uow, FORMS[conv.form_id], conv, ctx, notes=[note])
+    await uow.commit()
+    return True
+
+
 async def start_press_release(core: Core, actor: Actor, text: str, request_key: str) -> Reply:
     """/press-release [proactive | reactive] [form]: the request conversation in a DM (Appendices D and E)."""
     words = " ".join((text or "").lower().split())
@@ -118,12 +124,8 @@ async def start_press_release(core: Core, actor: Actor, text: str, request_key: 
     try:
         async with core.uow() as uow:
             await uow.mark_request_seen(request_key, ctx.now)
-            conv = await uow.conversations.active_for(actor.platform, actor.user_id)
-            if conv is not None:
-                await _ask(uow, FORMS[conv.form_id], conv, ctx,
-                           notes=["You already had a form in progress, so we carry on from here. Press Cancel if "
-                                  "you want to start again."])
-                await uow.commit()
+            if await _resumed(uow, actor, ctx, "You already had a form in progress, so we carry on from here. "
+                              "Press Cancel if you want to start again."):
                 return Reply()
             form = form_for_kind(kind)
             conv = Conversation(form_id=form.id, platform=actor.platform, user_id=actor.user_id)
