@@ -171,3 +171,16 @@ async def test_hints_use_the_words_people_type_here(playground: Playground) -> N
     await sam.press(await sam.card_saying("question 1 of 7"), "Yes, cancel")
     cancelled = card_text(await sam.card_saying("cancelled"))
     assert "Type media call to start again" in cancelled and "/media-call" not in cancelled
+
+
+async def test_starting_again_carries_on_with_the_form_in_progress(playground: Playground) -> None:
+    sam = await playground.pane(STAFF, "chat")
+    await sam.say("media call")
+    await sam.say("Sam Reporter")
+    await sam.card_saying("question 2 of 7")
+    await sam.say("media call")
+    resumed = card_text(await sam.card_saying("already had a media call log in progress"))
+    assert "question 2 of 7" in resumed and "Which outlet" in resumed
+    await sam.say("press release")  # another form while this one is open: this one carries on
+    again = card_text(await sam.card_saying("already had a form in progress"))
+    assert "question 2 of 7" in again
