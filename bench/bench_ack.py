@@ -36,7 +36,6 @@ import shutil
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,9 +45,10 @@ ROOT = SCRIPT.parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.pg import PG_ADMIN_URL, create_pg_database, drop_pg_database  # noqa: E402
+
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench"
-PG_ADMIN_URL = os.environ.get("MEDIADESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 BARE, MEDIA_DESK = "bare", "media-desk"
 DEFAULT_REQUESTS = {1: 200, 50: 500}
 AIM_P99_MS, AIM_THROUGHPUT_RATIO, AIM_USERS = 100.0, 0.5, 50
@@ -360,31 +360,6 @@ def user_ids(levels: list[int], rounds: int) -> dict[tuple[int, int], list[str]]
     return {(c, r): [f"U{c:03d}R{r}W{w:03d}" for w in range(c)] for c in levels for r in range(rounds + 1)}
 
 
-async def create_pg_database() -> tuple[str, str]:
-    import asyncpg
-
-    name = f"mediadesk_bench_{uuid.uuid4().hex[:10]}"
-    admin = PG_ADMIN_URL.replace("postgresql+asyncpg", "postgresql")
-    try:
-        conn = await asyncpg.connect(admin, timeout=5)
-    except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
-        raise SystemExit(f"--database postgresql: {PG_ADMIN_URL} does not answer ({type(exc).__name__}: {exc}); "
-                         "set MEDIADESK_TEST_PG to another admin URL") from exc
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return admin.rsplit("/", 1)[0] + f"/{name}", name
-
-
-async def drop_pg_database(name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(PG_ADMIN_URL.replace("postgresql+asyncpg", "postgresql"), timeout=5)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
 
 
 class Bench:

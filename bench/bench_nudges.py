@@ -34,7 +34,6 @@ import shutil
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -45,10 +44,11 @@ ROOT = SCRIPT.parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.pg import PG_ADMIN_URL, create_pg_database, drop_pg_database  # noqa: E402
+
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench"
 COMMS_CHANNEL = "C0COMMS"
-PG_ADMIN_URL = os.environ.get("MEDIADESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 AIM_IDLE_TICK_MS, AIM_DELAY_S = 50.0, 5.0
 REMINDER_WORDS = "for someone to claim"  # in the text of every "Still unclaimed" reminder and digest
 REF = re.compile(r"\b[A-Z]+-\d{4}-\d{4,}\b")  # a case reference (the bench numbers past 9999)
@@ -346,31 +346,6 @@ class FakeChild:
 # --------------------------------------------------------------------------- databases
 
 
-async def create_pg_database() -> tuple[str, str]:
-    import asyncpg
-
-    name = f"mediadesk_bench_{uuid.uuid4().hex[:10]}"
-    admin = PG_ADMIN_URL.replace("postgresql+asyncpg", "postgresql")
-    try:
-        conn = await asyncpg.connect(admin, timeout=5)
-    except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
-        raise SystemExit(f"--database postgresql: {PG_ADMIN_URL} does not answer ({type(exc).__name__}: {exc}); "
-                         "set MEDIADESK_TEST_PG to another admin URL") from exc
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return admin.rsplit("/", 1)[0] + f"/{name}", name
-
-
-async def drop_pg_database(name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(PG_ADMIN_URL.replace("postgresql+asyncpg", "postgresql"), timeout=5)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
 
 
 # --------------------------------------------------------------------------- (a) the tick with nothing due
