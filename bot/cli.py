@@ -74,7 +74,13 @@ def _check_config(settings: Settings, org) -> int:  # noqa: ANN001 - OrgConfig
         print(f"Slack: off (missing {', '.join(settings.slack_missing())})")
     print("Teams: " + ("configured (app id set)" if settings.teams_enabled else
                        "off (set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD, MICROSOFT_APP_TENANT_ID)"))
+    from handlers.playground import playground_problem
+
+    off = playground_problem(settings)
+    print("Playground: " + (f"on at http://{settings.host}:{settings.port}/playground/" if off is None else
+                            f"off ({off})"))
     print(f"Comms channel (Slack): {org.slack.comms_channel or '(not set)'}")
+    print(f"Comms channel (Teams): {org.teams.comms_channel or '(not set)'}")
     for role, emails in org.people.model_dump(exclude={'names', 'media_lead'}).items():
         print(f"  {role}: {len(emails)} people")
     from datetime import UTC, datetime

@@ -63,3 +63,18 @@ async def test_health_says_which_doors_are_open(database_url: str, clock) -> Non
     async for playground in running_playground(database_url, clock):
         status, body = await playground.request("GET", "/healthz")
         assert status == 200 and body == {"ok": True, "slack": False, "teams": False, "playground": True}
+
+
+@pytest.mark.parametrize(("host", "said"), [
+    ("127.0.0.1", "Playground: on at http://127.0.0.1:3978/playground/"),
+    ("0.0.0.0", "Playground: off (HOST=0.0.0.0 is not a loopback address"),
+])
+def test_check_config_says_whether_the_playground_is_on(tmp_path: Path, host: str, said: str) -> None:
+    import subprocess
+    import sys
+
+    env = {"PATH": "/usr/bin:/bin", "HOST": host, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"}
+    result = subprocess.run([sys.executable, "-m", "bot", "check-config"], capture_output=True, text=True, env=env,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert result.returncode == 0, result.stderr
+    assert said in result.stdout
