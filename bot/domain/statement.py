@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -76,6 +77,18 @@ class SignOff:
     by_email: str | None
     at: datetime
     comment: str | None = None
+
+
+def decided_on(sign_offs: Iterable[SignOff], slot: str) -> SignOff | None:
+    """The decision already made on `slot` for this version, if any (slots compare by their value: enquiries,
+    crises and press releases name theirs differently)."""
+    return next((s for s in sign_offs if str(s.slot) == str(slot)), None)
+
+
+def completes_round(sign_offs: Iterable[SignOff], slot: str, required: Iterable[str]) -> bool:
+    """Whether approving `slot` leaves every required slot of this version approved: the last approval."""
+    approved = {str(s.slot) for s in sign_offs if s.decision is Decision.APPROVED} | {str(slot)}
+    return {str(r) for r in required} <= approved
 
 
 @dataclass

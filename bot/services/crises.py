@@ -26,7 +26,7 @@ from bot.domain.forms import Context
 from bot.domain.messages import Outbound, Recipient
 from bot.domain.nudges import Nudge, NudgeKind
 from bot.domain.people import Actor, Role
-from bot.domain.statement import Decision, Draft, SignOff, binds_to, fingerprint
+from bot.domain.statement import Decision, Draft, SignOff, binds_to, completes_round, decided_on, fingerprint
 from bot.ports import UnitOfWork
 from bot.services.core import Core, ModalRequest, Reply, record
 from bot.services.enquiries import with_retries
@@ -268,16 +268,13 @@ async def _decide(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, dra
     require(core.directory, actor, crisis, "approve", slot)
     CRISIS_WORKFLOW.apply(crisis.state, "request_changes")  # sentence for a line not awaiting sign-off
     draft = _check_version(draft, version, fp)
-    decided = {s.slot: s for s in await uow.drafts.sign_offs(crisis.ref, draft.number)}
-    if slot.value in {s.value for s in decided}:
-        earlier = next(s for s in decided.values() if s.slot.value == slot.value)
+    decided = await uow.drafts.sign_offs(crisis.ref, draft.number)
+    if earlier := decided_on(decided, slot):
         raise DomainError(f"{earlier.by} already decided on this holding line. Nothing more is needed from you.")
     sign_off = SignOff(draft.number, draft.fingerprint, slot, decision, actor.label, actor.email, ctx.now, comment)  # type: ignore[arg-type]
     await uow.drafts.add_sign_off(crisis.ref, sign_off)
-    approved = {s.slot.value for s in decided.values() if s.decision is Decision.APPROVED} | {slot.value}
     if decision is Decision.APPROVED:
-        done = {s.value for s in required_crisis_slots(crisis)} <= approved
-        event = "approve_last" if done else "approve"
+        event = "approve_last" if completes_round(decided, slot, required_crisis_slots(crisis)) else "approve"
     else:
         event = "request_changes"
     await _transition(uow, core, ctx, crisis, CrisisStep(actor, event, draft=draft, decision=sign_off, facts={

@@ -47,7 +47,7 @@ from bot.domain.press_release import (
     slots_for,
     workflow_form,
 )
-from bot.domain.statement import Decision, Draft, SignOff, binds_to
+from bot.domain.statement import Decision, Draft, SignOff, binds_to, completes_round, decided_on
 from bot.domain.timefmt import describe
 from bot.ports import UnitOfWork
 from bot.services.core import Core, ModalRequest, Reply, record
@@ -576,14 +576,13 @@ async def _approve(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, 
     require(core.directory, actor, pr, "record" if recording else "approve", slot)
     _check_stage(pr, slot)
     draft = _check_version(draft, version, fp)
-    decided = {s.slot.value: s for s in await uow.drafts.sign_offs(pr.ref, draft.number)}
-    if earlier := decided.get(slot.value):
+    decided = await uow.drafts.sign_offs(pr.ref, draft.number)
+    if earlier := decided_on(decided, slot):
         raise DomainError(f"{earlier.by} already signed this version off. Nothing more is needed from you.")
     sign_off = SignOff(draft.number, draft.fingerprint, slot, Decision.APPROVED, actor.label,  # type: ignore[arg-type]
                        actor.email, ctx.now, comment)
     await uow.drafts.add_sign_off(pr.ref, sign_off)
-    approved = {v for v, s in decided.items() if s.decision is Decision.APPROVED} | {slot.value}
-    done = all(s.value in approved for s in slots_for(pr.state, pr))
+    done = completes_round(decided, slot, slots_for(pr.state, pr))
     label = slot_label(slot, pr, core.directory)
     headline = (f"{pr.ref} is signed off by the Director of Communications: ready to issue"
                 + (f" (embargoed until {describe(pr.embargo, ctx.now, ctx.tz)})." if pr.embargo else "."))

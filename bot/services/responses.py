@@ -18,6 +18,8 @@ from bot.domain.statement import (
     approvers,
     binds_to,
     checklist,
+    completes_round,
+    decided_on,
     fingerprint,
     privacy_concerns,
     required_slots,
@@ -184,9 +186,8 @@ async def decide(core: Core, actor: Actor, ref: str, slot: Slot, version: int, f
             enquiry = await load(uow, ref)
             _authorise_decision(core, actor, enquiry, slot)
             _check_state(enquiry, "request_changes")
-            decided = {s.slot: s for s in await uow.drafts.sign_offs(ref, version)}
-            if slot in decided:
-                earlier = decided[slot]
+            decided = await uow.drafts.sign_offs(ref, version)
+            if earlier := decided_on(decided, slot):
                 raise DomainError(f"{earlier.by} already {_verb(earlier.decision)} version {version} "
                                   f"({views.SLOT_NAMES[slot]}). Nothing more is needed from you.")
             draft = _check_version(await uow.drafts.latest(ref), version, fp)
@@ -195,8 +196,8 @@ async def decide(core: Core, actor: Actor, ref: str, slot: Slot, version: int, f
             sign_off = SignOff(version, draft.fingerprint, slot, decision, actor.label, actor.email, ctx.now, comment)
             await uow.drafts.add_sign_off(ref, sign_off)
             if decision is Decision.APPROVED:
-                done = {s for s, d in decided.items() if d.decision is Decision.APPROVED} | {slot}
-                event = "approve_last" if set(required_slots(enquiry.plan)) <= done else "approve"
+                last = completes_round(decided, slot, required_slots(enquiry.plan))
+                event = "approve_last" if last else "approve"
             else:
                 event = "request_changes" if decision is Decision.CHANGES else "reject"
             await transition(uow, core, ctx, enquiry, Step(
