@@ -146,9 +146,13 @@ class SlackHarness:
         raise AssertionError(f"timed out waiting for {what}; calls: {[c.method for c in self.fake.calls]}")
 
     async def settle(self) -> None:
-        """Let the outbox finish what is due now."""
+        """Let the outbox finish what is due now, including a drain already running (a kick after a commit may
+        hold a leased message that our own drain would skip)."""
         assert self.app is not None
-        await self.app[RELAY].drain()
+        relay = self.app[RELAY]
+        await relay.idle()
+        await relay.drain()
+        await relay.idle()
 
     async def tick(self) -> int:
         """Run one nudge tick now (the scheduler also runs it every `nudge_tick_seconds`), then deliver."""
