@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -160,6 +161,19 @@ class SlackHarness:
         sent = await nudges.tick(self.app[CORE])
         await self.settle()
         return sent
+
+
+async def eventually(check: Callable[[], Any], what: str, timeout: float = 5.0) -> Any:
+    """Wait (briefly, polling) until `check()` gives something truthy, and return it."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.02)
 
 
 def find_action(message: dict[str, Any], label: str) -> tuple[str, str, bool]:

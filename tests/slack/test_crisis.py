@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 
-from bot.app import RELAY
 from bot.config import OnCallSection, OrgConfig
 from bot.domain.crisis import CrisisState
 from bot.domain.nudges import NudgeKind
@@ -38,6 +37,7 @@ from tests.slack.harness import (
     OUTSIDER,
     STAFF,
     SlackHarness,
+    eventually,
     find_action,
     frozen,
     labels,
@@ -100,31 +100,11 @@ async def desk(fake_slack: FakeSlackApi, database_url: str) -> AsyncIterator[Des
 
 # --- waiting without sleeping for long ----------------------------------------------------------------------------
 
-async def eventually(check: Callable[[], Any], what: str, timeout: float = 5.0) -> Any:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
-
-
-async def settled(slack: SlackHarness) -> None:
-    """Wait for a drain already running, deliver whatever is still due, and wait again."""
-    relay = slack.app[RELAY]
-    await relay.idle()
-    await slack.settle()
-    await relay.idle()
-
-
 async def later(slack: SlackHarness, **delta: float) -> int:
     """Move the clock on, run one nudge tick, deliver."""
     slack.clock.advance(**delta)
     sent = await slack.tick()
-    await settled(slack)
+    await slack.settle()
     return sent
 
 
@@ -147,7 +127,7 @@ def card(slack: SlackHarness, ref: str = REF) -> dict:
 async def card_says(slack: SlackHarness, *words: str, ref: str = REF) -> dict:
     await eventually(lambda: crisis_cards(slack, ref) and all(w in text_of(card(slack, ref)) for w in words),
                      f"the crisis card to say {words!r}")
-    await settled(slack)
+    await slack.settle()
     return copy.deepcopy(card(slack, ref))  # the fake updates its messages in place
 
 
@@ -293,7 +273,7 @@ async def draft_line(slack: SlackHarness, who: tuple, text: str, label: str | No
                                        {"text": text, "head_of_department": HOD[1]})
     assert status == 200 and body in ("", "{}"), body
     await eventually(lambda: len(replies(slack, who)) > replied, "the line to be saved")
-    await settled(slack)
+    await slack.settle()
     return copy.deepcopy(card(slack))
 
 
@@ -374,7 +354,7 @@ async def test_out_of_hours_the_on_call_director_is_alerted_and_the_whole_flow_w
     assert "You are the on-call director" in text_of(oona) and "filming" in text_of(oona)
     await slack.dm_saying(DIRECTOR, f"Crisis alert {REF}")
     await slack.dm_saying(HEAD, f"Crisis alert {REF}")
-    await settled(slack)
+    await slack.settle()
     assert alerts_to(slack, ON_CALL_NEXT) == [] and alerts_to(slack, COMMS_A) == []
     assert [len(alerts_to(slack, who)) for who in (ON_CALL, DIRECTOR, HEAD)] == [1, 1, 1]
     crisis, history, _, _ = await recorded(slack)
@@ -390,7 +370,7 @@ async def test_out_of_hours_the_on_call_director_is_alerted_and_the_whole_flow_w
     await slack.click(STAFF, review, "Send to comms", channel=DM)
     done = await slack.dm_saying(STAFF, f"Reported: {REF}")
     assert "Don't comment until a formal line has been approved" in text_of(done)  # the guidance at the end
-    await settled(slack)
+    await slack.settle()
     assert len(crisis_cards(slack)) == 1
 
     # Five minutes without a lead: the channel, the Director, the delegate and the on-call director are chased.
@@ -458,7 +438,7 @@ async def test_crisis_with_text_prefills_what_happened_so_the_alert_is_on_the_fi
     # The old alert button is harmless: still one crisis, one card.
     reply = await press(slack, STAFF, first, ALERT, DM)
     assert "earlier question" in text_of(reply) or "already been alerted" in text_of(reply), text_of(reply)
-    await settled(slack)
+    await slack.settle()
     assert len(crisis_cards(slack)) == 1 and len(alerts_to(slack, DIRECTOR)) == 1
     assert (await recorded(slack, "CR-2026-0002"))[0] is None
     assert_all_conformant(slack)
@@ -504,7 +484,7 @@ async def test_crisis_form_without_what_happened_is_refused_inline_and_raises_no
     status, body = await submit_modal(slack, STAFF, opened, {"what": "", "how": "incident"})
     assert status == 200
     assert json.loads(body)["response_action"] == "errors" and "what" in json.loads(body)["errors"]
-    await settled(slack)
+    await slack.settle()
     assert channel(slack) == [] and (await recorded(slack))[0] is None
 
 
@@ -527,7 +507,7 @@ async def test_finishing_the_dm_form_without_alert_now_raises_the_alert_at_submi
     done = await slack.dm_saying(STAFF, f"Reported: {REF}")
     assert "Don't comment until a formal line has been approved" in text_of(done)
     assert "Add an update" in labels(done)
-    await settled(slack)
+    await slack.settle()
     assert len(crisis_cards(slack)) == 1 and len(alerts_to(slack, DIRECTOR)) == 1
     assert await events(slack) == ["reported"]
     assert_all_conformant(slack)
@@ -544,7 +524,7 @@ async def test_after_alert_now_finishing_the_form_updates_the_card_and_gives_the
     assert "Don't comment until a formal line has been approved" in text_of(done)
     assert "Keep your phone with you" in text_of(done)
     updated = await card_says(slack, "Jo Bloggs, ward manager", "All evening", "07911 123456", "PSIRF")
-    await settled(slack)
+    await slack.settle()
     # Updated in place, never posted again; the Director was alerted once.
     assert [c.args["channel"] for c in slack.fake.calls_to("chat.postMessage")].count(COMMS_CHANNEL) == 1
     assert updated["ts"] == ts and len(crisis_cards(slack)) == 1
@@ -650,7 +630,7 @@ async def test_only_comms_can_manage_the_library(desk: Desk) -> None:
         STAFF[0], "md.form", {"title": {"value": "Mine"}, "text": {"value": "Say nothing"}},
         private_metadata=json.dumps(meta)))
     assert status == 200 and "Only the communications team" in body
-    await settled(slack)
+    await slack.settle()
     assert await library_lines(slack) == [line]
     assert_all_conformant(slack)
 
@@ -707,7 +687,7 @@ async def sign_off_by(slack: SlackHarness, who: tuple, version: int) -> None:
     mine = await approval_card(slack, who, version)
     reply = await press(slack, who, mine, "Approve", "D" + who[0])
     assert "You approved the holding line" in text_of(reply), text_of(reply)
-    await settled(slack)
+    await slack.settle()
 
 
 async def test_without_a_lead_agency_two_sign_offs_are_enough(desk: Desk) -> None:
@@ -739,7 +719,7 @@ async def test_a_lead_agency_named_after_sign_off_must_sign_off_before_circulati
 
 async def trace(slack: SlackHarness) -> tuple:
     """What a refused click must not change: the crisis, its history, its sign-offs, and every message."""
-    await settled(slack)
+    await slack.settle()
     crisis, history, sign_offs, _ = await recorded(slack)
     return ((crisis.state, crisis.version, crisis.lead, crisis.confirmations), len(history), len(sign_offs),
             snapshot(slack))
@@ -854,7 +834,7 @@ async def test_two_ill_lead_this_at_the_same_instant_make_exactly_one_lead(desk:
     won = [r for r in (a, b) if "You are leading" in r["text"]]
     lost = [r for r in (a, b) if "has already taken" in r["text"]]
     assert len(won) == 1 and len(lost) == 1, (a["text"], b["text"])
-    await settled(slack)
+    await slack.settle()
     crisis, history, _, _ = await recorded(slack)
     winner = "Casey Comms" if won[0] is a else "Alex Press"
     assert crisis.lead.name == winner and [h.event for h in history].count("acknowledge") == 1
@@ -966,7 +946,7 @@ async def test_a_newly_circulated_line_needs_a_fresh_confirmation(desk: Desk) ->
     await press(slack, COMMS_A, await card_says(slack, "Holding line signed off"), "Circulate the official line",
                 COMMS_CHANNEL)
     v2 = copy.deepcopy(await slack.dm_saying(STAFF, "receiving care"))
-    await settled(slack)
+    await slack.settle()
     assert "Have the official line" not in text_of(card(slack))  # nobody has confirmed v2 yet
     reply = await press(slack, STAFF, v2, "I have the official line", DM)
     assert "already confirmed" not in text_of(reply)
@@ -1219,7 +1199,7 @@ async def test_private_replies_that_repeat_what_was_typed_are_escaped(desk: Desk
     assert status == 200 and body in ("", "{}"), body
     await card_says(slack, "&lt;!here&gt; Essex Police")
     await reply_saying(slack, COMMS_A, "<!here> Essex Police")
-    await settled(slack)
+    await slack.settle()
     for message in every_message_sent(slack):
         assert "<!here>" not in message["text"] and "<https://evil" not in message["text"], message["text"]
 
@@ -1232,7 +1212,7 @@ async def double_click_alert(slack: SlackHarness) -> None:
     await card_says(slack, "waiting for a comms lead")
     await slack.dm_saying(STAFF, "Comms have been alerted")
     await eventually(lambda: len(ephemerals(slack, STAFF)) >= 1, "a reply to the second click")
-    await settled(slack)
+    await slack.settle()
 
 
 async def test_a_double_click_on_alert_now_raises_one_crisis(desk: Desk) -> None:

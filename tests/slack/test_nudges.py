@@ -11,11 +11,9 @@ import asyncio
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
-from typing import Any
 
 import pytest
 
-from bot.app import RELAY
 from bot.config import OnCallSection, OrgConfig
 from tests.conformance import check_block_kit
 from tests.fakes.slack_api import FakeSlackApi
@@ -28,6 +26,7 @@ from tests.slack.harness import (
     OUTSIDER,
     STAFF,
     SlackHarness,
+    eventually,
     frozen,
     labels,
     org_config,
@@ -81,26 +80,6 @@ async def desk(fake_slack: FakeSlackApi, database_url: str) -> AsyncIterator[Cal
 
 # --- time ---------------------------------------------------------------------------------------------------------
 
-async def eventually(check: Callable[[], Any], what: str, timeout: float = 5.0) -> Any:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
-
-
-async def settled(slack: SlackHarness) -> None:
-    """Wait for a drain already running, deliver whatever is still due, and wait again."""
-    relay = slack.app[RELAY]
-    await relay.idle()
-    await slack.settle()
-    await relay.idle()
-
-
 async def at(slack: SlackHarness, when: str) -> None:
     """Move the clock to `when` (local London time on the clock's current day if only HH:MM[:SS]), tick, deliver."""
     if "T" not in when:
@@ -109,13 +88,13 @@ async def at(slack: SlackHarness, when: str) -> None:
     assert instant >= slack.clock.now(), "time only moves forward in these stories"
     slack.clock.set(instant)
     await slack.tick()
-    await settled(slack)
+    await slack.settle()
 
 
 async def later(slack: SlackHarness, **delta: float) -> None:
     slack.clock.advance(**delta)
     await slack.tick()
-    await settled(slack)
+    await slack.settle()
 
 
 # --- what people see ----------------------------------------------------------------------------------------------
@@ -188,7 +167,7 @@ async def log_call(slack: SlackHarness, deadline: str, outlet: str = "BBC Essex"
     review = await slack.next_dm(STAFF, n + 4)
     await slack.click(STAFF, review, "Send to comms", channel=STAFF_DM)
     card = await slack.next_in_channel(COMMS_CHANNEL, posted)
-    await settled(slack)
+    await slack.settle()
     return ref_of(card), card
 
 
@@ -198,7 +177,7 @@ async def press(slack: SlackHarness, who: tuple, message: dict, label: str, chan
     status, _ = await slack.click(who, message, label, channel=channel)
     assert status == 200
     await eventually(lambda: len(ephemerals(slack, who)) > before, f"a private reply to {who[2]}")
-    await settled(slack)
+    await slack.settle()
     return ephemerals(slack, who)[-1]["text"]
 
 
@@ -206,7 +185,7 @@ async def claim(slack: SlackHarness, who: tuple, message: dict, ref: str, channe
                 label: str = "Claim") -> None:
     await slack.click(who, message, label, channel=channel)
     await eventually(lambda: f"Claimed by {who[2]}" in text_of(comms_card(slack, ref)), f"{who[2]} to claim {ref}")
-    await settled(slack)
+    await slack.settle()
 
 
 async def write_draft(slack: SlackHarness, who: tuple, message: dict, channel: str, label: str = "Draft response") -> None:
@@ -216,7 +195,7 @@ async def write_draft(slack: SlackHarness, who: tuple, message: dict, channel: s
     status, body = await submit_modal(slack, who, opened, {"statement": DRAFT, "spokesperson": "written"})
     assert status == 200 and body in ("", "{}"), body
     await eventually(lambda: len(saying(slack.dms(who), "Saved draft version")) > saved, "the draft to be saved")
-    await settled(slack)
+    await slack.settle()
 
 
 async def logged_and_claimed(slack: SlackHarness, deadline: str, who: tuple = COMMS_A) -> str:
@@ -256,7 +235,7 @@ async def test_an_unclaimed_enquiry_is_chased_in_the_channel_escalated_once_and_
 
     # The same instant again, and the third reminder: the escalation went once and nothing is sent twice.
     await slack.tick()
-    await settled(slack)
+    await slack.settle()
     assert len(unclaimed_reminders(slack, ref)) == 2
     await at(slack, "14:50")
     assert len(unclaimed_reminders(slack, ref)) == 3
@@ -358,7 +337,7 @@ async def test_the_owner_is_reminded_at_half_time_and_60_and_15_minutes_before_w
     assert "(in 15 min)" in text_of(deadline_reminders(slack, COMMS_A, ref)[-1])
     await at(slack, "16:29")
     await slack.tick()
-    await settled(slack)
+    await slack.settle()
     assert len(deadline_reminders(slack, COMMS_A, ref)) == 3
     assert saying(in_channel(slack), "Deadline coming") == []  # the owner's reminders are private
     everything_conforms(slack)
@@ -372,7 +351,7 @@ async def test_closing_the_enquiry_stops_the_owner_reminders_and_the_missed_dead
     reply = await press(slack, COMMS_A, comms_card(slack, ref), "Close without response", COMMS_CHANNEL)
     assert reply == f"{ref} is closed without a response."
     await eventually(lambda: "Closed" in text_of(comms_card(slack, ref)), "the card to say Closed")
-    await settled(slack)
+    await slack.settle()
     for when in ("15:30", "16:15", "16:30", "17:00"):
         await at(slack, when)
     assert len(deadline_reminders(slack, COMMS_A, ref)) == 1
@@ -404,7 +383,7 @@ async def test_remind_me_in_30_minutes_sends_the_reminder_again_30_minutes_later
     again = deadline_reminders(slack, COMMS_A, ref)[-1]
     assert "Today 16:30 (in 30 min)" in text_of(again) and "Remind me in 30 min" in labels(again)
     await slack.tick()
-    await settled(slack)
+    await slack.settle()
     assert len(deadline_reminders(slack, COMMS_A, ref)) == 3
     everything_conforms(slack)
 
@@ -450,7 +429,7 @@ async def test_two_reminders_deferred_to_the_same_opening_arrive_as_one(desk) ->
     assert deadline_reminders(slack, COMMS_A, ref) == []
     await at(slack, "2026-11-30T08:00:00+00:00")
     await slack.tick()
-    await settled(slack)
+    await slack.settle()
     assert len(deadline_reminders(slack, COMMS_A, ref)) == 1
 
 
@@ -506,7 +485,7 @@ async def test_approvers_are_reminded_then_escalated_and_one_approval_stops_it(d
     # Dana approves from her reminder: the comms slot is done, so nobody is chased for it any more.
     await slack.click(DIRECTOR, sign_off_reminders(slack, DIRECTOR, ref)[-1], "Approve", channel="D" + DIRECTOR[0])
     await eventually(lambda: "Approved: ready to issue" in text_of(comms_card(slack, ref)), "the approval")
-    await settled(slack)
+    await slack.settle()
     for when in ("15:05", "15:25", "15:45", "16:05"):
         await at(slack, when)
     assert len(sign_off_reminders(slack, DIRECTOR, ref)) == 2 and len(sign_off_reminders(slack, HEAD, ref)) == 2
@@ -523,13 +502,13 @@ async def test_issuing_the_response_stops_the_owner_reminders(desk) -> None:
     approval = await eventually(lambda: saying(slack.dms(DIRECTOR), f"Sign-off: {ref}"), "Dana's approval card")
     await slack.click(DIRECTOR, approval[-1], "Approve", channel="D" + DIRECTOR[0])
     approved = await eventually(lambda: saying(slack.dms(COMMS_A), f"Approved: {ref}"), "Casey to hear")
-    await settled(slack)
+    await slack.settle()
     opened = len(slack.fake.calls_to("views.open")) + 1
     await slack.click(COMMS_A, approved[-1], "Mark as issued", channel="D" + COMMS_A[0])
     status, body = await submit_modal(slack, COMMS_A, opened, {"method": "email"})
     assert status == 200 and body in ("", "{}"), body
     await eventually(lambda: "Issued by email" in text_of(comms_card(slack, ref)), "the card to say issued")
-    await settled(slack)
+    await slack.settle()
     for when in ("15:32:30", "16:00", "16:45", "17:00", "17:30"):
         await at(slack, when)
     assert deadline_reminders(slack, COMMS_A, ref) == []

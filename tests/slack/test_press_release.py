@@ -33,11 +33,12 @@ from tests.slack.harness import (
     OUTSIDER,
     STAFF,
     SlackHarness,
+    eventually,
     frozen,
     labels,
     text_of,
 )
-from tests.slack.test_crisis import assert_all_conformant, eventually, fill_modal, forged, replies, settled
+from tests.slack.test_crisis import assert_all_conformant, fill_modal, forged, replies
 
 FRIDAY = "2026-11-27T14:05:00+00:00"  # Friday 27 November 2026, 14:05 London: office hours
 DM = "D" + STAFF[0]
@@ -85,7 +86,7 @@ def card(slack: SlackHarness, ref: str = REF) -> dict:
 async def card_says(slack: SlackHarness, *words: str, ref: str = REF) -> dict:
     await eventually(lambda: release_cards(slack, ref) and all(w in text_of(card(slack, ref)) for w in words),
                      f"the press release card to say {words!r}")
-    await settled(slack)
+    await slack.settle()
     return copy.deepcopy(card(slack, ref))
 
 
@@ -96,7 +97,7 @@ async def dm_with(slack: SlackHarness, who: tuple, *words: str, button: str | No
                  and (button is None or button in labels(m))]
         return found[-1] if found else None
     found = await eventually(find, f"a DM to {who[2]} saying {words!r} with {button!r}")
-    await settled(slack)
+    await slack.settle()
     return copy.deepcopy(found)
 
 
@@ -144,14 +145,14 @@ async def assert_teams_renders_every_card(slack: SlackHarness) -> None:
 async def click(slack: SlackHarness, who: tuple, message: dict, label: str, where: str) -> None:
     status, body = await slack.click(who, message, label, channel=where)
     assert status == 200, body
-    await settled(slack)
+    await slack.settle()
 
 
 async def modal(slack: SlackHarness, who: tuple, message: dict, label: str, where: str, values: dict) -> dict:
     """Press `label`, fill in the form it opens with `values`, send it. Returns the view."""
     view, status, body = await fill_modal(slack, who, lambda: slack.click(who, message, label, channel=where), values)
     assert status == 200 and body in ("", "{}"), body
-    await settled(slack)
+    await slack.settle()
     return view
 
 
@@ -454,7 +455,7 @@ async def refused(slack: SlackHarness, who: tuple, payload: ActionPayload, where
     before_posts = len(slack.fake.calls_to("chat.postMessage"))
     reply = await forged(slack, who, payload, where)
     assert words in text_of(reply), text_of(reply)
-    await settled(slack)
+    await slack.settle()
     assert await events(slack) == before_events
     assert (await recorded(slack))[0].state is before_state
     assert len(slack.fake.calls_to("chat.postMessage")) == before_posts
@@ -561,7 +562,7 @@ async def test_the_holder_of_the_current_stage_is_chased_when_it_falls_due(desk:
     assert await slack.tick() == 0  # not due yet (two days for comments)
     slack.clock.advance(days=3, hours=1)  # Tuesday 1 December, 15:05
     assert await slack.tick() == 1
-    await settled(slack)
+    await slack.settle()
     chase = await dm_with(slack, STAFF, f"Press release waiting: {REF}")
     assert "comments and amends stage with sam.staff@example.nhs.uk" in text_of(chase)
     await card_says(slack, "overdue")

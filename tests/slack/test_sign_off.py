@@ -7,13 +7,11 @@ import asyncio
 import copy
 import json
 import re
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 import tests.slack.harness as harness
-from bot.app import RELAY
 from bot.config import OrgConfig, PeopleSection, SlackSection
 from bot.domain.statement import fingerprint
 from cards.model import ActionPayload
@@ -30,6 +28,7 @@ from tests.slack.harness import (
     OUTSIDER,
     STAFF,
     SlackHarness,
+    eventually,
     find_action,
     labels,
     text_of,
@@ -65,19 +64,6 @@ def shown(message: dict) -> str:
     return text_of(message)
 
 
-async def eventually(check: Callable[[], Any], what: str, timeout: float = 5.0) -> Any:
-    """Poll until `check()` is truthy (no fixed sleeps); return its value."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
-
-
 async def next_ephemeral(slack: SlackHarness, who: tuple, after: int) -> dict:
     await eventually(lambda: len(ephemerals(slack, who)) > after, f"an ephemeral to {who[2]}")
     return ephemerals(slack, who)[-1]
@@ -106,17 +92,9 @@ def dms_saying(slack: SlackHarness, who: tuple, words: str) -> list[dict]:
     return [m for m in slack.dms(who) if words in text_of(m)]
 
 
-async def settled(slack: SlackHarness) -> None:
-    """Wait for the outbox drain already running (if any), then deliver whatever is still due."""
-    relay = slack.app[RELAY]
-    await relay.idle()
-    await slack.settle()
-    await relay.idle()
-
-
 async def card_says(slack: SlackHarness, words: str) -> dict:
     await eventually(lambda: words in text_of(comms_card(slack)), f"the comms card to say {words!r}")
-    await settled(slack)
+    await slack.settle()
     return comms_card(slack)
 
 
@@ -149,7 +127,7 @@ async def write_draft(slack: SlackHarness, who: tuple, message: dict, channel: s
     status, body = await submit_modal(slack, who, opened, values)
     assert status == 200 and body in ("", "{}"), body
     await eventually(lambda: len(dms_saying(slack, who, "Saved draft version")) > saved_before, "the draft saved")
-    await settled(slack)
+    await slack.settle()
 
 
 async def drafted(slack: SlackHarness, text: str = WORDING, outlet: str = "BBC Essex", kind: str = "TV or radio",
@@ -166,7 +144,7 @@ async def ask_for_sign_off(slack: SlackHarness, who: tuple = COMMS_A) -> dict:
     before = len(ephemerals(slack, who))
     await slack.click(who, comms_card(slack), "Request sign-off", channel=COMMS_CHANNEL)
     reply = await next_ephemeral(slack, who, before)
-    await settled(slack)
+    await slack.settle()
     return reply
 
 
@@ -260,7 +238,7 @@ async def test_changes_requested_then_new_version_approved(slack: SlackHarness) 
     assert labels(told) == ["Edit draft"]
     card = await card_says(slack, "Changes requested")
     assert "✏️ Director of Communications or delegate: changes requested by Dana Director" in text_of(card)
-    await settled(slack)
+    await slack.settle()
     await dm_saying(slack, DIRECTOR, f"Your comments on version 1 of {ref} have gone to its owner")
     for who in (DIRECTOR, HEAD):  # both v1 cards were updated in place: decided, no buttons
         assert len(cards_for(slack, who)) == 1
@@ -419,7 +397,7 @@ async def test_executive_and_director_both_needed(slack: SlackHarness) -> None:
     card = await card_says(slack, "Approved: ready to issue")
     assert "✅ Executive: approved by Evan Exec" in text_of(card)
     await eventually(lambda: "Approved by Evan Exec" in text_of(cards_for(slack, EXECUTIVE)[0]), "Evan's card")
-    await settled(slack)
+    await slack.settle()
     assert len(dms_saying(slack, COMMS_A, "Approved:")) == 1  # told once
     enquiry, history, sign_offs = await recorded(slack, ref)
     assert enquiry.state.value == "approved"
@@ -472,7 +450,7 @@ async def test_joint_statement_needs_the_partner_sign_off_recorded_by_comms(slac
 
 async def assert_nothing_changed(slack: SlackHarness, ref: str, before: tuple, messages: dict) -> None:
     """Nothing recorded (state, history, sign-offs) and no message changed or added."""
-    await settled(slack)
+    await slack.settle()
     enquiry, history, sign_offs = await recorded(slack, ref)
     assert (enquiry.state, enquiry.version, len(history), sign_offs) == (
         before[0].state, before[0].version, len(before[1]), before[2])
@@ -512,7 +490,7 @@ async def test_owner_who_is_a_sign_off_delegate_cannot_approve_their_own_draft(
     reply = await ask_for_sign_off(slack, HEAD)
     assert "has gone for sign-off" in shown(reply)
     dana = copy.deepcopy(await next_card(slack, DIRECTOR, 0))
-    await settled(slack)
+    await slack.settle()
     assert cards_for(slack, HEAD) == []  # nobody is asked to sign off their own draft
     ref = ref_of(card)
 
@@ -535,7 +513,7 @@ async def test_delegate_whose_role_was_removed_after_the_card_was_sent_is_refuse
     monkeypatch.setattr(harness, "org_config", lambda: OrgConfig(slack=SlackSection(comms_channel=COMMS_CHANNEL),
                                                                   people=PeopleSection(**people.model_dump())))
     await slack.restart()
-    await settled(slack)
+    await slack.settle()
     before, messages = await recorded(slack, ref), snapshot(slack)
     reply = await press(slack, HEAD, harper, "Approve", dm_channel(HEAD))
     assert "Only Dana Director can sign this off" in shown(reply)
@@ -556,7 +534,7 @@ async def test_double_click_on_approve_counts_once(slack: SlackHarness) -> None:
     assert sum(f"You approved version 1 of {ref}" in r for r in replies) == 1, replies
     assert sum("already" in r for r in replies) == 1, replies
     await dm_saying(slack, COMMS_A, f"Approved: {ref}")
-    await settled(slack)
+    await slack.settle()
     enquiry, history, sign_offs = await recorded(slack, ref)
     assert enquiry.state.value == "approved"
     assert len([h for h in history if h.event.startswith("approve")]) == 1
@@ -581,7 +559,7 @@ async def test_director_and_delegate_approving_at_the_same_instant(slack: SlackH
     loser = next(name for name in replies if name not in winners)
     assert "already" in replies[loser] and "approved" in replies[loser], replies
     await dm_saying(slack, COMMS_A, f"Approved: {ref}")
-    await settled(slack)
+    await slack.settle()
     enquiry, history, sign_offs = await recorded(slack, ref)
     assert enquiry.state.value == "approved"
     assert [s.by for s in sign_offs] == winners
@@ -620,7 +598,7 @@ async def test_issuing_text_other_than_the_approved_text_is_refused_inline(slack
     told = await dm_saying(slack, COMMS_A, f"Approved: {ref}")
     opened, view = await issue_modal(slack, told, dm_channel(COMMS_A))
     assert initial(view, "text") == WORDING and initial(view, "contact") == "Casey Comms"  # the media lead
-    await settled(slack)
+    await slack.settle()
     before, messages = await recorded(slack, ref), snapshot(slack)
     status, body = await submit_modal(slack, COMMS_A, opened, {"method": "phone", "text": WORDING + " Thanks."})
     assert status == 200
@@ -651,7 +629,7 @@ async def test_newspaper_needs_a_written_response_by_email(slack: SlackHarness) 
     told = await dm_saying(slack, COMMS_A, f"Approved: {ref}")
     opened, view = await issue_modal(slack, told, dm_channel(COMMS_A))
     assert initial(view, "method") == "email"
-    await settled(slack)
+    await slack.settle()
     before, messages = await recorded(slack, ref), snapshot(slack)
     status, body = await submit_modal(slack, COMMS_A, opened, {"method": "phone"})
     assert status == 200 and set(json.loads(body)["errors"]) == {"method"}
@@ -722,7 +700,7 @@ async def test_consent_given_for_one_version_does_not_cover_the_next(slack: Slac
     await slack.send(*slack.requests.block_action(COMMS_A[0], action_id, value, channel_id=COMMS_CHANNEL,
                                                   is_ephemeral=True))
     reply = shown(await next_ephemeral(slack, COMMS_A, replies))
-    await settled(slack)
+    await slack.settle()
     assert "has gone for sign-off" not in reply, reply  # warned again about 07700 900123, or told it is stale
     assert cards_for(slack, DIRECTOR) == []
     enquiry, history, _ = await recorded(slack, ref)
@@ -739,7 +717,7 @@ async def test_asking_again_without_editing_after_changes_never_leaves_a_dead_en
     card = await card_says(slack, "Changes requested")
     # The card offers Request sign-off straight away; the owner presses it without editing.
     reply = shown(await press(slack, COMMS_A, card, "Request sign-off", COMMS_CHANNEL))
-    await settled(slack)
+    await slack.settle()
     enquiry, _, _ = await recorded(slack, ref)
     if enquiry.state.value == "changes_requested":
         assert "edit" in reply.lower(), reply  # refused, with the way forward
@@ -794,5 +772,5 @@ async def test_new_terms_after_approval_can_be_approved_again(slack: SlackHarnes
         await slack.click(DIRECTOR, card, "Approve", channel=dm_channel(DIRECTOR))
         answer = shown(await next_ephemeral(slack, DIRECTOR, replies))
         assert "You approved version 2" in answer, answer  # same words, a new sign-off round
-    await settled(slack)
+    await slack.settle()
     assert (await recorded(slack, ref))[0].state.value == "approved"
