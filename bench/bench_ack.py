@@ -45,6 +45,7 @@ ROOT = SCRIPT.parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.children import stop_child  # noqa: E402
 from bench.pg import PG_ADMIN_URL, create_pg_database, drop_pg_database  # noqa: E402
 
 SECRET = "bench-signing-secret"
@@ -269,17 +270,7 @@ class Child:
         return json.loads(line)
 
     async def stop(self) -> None:
-        if self.proc.returncode is not None:
-            return
-        with contextlib.suppress(Exception):
-            self.proc.stdin.write(b"quit\n")
-            await self.proc.stdin.drain()
-            self.proc.stdin.close()
-        try:
-            await asyncio.wait_for(self.proc.wait(), 20)
-        except TimeoutError:
-            self.proc.terminate()  # our own child, by its pid
-            await self.proc.wait()
+        await stop_child(self.proc)
 
 
 # --------------------------------------------------------------------------- load generation
