@@ -9,7 +9,7 @@ What runs (see bench/README.md, "bench_nudges.py", for how to read the output):
   cloned from one enquiry logged the real way (`log_enquiry`) so the rows look like the app's own;
 - (a) in this process: `nudges.tick(core)` with nothing due, many times, alternated with a baseline (a unit of
   work that only runs `SELECT 1`), first on empty tables and again after the load;
-- (b) in this process: the real app (`bot.app.create_app`, APScheduler ticking every 2 s, the outbox relay,
+- (b) in this process: the real app (`bot.app.create_app`, APScheduler ticking every NUDGE_TICK_SECONDS (default 1 s), the outbox relay,
   the real clock), served on 127.0.0.1, with the fake Slack Web API in a second child process. The loader
   adds enquiries whose UNCLAIMED nudge falls due at known times (a steady stream, then a burst at one
   instant); the run records when each was claimed, committed to the outbox, and received by the fake;
@@ -44,6 +44,7 @@ ROOT = SCRIPT.parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.children import stop_child  # noqa: E402
 from bench.pg import PG_ADMIN_URL, create_pg_database, drop_pg_database  # noqa: E402
 
 SECRET = "bench-signing-secret"
@@ -330,17 +331,7 @@ class FakeChild:
         return json.loads(await asyncio.wait_for(self.proc.stdout.readline(), 60))
 
     async def stop(self) -> None:
-        if self.proc.returncode is not None:
-            return
-        with contextlib.suppress(Exception):
-            self.proc.stdin.write(b"quit\n")
-            await self.proc.stdin.drain()
-            self.proc.stdin.close()
-        try:
-            await asyncio.wait_for(self.proc.wait(), 20)
-        except TimeoutError:
-            self.proc.terminate()  # our own child, by its pid
-            await self.proc.wait()
+        await stop_child(self.proc)
 
 
 # --------------------------------------------------------------------------- databases
@@ -593,7 +584,10 @@ class Bench:
         ticks = due["ticks"]
         reminders: dict[str, list[float]] = due["received"].get("reminders", {})
         print()
-        print(f"(b) due nudges with the real app and clock (scheduler tick every 2 s, batch of {BATCH} a tick):"
+        from bot.config import Settings
+
+        tick = Settings().nudge_tick_seconds
+        print(f"(b) due nudges with the real app and clock (scheduler tick every {tick:g} s, batch of {BATCH} a tick):"
               f" {args.due} due evenly over {args.spread:.0f} s, then {args.burst} due at one instant")
         print("    delay after the due time, seconds: claimed = the tick that took it began; outbox = that tick "
               "committed; Slack = the fake received the post")
