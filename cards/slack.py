@@ -27,7 +27,7 @@ from bot.domain.forms import Context, Field, Form, Kind
 from cards.model import Button, Card, Fact, Select
 from cards.text import escape_truncate, truncate
 
-# Limits from ../shared/specs/block-kit-limits.json (characters unless noted).
+# Limits from tests/specs/block-kit-limits.json (characters unless noted).
 MESSAGE_BLOCKS_MAX = 50
 VIEW_BLOCKS_MAX = 100
 HEADER_MAX = 150

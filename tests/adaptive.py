@@ -5,8 +5,8 @@ Reusable from any test (``from tests.adaptive import assert_adaptive_card``):
 * :func:`validate_adaptive_card` lists what is wrong with a card (empty when it conforms);
 * :func:`assert_adaptive_card` raises ``AssertionError`` listing it.
 
-The schema is ``adaptive-card-1.5.json`` (JSON Schema draft-06) in ``../shared/specs`` relative to the repo root
-(override with ``$MEDIADESK_SPECS``), read lazily on first use. As PROVENANCE.md says, the schema does not
+The schema is ``adaptive-card-1.5.json`` (JSON Schema draft-06) in the specs folder that
+:func:`tests.conformance.specs_dir` locates, read lazily on first use. As PROVENANCE.md says, the schema does not
 require ``version`` (checked here: it must be "1.5") and rejects Teams' own ``msteams`` property, which is
 therefore stripped from every AdaptiveCard object (the top-level card and those inside Action.ShowCard).
 """
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -23,18 +22,12 @@ from typing import Any
 from jsonschema import Draft6Validator
 from jsonschema.exceptions import ValidationError
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SPECS_ENV = "MEDIADESK_SPECS"
+from tests.conformance import SPECS_ENV, specs_dir
+
 ADAPTIVE_CARD_SCHEMA = "adaptive-card-1.5.json"
 ADAPTIVE_CARD_VERSION = "1.5"
 INPUT_TYPES = ("Input.Text", "Input.ChoiceSet", "Input.Date", "Input.Time", "Input.Number", "Input.Toggle")
 MESSAGE_MAX = 300
-
-
-def specs_dir() -> Path:
-    """The directory holding the platform specs: ``$MEDIADESK_SPECS`` or ``<repo>/../shared/specs``."""
-    override = os.environ.get(SPECS_ENV)
-    return Path(override) if override else (REPO_ROOT / ".." / "shared" / "specs").resolve()
 
 
 @functools.lru_cache(maxsize=4)

@@ -7,8 +7,9 @@ Reusable from any test (``from tests.conformance import assert_block_kit``):
   ``block-kit-limits.json`` (the source of truth here); :func:`assert_block_kit` / :func:`assert_view`
   raise ``AssertionError`` listing them.
 
-Specs live in ``../shared/specs`` relative to the repo root (override with ``$MEDIADESK_SPECS``) and are
-read lazily, on first use, never at import time.
+Specs live in ``tests/specs`` (see its PROVENANCE.md; override the folder with ``$MEDIADESK_SPECS``, e.g. to
+try a newer schema) and are read lazily, on first use, never at import time. :func:`specs_dir` is the one
+place every test finds them.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SPECS_ENV = "MEDIADESK_SPECS"
+SPECS_DIR = Path(__file__).resolve().parent / "specs"
 MANIFEST_SCHEMA = "slack-manifest.schema.json"
 BLOCK_KIT_LIMITS = "block-kit-limits.json"
 
@@ -42,9 +44,9 @@ CONTEXT_ELEMENTS = ("plain_text", "mrkdwn", "image")
 
 
 def specs_dir() -> Path:
-    """The directory holding the platform specs: ``$MEDIADESK_SPECS`` or ``<repo>/../shared/specs``."""
+    """The folder holding the platforms' specs: ``$MEDIADESK_SPECS`` or ``tests/specs`` in this repository."""
     override = os.environ.get(SPECS_ENV)
-    return Path(override) if override else (REPO_ROOT / ".." / "shared" / "specs").resolve()
+    return Path(override) if override else SPECS_DIR
 
 
 @functools.lru_cache(maxsize=16)

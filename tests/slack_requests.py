@@ -3,7 +3,7 @@
 Every builder returns ``(body, headers)``: the exact bytes to POST and the headers
 (content type, ``X-Slack-Request-Timestamp``, ``X-Slack-Signature``). Signatures use
 Slack's v0 scheme: ``v0=`` + HMAC-SHA256(signing secret, ``v0:{timestamp}:{body}``).
-Payload shapes follow /work/shared/specs/examples/slack-payloads/.
+Payload shapes follow tests/specs/examples/slack-payloads/.
 """
 
 from __future__ import annotations

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import io
 import json
-import os
 import struct
 import zipfile
 from pathlib import Path
@@ -14,19 +13,14 @@ from typing import Any
 import pytest
 
 from bot.teams_package import MANIFEST_DIR, PLACEHOLDER_HOST, PLACEHOLDER_ID, build_package
+from tests.conformance import SPECS_ENV, specs_dir
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SPECS_ENV = "MEDIADESK_SPECS"
 SCHEMA_NAME = "teams-manifest.schema.json"
 APP_ID = "3f2b8c1e-7a4d-4e9b-9c60-2d5e8f1a0b47"
 HOST = "mediadesk.nhs-icb.example"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PNG_ALPHA_COLOUR_TYPES = {4, 6}  # grey + alpha, RGB + alpha
-
-
-def _specs_dir() -> Path:
-    override = os.environ.get(SPECS_ENV)
-    return Path(override) if override else (REPO_ROOT / ".." / "shared" / "specs").resolve()
 
 
 @functools.lru_cache(maxsize=4)
@@ -43,7 +37,7 @@ def _validator(path: Path) -> Any:
 
 
 def validate_teams_manifest(data: dict[str, Any]) -> None:
-    path = _specs_dir() / SCHEMA_NAME
+    path = specs_dir() / SCHEMA_NAME
     if not path.is_file():
         raise FileNotFoundError(
             f"spec {SCHEMA_NAME!r} not found in {path.parent} (set ${SPECS_ENV} to override)"
@@ -89,7 +83,7 @@ def test_shipped_manifest_conforms_to_teams_schema(manifest: dict[str, Any]) -> 
 
 
 def test_shipped_manifest_header(manifest: dict[str, Any]) -> None:
-    schema = json.loads((_specs_dir() / SCHEMA_NAME).read_text(encoding="utf-8"))
+    schema = json.loads((specs_dir() / SCHEMA_NAME).read_text(encoding="utf-8"))
     assert manifest["manifestVersion"] == schema["properties"]["manifestVersion"]["const"] == "1.30"
     assert manifest["$schema"].endswith("/teams/v1.30/MicrosoftTeams.schema.json")
     assert manifest["id"] == PLACEHOLDER_ID

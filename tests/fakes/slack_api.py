@@ -25,11 +25,12 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from tests.conformance import specs_dir
+
 __all__ = ["Call", "FakeSlackApi", "MethodSpec", "Violation", "check_call", "load_spec_index", "spec_path"]
 
-#: The Slack Web API description (Swagger 2.0) the calls are checked against.
-#: Override with the ``SLACK_WEB_API_SPEC`` environment variable.
-DEFAULT_SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "specs" / "slack-web-openapi-v2.json"
+#: The Slack Web API description (Swagger 2.0) the calls are checked against, in the specs folder.
+WEB_API_SPEC = "slack-web-openapi-v2.json"
 
 #: Arguments that carry JSON: decoded when they arrive as strings (form or query bodies).
 JSON_ARGS = frozenset({"blocks", "attachments", "view", "metadata"})
@@ -85,7 +86,7 @@ class MethodSpec:
 
 def spec_path() -> Path:
     """Where the Slack Web API description is read from."""
-    return Path(os.environ.get("SLACK_WEB_API_SPEC", DEFAULT_SPEC_PATH))
+    return specs_dir() / WEB_API_SPEC
 
 
 @functools.lru_cache(maxsize=4)

@@ -7,7 +7,6 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -206,6 +205,3 @@ def text_of(message: dict[str, Any]) -> str:
 def frozen(when: str) -> FrozenClock:
     return FrozenClock(datetime.fromisoformat(when))
 
-
-def spec_root() -> Path:
-    return Path(__file__).resolve().parents[3] / "shared" / "specs"
