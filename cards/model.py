@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.domain.text import ID_MAX
+
 
 class ActionPayload(BaseModel):
     """What a button carries back when clicked: one typed model for Slack and Teams."""
@@ -16,7 +18,7 @@ class ActionPayload(BaseModel):
     a: str = Field(max_length=40)  # the action: claim, release, answer, skip, ...
     k: Literal["enquiry", "conversation", "crisis", "library", "press"]  # what it acts on
     id: str = Field(max_length=40)  # case reference or conversation id
-    v: int | None = None  # the version the card was made for
+    v: int | None = Field(default=None, ge=0, le=ID_MAX)  # the version the card was made for
     x: str | None = Field(default=None, max_length=200)  # an argument (a choice's value, a field name)
 
     def encode(self) -> str:

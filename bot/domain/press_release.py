@@ -28,6 +28,7 @@ from bot.domain.errors import ValidationFailed
 from bot.domain.forms import Choice, Field, Form, Kind, Rule
 from bot.domain.people import Directory, Role
 from bot.domain.statement import fingerprint
+from bot.domain.text import small_int
 from bot.domain.workflow import Transition, Workflow
 
 PREFIX = "PR"
@@ -262,7 +263,7 @@ class PressSlot(str):
     @property
     def index(self) -> int:
         tail = self.rsplit("_", 1)[-1]
-        return int(tail) if tail.isdigit() else 0
+        return small_int(tail) or 0
 
 
 LEAD = PressSlot("pr_lead")

@@ -15,3 +15,23 @@ def clean(text: str) -> str:
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
     return text.strip()
+
+
+ID_MAX = 2**31 - 1  # row ids, versions and counters all fit a 32-bit signed integer column
+
+
+def small_int(value: object) -> int | None:
+    """An id or version a button or form carried back: plain ASCII digits (or an int) from 0 to ID_MAX, else None.
+
+    `str.isdigit()` is not enough: "¹²³⁰" passes it and then fails `int()`, and 10**30 would overflow the
+    database's integer columns.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 10:
+        number = int(value)
+    else:
+        return None
+    return number if 0 <= number <= ID_MAX else None

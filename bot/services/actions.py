@@ -10,6 +10,7 @@ from bot.domain.forms import Form
 from bot.domain.people import Actor
 from bot.domain.response_forms import CHANGES_FORM
 from bot.domain.statement import Decision, Slot
+from bot.domain.text import small_int
 from bot.services import crises, enquiries, intake, nudges, press_releases, responses
 from bot.services.core import Core, ModalRequest, Reply
 from cards.model import ActionPayload
@@ -56,7 +57,7 @@ async def press(core: Core, actor: Actor, payload: ActionPayload, request_key: s
         case "partner":
             version, _, fp = (payload.x or "").partition(":")
             return await responses.open_decision_form(core, actor, ref, Slot.PARTNER,
-                                                      int(version) if version.isdigit() else 0, fp, "partner")
+                                                      small_int(version) or 0, fp, "partner")
         case "issue":
             return await responses.open_issue_form(core, actor, ref, core.media_lead)
         case "close":
@@ -111,7 +112,7 @@ async def _submit(core: Core, actor: Actor, form_id: str, meta: dict[str, Any], 
         case "media_call" | "crisis" | "press_release" | "press_release_reactive":
             conversation = meta.get("conversation")
             return await intake.submit_form(core, actor, form_id,
-                                            conversation if isinstance(conversation, int) else None,
+                                            small_int(conversation),
                                             values, request_key)
         case _ if form_id.startswith("press_"):
             return await press_releases.submit(core, actor, form_id, meta, values, request_key)
@@ -135,16 +136,15 @@ async def _submit(core: Core, actor: Actor, form_id: str, meta: dict[str, Any], 
                         "partner": Decision.APPROVED}[form_id]
             comment = values.get("comment") or values.get("who")
             try:
-                slot, version = Slot(meta.get("slot", "partner")), int(meta.get("v", 0))
+                slot, version = Slot(meta.get("slot", "partner")), small_int(meta.get("v", 0))
             except (TypeError, ValueError):
-                raise ValidationFailed("That form is out of date; please use the latest card.") from None
+                version = None
+            if version is None:
+                raise ValidationFailed("That form is out of date; please use the latest card.")
             return await responses.decide(core, actor, ref, slot, version, str(meta.get("fp", "")), decision,
                                           request_key, comment=comment)
     return Reply(text="That form is no longer available; please start again.")
 
 
 def _int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
+    return small_int(value) or 0

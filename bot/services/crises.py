@@ -27,6 +27,7 @@ from bot.domain.messages import Outbound, Recipient
 from bot.domain.nudges import Nudge, NudgeKind
 from bot.domain.people import Actor, Role
 from bot.domain.statement import Decision, Draft, SignOff, binds_to, completes_round, decided_on, fingerprint
+from bot.domain.text import small_int
 from bot.ports import UnitOfWork
 from bot.services.core import Core, ModalRequest, Reply, record
 from bot.services.enquiries import with_retries
@@ -188,7 +189,7 @@ async def _open_line_form(core: Core, actor: Actor, ref: str, library_id: str | 
         CRISIS_WORKFLOW.apply(crisis.state, "draft_line")
         text = None
         if library_id:
-            line = await uow.holding_lines.get(int(library_id)) if library_id.isdigit() else None
+            line = await uow.holding_lines.get(line_id) if (line_id := small_int(library_id)) is not None else None
             if line is None:
                 raise ValidationFailed("That holding line is no longer in the library.")
             text = line.text
@@ -359,9 +360,10 @@ async def retire_library_line(core: Core, actor: Actor, line_id: str, request_ke
     ctx = core.ctx()
     async with core.uow() as uow:
         await uow.mark_request_seen(request_key, ctx.now)
-        if not (line_id.isdigit() and await uow.holding_lines.retire(int(line_id), ctx.now)):
+        number = small_int(line_id)
+        if number is None or not await uow.holding_lines.retire(number, ctx.now):
             return Reply(text="That holding line was already retired.")
-        await uow.history.append(record("LIBRARY", ctx.now, "holding_line_retired", actor, id=int(line_id)))
+        await uow.history.append(record("LIBRARY", ctx.now, "holding_line_retired", actor, id=number))
         await uow.commit()
     return Reply(text="Retired from the library.")
 

@@ -15,6 +15,7 @@ from bot.domain.messages import Outbound, Recipient
 from bot.domain.people import Actor
 from bot.domain.press_release import INTAKE_FORMS as PRESS_FORMS
 from bot.domain.press_release import REACTIVE_FORM, form_for_kind
+from bot.domain.text import small_int
 from bot.ports import UnitOfWork
 from bot.services import crises, enquiries, nudges, press_releases
 from bot.services.core import Core, ModalRequest, Reply, record
@@ -185,7 +186,7 @@ async def _conversation_action(core: Core, actor: Actor, payload: ActionPayload,
     try:
         async with core.uow() as uow:
             await uow.mark_request_seen(request_key, ctx.now)
-            conv = await uow.conversations.get(int(payload.id)) if payload.id.isdigit() else None
+            conv = await uow.conversations.get(conv_id) if (conv_id := small_int(payload.id)) is not None else None
             if conv is None or (conv.platform, conv.user_id) != (actor.platform, actor.user_id):
                 raise NotAllowed("This form belongs to someone else, so its buttons won't work for you.")
             if conv.status is ConversationStatus.SUBMITTED:

@@ -13,6 +13,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services.core import Core
+from handlers.slack import payloads
 from handlers.slack.delivery import SlackDelivery
 from handlers.slack.identity import SlackIdentity
 from handlers.slack.listeners import SlackContext, register
@@ -51,6 +52,17 @@ class SlackDoor:
             return web.json_response({"error": "invalid request"}, status=401)
         if not _content_matches(request.content_type, body):
             return web.json_response({"error": "the body does not match its Content-Type"}, status=415)
+        try:
+            payloads.check(request.content_type, body)
+        except payloads.Malformed as exc:
+            log.info("refused: not a Slack request body", extra={"reason": str(exc)})
+            return web.json_response({"error": "malformed request body"}, status=400)
+        except payloads.WrongShape as exc:
+            log.info("ignored: malformed payload", extra={"reason": str(exc)})
+            return web.Response(status=200)  # Slack retries anything else; retrying would not help
+        except payloads.NotOurs as exc:
+            log.info("ignored: not a request Media Desk handles", extra={"reason": str(exc)})
+            return web.Response(status=200)
         try:
             bolt_request = await to_bolt_request(request)
         except (ValueError, TypeError, KeyError, AttributeError):

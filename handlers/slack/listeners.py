@@ -19,10 +19,10 @@ from cards.model import ActionPayload
 from cards.slack import modal_errors, read_modal_values, render_message, render_modal
 from cards.text import escape_mrkdwn
 from handlers.slack.identity import SlackIdentity
+from handlers.slack.payloads import ACTION_PREFIX, FORM_CALLBACK
 
 log = logging.getLogger("mediadesk.slack")
 
-FORM_CALLBACK = "md.form"
 ACK_MEDIA_CALL = ("I've sent you a direct message from Media Desk with the questions. "
                   "Don't answer the journalist's questions yourself: tell them the communications team "
                   "will get back to them.")
@@ -98,7 +98,7 @@ def register(app: AsyncApp, deps: SlackContext) -> None:
         reply = await _guarded(run)
         await _show(client, reply, user=event["user"], channel=event.get("channel"), trigger_id=None, core=deps.core)
 
-    @app.action(re.compile(r"^md\."))
+    @app.action(re.compile("^" + re.escape(ACTION_PREFIX)))
     async def button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         user_id = body["user"]["id"]
