@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.ports import ReferenceStore
 from bot.services import undelivered
 from bot.services.core import Core
+from handlers import bounded_json
 from handlers.teams.bot import MediaDeskTeamsBot
 from handlers.teams.credentials import AsyncCredentialsFactory
 from handlers.teams.delivery import TeamsDelivery
@@ -84,8 +85,9 @@ class TeamsDoor:
         if request.content_type != "application/json":
             return web.json_response({"error": "Bot Framework activities are JSON"}, status=415)
         try:
-            body = json.loads(await request.read())
-        except (ValueError, UnicodeDecodeError):
+            body = bounded_json.loads(await request.read())
+        except bounded_json.BadJson as exc:
+            log.info("refused: malformed activity body", extra={"reason": str(exc)})
             return web.json_response({"error": "malformed JSON"}, status=400)
         if not isinstance(body, dict):
             return web.json_response({"error": "an activity is a JSON object"}, status=400)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -56,6 +57,18 @@ async def test_a_token_signed_by_another_key_or_for_another_bot_is_401(teams: Te
 async def test_malformed_json_is_400(teams: Teams, raw: bytes) -> None:
     status, _ = await teams.post(None, raw=raw)
     assert status == 400
+    await _nothing_stored(teams)
+
+
+@pytest.mark.parametrize("levels", [5_000, 100_000])
+@pytest.mark.parametrize("token", ["sign", None], ids=["signed", "no token"])
+async def test_json_nested_thousands_deep_is_400_not_500(teams: Teams, levels: int, token: str | None,
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    """Python's decoder recurses once per level: before the door bounded depth, these were 500s and tracebacks."""
+    for raw in ("[" * levels + "]" * levels, '{"type":' * levels + '"message"' + "}" * levels):
+        status, _ = await teams.post(None, raw=raw.encode(), token=token)
+        assert status in (400, 413), status  # 413: over the 1 MB body limit
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
     await _nothing_stored(teams)
 
 
