@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from botbuilder.core import ActivityHandler, CardFactory, InvokeResponse, MessageFactory, TurnContext
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, ActivityTypes
 
 from bot.domain.errors import DomainError
 from bot.domain.people import Actor
@@ -24,7 +24,7 @@ from cards import views
 from cards.model import ActionPayload
 from cards.teams import FORM_KEY, escape_markdown, read_action, read_form_values, render_card, render_form
 from handlers.teams import references
-from handlers.teams.identity import Identity
+from handlers.teams.identity import Identity, IdentityRefused, IdentityUnavailable
 
 log = logging.getLogger("mediadesk.teams")
 
@@ -34,6 +34,8 @@ SOMETHING_WENT_WRONG = ("Sorry, something went wrong and this was not recorded. 
 CHAT_ONLY = ("Please talk to me in a 1:1 chat: open Media Desk from the apps bar and type **media call** or "
              "**crisis** there.")
 NOT_IDENTIFIED = "Sorry, I can only help people signed in to this organisation's Microsoft Teams."
+CANNOT_CHECK = ("Sorry, I couldn't check who you are with Microsoft Teams just now, so nothing was done. "
+                "Please try again in a minute.")
 FORM_SENT_TO_CHAT = "I've sent you the form in your chat with Media Desk."
 FORM_BELOW = "Fill in the form below."
 OPEN_A_CHAT = "Please open a 1:1 chat with Media Desk first (from the apps bar), then try again."
@@ -74,13 +76,24 @@ class MediaDeskTeamsBot(ActivityHandler):
     # --- every activity: remember where it came from -------------------------------------------------------
 
     async def on_turn(self, turn_context: TurnContext) -> None:
+        # Who it is comes first: an activity whose ids disagree with the roster changes nothing, not even the
+        # conversation references where approval requests are sent.
         try:
-            await self._remember(turn_context)
+            actor = await self._identity.actor(turn_context)
+        except IdentityRefused as exc:
+            log.warning("Teams activity refused: %s", exc, extra=exc.ids)
+            await _refuse(turn_context, NOT_IDENTIFIED, 403)
+            return
+        except IdentityUnavailable:
+            await _refuse(turn_context, CANNOT_CHECK, 503)
+            return
+        try:
+            await self._remember(turn_context, actor)
         except Exception:  # a reference not stored is retried on the next activity; never drop the message
             log.exception("could not store the conversation reference")
         await super().on_turn(turn_context)
 
-    async def _remember(self, tc: TurnContext) -> None:
+    async def _remember(self, tc: TurnContext, actor: Actor | None) -> None:
         activity = tc.activity
         conversation = activity.conversation
         if conversation is None or not conversation.id:
@@ -88,7 +101,7 @@ class MediaDeskTeamsBot(ActivityHandler):
         kind = conversation.conversation_type or "personal"
         channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
         channel_id = (channel_data.get("channel") or {}).get("id") if kind == "channel" else None
-        actor = await self._identity.actor(tc) if kind == "personal" else None
+        actor = actor if kind == "personal" else None
         aad = actor.user_id if actor else None
         email = actor.email if actor else None
         seen = (conversation.id, activity.service_url, aad, email, channel_id)
@@ -269,6 +282,15 @@ def _personal(activity: Activity) -> bool:
 def _request_key(activity: Activity, what: str) -> str:
     conversation_id = activity.conversation.id if activity.conversation else ""
     return f"teams:{what}:{references.conversation_key(conversation_id)}:{activity.id or ''}"[:200]
+
+
+async def _refuse(tc: TurnContext, text: str, status: int) -> None:
+    """Answer a refused activity: a message in a chat, an invoke response for a click."""
+    if tc.activity.type == ActivityTypes.invoke:
+        await tc.send_activity(Activity(type=ActivityTypes.invoke_response,
+                                        value=InvokeResponse(status=status, body=_message(text))))
+    elif tc.activity.type == ActivityTypes.message:
+        await tc.send_activity(MessageFactory.text(text))
 
 
 def _message(text: str) -> dict[str, Any]:

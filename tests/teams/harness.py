@@ -44,7 +44,7 @@ def member(slug: str, name: str) -> dict[str, str]:
     """A Teams member as the Connector's member lookup returns it (email = UPN)."""
     email = f"{name.lower().replace(' ', '.')}@example.nhs.uk"
     return {"id": f"29:{slug}", "aadObjectId": f"aad-{slug}", "name": name, "email": email,
-            "userPrincipalName": email}
+            "userPrincipalName": email, "tenantId": TENANT}
 
 
 # The cast (the same people as the Slack stories).
@@ -160,6 +160,9 @@ class FakeConnector:
 
     async def _member(self, request: web.Request) -> web.Response:
         member = self.members.get(request.match_info["member"])
+        conversation = request.match_info["conv"]
+        if member is not None and conversation.startswith("a:") and conversation != personal(member):
+            member = None  # as Teams: a 1:1 chat's roster holds only its person (and the bot)
         if member is None:
             return web.json_response({"error": {"code": "NotFound", "message": "no member"}}, status=404)
         return web.json_response(member)
