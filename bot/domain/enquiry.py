@@ -147,7 +147,8 @@ class Enquiry:
     id: int | None = None
 
 
-def authorise(directory, actor, enquiry: Enquiry, action: str, target: str | None = None) -> None:
+def authorise(directory, actor, enquiry: Enquiry, action: str, target: str | None = None, *,
+              out_of_hours: bool = False) -> None:
     """Who may do what to an enquiry; raises NotAllowed with the reason in plain English."""
     from bot.domain import guidance
     from bot.domain.errors import NotAllowed
@@ -155,10 +156,15 @@ def authorise(directory, actor, enquiry: Enquiry, action: str, target: str | Non
 
     is_comms = directory.has(actor, Role.COMMS)
     if action == "claim" and not is_comms:
-        # Out of hours the on-call director takes the enquiry on (policy: "Out of Hours Enquiries").
+        # Out of hours, and only then, the on-call director takes the enquiry on (policy: "Out of Hours
+        # Enquiries"); in office hours it is the communications team's.
         asked = enquiry.routing.get("asked") or []
-        if directory.has(actor, Role.ON_CALL_DIRECTOR) or (actor.email or "").lower() in asked:
+        on_call = directory.has(actor, Role.ON_CALL_DIRECTOR) or (actor.email or "").lower() in asked
+        if on_call and out_of_hours:
             return
+        if on_call:
+            raise NotAllowed("In office hours the communications team takes enquiries on: the on-call director "
+                             "is asked only out of hours.")
     if action == "withdraw":
         is_reporter = enquiry.reporter.user_id == actor.user_id and enquiry.reporter.platform == actor.platform
         if not (is_comms or is_reporter):
@@ -188,7 +194,8 @@ def is_owner(actor, enquiry: Enquiry) -> bool:  # noqa: ANN001 - Actor
     return bool(owner.email and actor.email and owner.email.lower() == actor.email.lower())
 
 
-def require(directory, actor, enquiry: Enquiry, action: str, target: str | None = None) -> None:  # noqa: ANN001
+def require(directory, actor, enquiry: Enquiry, action: str, target: str | None = None, *,  # noqa: ANN001
+            out_of_hours: bool = False) -> None:
     """Who may press which button of an enquiry (ownership, the response, the checklist); raises NotAllowed."""
     from bot.domain import guidance
     from bot.domain.errors import NotAllowed
@@ -203,15 +210,16 @@ def require(directory, actor, enquiry: Enquiry, action: str, target: str | None 
             raise NotAllowed("Only the communications team can tick off the checklist." if action == "tick" else
                              "A partner's sign-off is recorded by the communications team.")
     else:
-        authorise(directory, actor, enquiry, action, target)
+        authorise(directory, actor, enquiry, action, target, out_of_hours=out_of_hours)
 
 
-def may(directory, actor, enquiry: Enquiry, action: str) -> bool:  # noqa: ANN001
+def may(directory, actor, enquiry: Enquiry, action: str, *, out_of_hours: bool = False) -> bool:  # noqa: ANN001
     """Whether `actor` may press a button for `action` on this enquiry (a hand-over: to someone)."""
     from bot.domain.errors import NotAllowed
 
     try:
-        require(directory, actor, enquiry, "release" if action == "hand_over" else action)
+        require(directory, actor, enquiry, "release" if action == "hand_over" else action,
+                out_of_hours=out_of_hours)
     except NotAllowed:
         return False
     return True

@@ -41,7 +41,8 @@ async def press(core: Core, actor: Actor, payload: ActionPayload, request_key: s
         return await crises.retire_library_line(core, actor, payload.id, request_key)
     ref, action = payload.id, payload.a
     if action in _OWNERSHIP:
-        return await enquiries.act_on_enquiry(core, actor, action, ref, request_key, target=payload.x)
+        return await enquiries.act_on_enquiry(core, actor, action, ref, request_key, target=payload.x,
+                                              version=payload.v)
     match action:
         case "draft":
             return await responses.open_draft_form(core, actor, ref)

@@ -67,18 +67,28 @@ async def transition(uow: UnitOfWork, core: Core, ctx: Context, enquiry: Enquiry
         await _EFFECTS[effect](uow, core, ctx, enquiry, step)
 
 
+# Taking an enquiry away from its owner needs a card made for the case as it is now: a Release pressed on a
+# card from before a hand-over would otherwise release the new owner's enquiry.
+_BOUND_TO_VERSION = frozenset({"release", "hand_over"})
+
+
 async def act_on_enquiry(core: Core, actor: Actor, action: str, ref: str, request_key: str,
-                         target: str | None = None) -> Reply:
+                         target: str | None = None, version: int | None = None) -> Reply:
     """Claim, release, hand over or withdraw, from the card's buttons."""
-    return await with_retries(lambda: _ownership(core, actor, action, ref, request_key, target))
+    return await with_retries(lambda: _ownership(core, actor, action, ref, request_key, target, version))
 
 
-async def _ownership(core: Core, actor: Actor, action: str, ref: str, request_key: str, target: str | None) -> Reply:
+async def _ownership(core: Core, actor: Actor, action: str, ref: str, request_key: str, target: str | None,
+                     version: int | None) -> Reply:
     ctx = core.ctx()
     async with core.uow() as uow:
         await uow.mark_request_seen(request_key, ctx.now)
         enquiry = await load(uow, ref)
-        authorise(core.directory, actor, enquiry, action, target)
+        authorise(core.directory, actor, enquiry, action, target, out_of_hours=not core.is_open(ctx.now))
+        if action in _BOUND_TO_VERSION and version != enquiry.version:
+            owner = f" {enquiry.owner.name} owns it now." if enquiry.owner else " Nobody owns it now."
+            raise InvalidTransition(f"That button is from an earlier version of the {ref} card, so nothing was "
+                                    f"changed.{owner} Please use the card as it is now.")
         if action == "claim" and enquiry.state is not EnquiryState.OPEN and enquiry.owner:
             raise InvalidTransition(f"{enquiry.owner.name} has already claimed {ref}.")
         step = Step(actor, action, previous_owner=enquiry.owner,

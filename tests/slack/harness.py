@@ -162,6 +162,27 @@ class SlackHarness:
         return sent
 
 
+async def log_a_call(slack: SlackHarness, who: tuple[str, str, str] = STAFF) -> dict[str, Any]:
+    """`who` logs a call (most answers typed after the command); returns the comms channel card."""
+    before = len(slack.dms(who))
+    status, _ = await slack.command(who, "BBC Essex, A&E waiting times, 01245 123456, deadline 4pm")
+    assert status == 200
+    question = await slack.next_dm(who, before)
+    assert "Who is the journalist" in text_of(question)
+    await slack.say(who, "Sam Reporter")
+    kind = await slack.next_dm(who, before + 1)
+    await slack.click(who, kind, "TV or radio", channel="D" + who[0])
+    email = await slack.next_dm(who, before + 2)
+    assert "email" in text_of(email)
+    await slack.click(who, email, "Skip", channel="D" + who[0])
+    review = await slack.next_dm(who, before + 3)
+    cards = len(slack.fake.messages_in(COMMS_CHANNEL))
+    await slack.click(who, review, "Send to comms", channel="D" + who[0])
+    card = await slack.next_in_channel(COMMS_CHANNEL, cards)
+    await slack.settle()
+    return card
+
+
 async def eventually(check: Callable[[], Any], what: str, timeout: float = 5.0) -> Any:
     """Wait (briefly, polling) until `check()` gives something truthy, and return it."""
     loop = asyncio.get_running_loop()

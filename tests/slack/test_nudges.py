@@ -723,3 +723,15 @@ async def test_out_of_hours_with_the_deadline_before_opening_the_on_call_directo
     assert labels(reminder) == ["Claim"]
     assert unclaimed_reminders(slack, ref) == []  # not the channel at 3am
     everything_conforms(slack)
+
+
+async def test_in_office_hours_the_on_call_director_cannot_claim(desk) -> None:
+    """The on-call director takes enquiries on only out of hours; in office hours they are the comms team's."""
+    slack = await desk("2026-12-02T10:00:00+00:00")  # Wednesday morning: the office is open
+    ref, card = await log_call(slack, "in 3 hours")
+    refused = await press(slack, ON_CALL_B, card, "Claim", COMMS_CHANNEL)
+    assert refused == ("In office hours the communications team takes enquiries on: the on-call director is asked "
+                       "only out of hours.")
+    assert "Claimed by" not in text_of(comms_card(slack, ref))
+    await claim(slack, COMMS_A, comms_card(slack, ref), ref)  # the comms team can, as ever
+    everything_conforms(slack)

@@ -21,6 +21,7 @@ from bot.logs import JsonFormatter, configure
 from handlers.slack.listeners import UNKNOWN_BUTTON
 from storage.db import open_database
 from storage.models import ConversationRow, EnquiryRow, HistoryRow, OutboxRow, SeenRequestRow
+from tests.slack import harness
 from tests.slack.harness import (
     COMMS_A,
     COMMS_B,
@@ -109,22 +110,8 @@ def card_updates(slack: SlackHarness) -> list[Any]:
 
 
 async def log_a_call(slack: SlackHarness, who: tuple[str, str, str] = STAFF) -> dict[str, Any]:
-    """A member of staff logs a call (most answers typed after the command); returns the comms card."""
-    before = len(slack.dms(who))
-    status, _ = await slack.command(who, "BBC Essex, A&E waiting times, 01245 123456, deadline 4pm")
-    assert status == 200
-    question = await slack.next_dm(who, before)
-    assert "Who is the journalist" in text_of(question)
-    await slack.say(who, "Sam Reporter")
-    kind = await slack.next_dm(who, before + 1)
-    await slack.click(who, kind, "TV or radio", channel="D" + who[0])
-    email = await slack.next_dm(who, before + 2)
-    assert "email" in text_of(email)
-    await slack.click(who, email, "Skip", channel="D" + who[0])
-    review = await slack.next_dm(who, before + 3)
-    cards = len(slack.fake.messages_in(COMMS_CHANNEL))
-    await slack.click(who, review, "Send to comms", channel="D" + who[0])
-    card = await slack.next_in_channel(COMMS_CHANNEL, cards)
+    """A member of staff logs a call; returns the comms card once everything it caused has happened."""
+    card = await harness.log_a_call(slack, who)
     await quiet(slack)
     return card
 
