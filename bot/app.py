@@ -21,6 +21,7 @@ from bot.services import nudges
 from bot.services.core import Core
 from bot.services.relay import OutboxRelay
 from storage.db import Database, open_database
+from storage.inbox_store import SqlInboxStore
 from storage.outbox_store import SqlOutboxStore
 from storage.uow import SqlReferenceStore, SqlUnitOfWork
 
@@ -37,7 +38,8 @@ SLACK = web.AppKey("slack", object)
 TEAMS = web.AppKey("teams", object)
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")  # a caller's id is kept only if it is short and plain
-MAX_BODY = 1024 * 1024  # Slack payloads are far smaller; anything bigger is refused with 413
+MAX_BODY = 1024 * 1024
+INBOX_SWEEP_SECONDS = 5  # how often requests cut off by a crash (on another replica) are looked for  # Slack payloads are far smaller; anything bigger is refused with 413
 
 
 @web.middleware
@@ -106,7 +108,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
                 on_call_contacts=org.on_call.contacts,
                 crisis_ack=timedelta(minutes=org.crisis.acknowledge_minutes),
                 crisis_sign_off=timedelta(minutes=org.crisis.sign_off_minutes),
-                press=org.press_releases.timings())
+                press=org.press_releases.timings(), inbox=SqlInboxStore(db))
     deliveries = {}
     slack = None
     if settings.slack_enabled:
@@ -157,9 +159,23 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
 
     scheduler.add_job(nudge_tick, "interval", seconds=settings.nudge_tick_seconds, id="nudges",
                       max_instances=1, coalesce=True)
+    doors = [door for door in (slack,) if door is not None]
+
+    async def finish_cut_off(every_lease: bool = False) -> None:
+        for door in doors:
+            try:
+                await door.recover(every_lease=every_lease)
+            except Exception:  # the next sweep tries again; the requests are still kept
+                log.exception("could not finish requests cut off by a restart")
+
+    scheduler.add_job(finish_cut_off, "interval", seconds=INBOX_SWEEP_SECONDS, id="inbox", max_instances=1,
+                      coalesce=True)
     scheduler.start()
     app[DATABASE], app[CORE], app[RELAY], app[SLACK], app[TEAMS] = db, core, relay, slack, teams
     relay.kick()  # deliver whatever a previous run left behind
+    # Finish what a previous run accepted but never did. SQLite allows one process only, so every lease left in
+    # it belonged to a process that is gone; on PostgreSQL other replicas may be working: only lapsed leases.
+    recovering = asyncio.get_running_loop().create_task(finish_cut_off(every_lease=db.is_sqlite))
     # Everything built so far lives as long as the process: keep it out of the garbage collector's full
     # sweeps, which otherwise pause the event loop for tens of milliseconds under load.
     gc.freeze()
@@ -167,6 +183,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         yield
     finally:
         scheduler.shutdown(wait=False)
+        recovering.cancel()
         try:
             await asyncio.wait_for(relay.idle(), timeout=5)
         except (TimeoutError, asyncio.CancelledError):

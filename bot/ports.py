@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -78,7 +79,8 @@ class UnitOfWork(Protocol):
         """A nested transaction that can fail alone without undoing the rest of the unit of work."""
         ...
     async def mark_request_seen(self, key: str, now: datetime) -> None:
-        """Record a request id (event_id, trigger_id); raise Duplicate if it was seen before."""
+        """The work of this request (event_id, trigger_id, ...) is in this transaction: its inbox entry is done
+        when it commits. Raise Duplicate if it was done before (a replay, a retry)."""
         ...
     async def next_number(self, name: str) -> int:
         """The next value of a named counter (reference numbers), safe under concurrency."""
@@ -134,3 +136,32 @@ class OutboxStore(Protocol):
     async def skip(self, message: Outbound, reason: str, now: datetime) -> None: ...
     async def give_up(self, message: Outbound, error: str, now: datetime) -> None: ...
     async def next_due(self) -> datetime | None: ...
+
+
+@dataclass(frozen=True)
+class InboundRequest:
+    """A request kept in the inbox: its platform id, who sent it, and the body exactly as it arrived."""
+
+    key: str
+    platform: str
+    person: str
+    body: str
+    attempts: int = 1
+
+
+class InboxStore(Protocol):
+    """Requests kept before the platform is answered, so that none answered 200 is lost to a crash."""
+
+    async def accept(self, request: InboundRequest, now: datetime, lease_seconds: float) -> bool:
+        """Keep it, leased to this process while it works on it; False when it was kept before (a retry)."""
+        ...
+
+    async def finish(self, key: str, now: datetime) -> None:
+        """Done, whatever came of it (refused, or nothing to do); the body is dropped."""
+        ...
+
+    async def claim_unfinished(self, platform: str, now: datetime, lease_seconds: float, limit: int, *,
+                               every_lease: bool = False) -> list[InboundRequest]:
+        """Requests accepted but never finished whose lease has run out (all of them with `every_lease`: one
+        process, just started), oldest first, leased to the caller."""
+        ...

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     DateTime,
     ForeignKey,
     Index,
@@ -170,12 +171,24 @@ class MessageRefRow(Base):
 
 
 class SeenRequestRow(Base):
-    """Request ids already applied (Slack event_id, trigger_id): a replay or retry is recognised."""
+    """The inbox: every request that changes something, by its platform id (Slack event_id, trigger_id, view id
+    and hash; Teams activity id), kept before the platform is answered. `pending` until the work it causes is
+    committed (`done`, in the same transaction), so a replay or retry is recognised and a request cut off by a
+    crash is finished later. The body is dropped once done."""
 
     __tablename__ = "seen_requests"
+    __table_args__ = (Index("ix_seen_requests_pending", "status", "lease_until"),)
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     at: Mapped[datetime] = mapped_column(index=True)
+    seq: Mapped[int | None] = mapped_column(BigInteger)
+    platform: Mapped[str | None] = mapped_column(String(20))
+    person: Mapped[str | None] = mapped_column(String(200))
+    body: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="done", server_default="done")
+    lease_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    done_at: Mapped[datetime | None]
 
 
 class CounterRow(Base):

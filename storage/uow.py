@@ -446,9 +446,18 @@ class SqlUnitOfWork:
         return self.session.begin_nested()
 
     async def mark_request_seen(self, key: str, now: datetime) -> None:
-        try:
+        stored = request_key(key)
+        # The inbox kept it before the platform was answered: its work is this transaction, done when it commits.
+        # (On PostgreSQL a second transaction doing the same request waits here, then finds it done.)
+        done = await self.session.execute(
+            update(SeenRequestRow).where(SeenRequestRow.key == stored, SeenRequestRow.status == "pending")
+            .values(status="done", done_at=now, body=None, lease_until=None)
+            .execution_options(synchronize_session=False))
+        if done.rowcount == 1:
+            return
+        try:  # not from the inbox (a use case called directly), or done already
             async with self.session.begin_nested():
-                self.session.add(SeenRequestRow(key=_request_key(key), at=now))
+                self.session.add(SeenRequestRow(key=stored, at=now, status="done", done_at=now))
         except IntegrityError:
             raise Duplicate(key) from None
 
@@ -465,7 +474,7 @@ class SqlUnitOfWork:
         return int(result.scalar_one())
 
 
-def _request_key(key: str) -> str:
+def request_key(key: str) -> str:
     """Keys fit the 200-character column whole; a longer one keeps its start and a hash of all of it, so two
     requests that differ only after the 200th character are still two requests."""
     if len(key) <= 200:

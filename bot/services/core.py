@@ -15,7 +15,7 @@ from bot.domain.nudges import NudgePolicy
 from bot.domain.office_hours import OfficeHours, Rota
 from bot.domain.people import Actor, Directory
 from bot.domain.press_release import PressTimings
-from bot.ports import UnitOfWork
+from bot.ports import InboxStore, UnitOfWork
 from cards.model import Card
 
 
@@ -35,6 +35,7 @@ class Core:
     crisis_ack: timedelta = timedelta(minutes=5)  # chase a crisis nobody has taken on, every this often
     crisis_sign_off: timedelta = timedelta(minutes=10)  # chase a holding line's approvers
     press: PressTimings = field(default_factory=PressTimings)  # how long each press-release stage may take
+    inbox: InboxStore | None = None  # requests kept before the platform is answered (None: not kept)
 
     def is_open(self, when: datetime) -> bool:
         return self.hours is None or self.hours.is_open(when)

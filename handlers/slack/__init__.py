@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Mapping
 
 import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.ports import InboundRequest
+from bot.services import inbox
 from bot.services.core import Core
 from handlers.slack import payloads
 from handlers.slack.delivery import SlackDelivery
@@ -37,7 +42,9 @@ class SlackDoor:
             # Verification stays on: Bolt checks signature and timestamp on every request.
             request_verification_enabled=True,
         )
-        register(self.bolt, SlackContext(core=core, identity=self.identity))
+        self._core = core
+        self._context = SlackContext(core=core, identity=self.identity)
+        register(self.bolt, self._context)
         self._verifier = SignatureVerifier(signing_secret)
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -53,7 +60,7 @@ class SlackDoor:
         if not _content_matches(request.content_type, body):
             return web.json_response({"error": "the body does not match its Content-Type"}, status=415)
         try:
-            payloads.check(request.content_type, body)
+            checked = payloads.check(request.content_type, body)
         except payloads.Malformed as exc:
             log.info("refused: not a Slack request body", extra={"reason": str(exc)})
             return web.json_response({"error": "malformed request body"}, status=400)
@@ -63,12 +70,69 @@ class SlackDoor:
         except payloads.NotOurs as exc:
             log.info("ignored: not a request Media Desk handles", extra={"reason": str(exc)})
             return web.Response(status=200)
+        if checked.key is not None and not await self._keep(checked, body):
+            return web.Response(status=200)  # kept before: a retry or a replay, answered and not done again
         try:
             bolt_request = await to_bolt_request(request)
         except (ValueError, TypeError, KeyError, AttributeError):
+            await self._not_run(checked.key)
             return web.json_response({"error": "malformed request body"}, status=400)
         bolt_response = await self.bolt.async_dispatch(bolt_request)
+        if bolt_response.status != 200:  # no listener ran: nothing will finish it
+            await self._not_run(checked.key)
         return await to_aiohttp_response(bolt_response)
+
+    async def _not_run(self, key: str | None) -> None:
+        if key is not None and key in self._context.live:
+            await self._context.finished(key)
+
+    @property
+    def busy(self) -> bool:
+        """Whether a request this process accepted is still being worked on."""
+        return bool(self._context.live)
+
+    async def _keep(self, checked: payloads.Checked, body: str) -> bool:
+        """Keep the request before Slack hears back (False: kept before). If the database can't take it, the
+        listener still runs and tells the person it was not recorded."""
+        key = checked.key or ""
+        try:
+            fresh = await inbox.accept(self._core, InboundRequest(key, "slack", checked.person, body))
+        except Exception:
+            log.exception("could not keep a Slack request in the inbox")
+            return True
+        if fresh:
+            self._context.live.add(key)
+        return fresh
+
+    async def recover(self, *, every_lease: bool = False) -> int:
+        """Finish the requests a crash cut off: each is signed afresh and run through the same listeners, one
+        person's in the order they came. Returns how many were run."""
+        pending = [r for r in await inbox.unfinished(self._core, "slack", every_lease=every_lease)
+                   if r.key not in self._context.live]  # this process is still on those
+        by_person: dict[str, list[InboundRequest]] = {}
+        for request in pending:
+            by_person.setdefault(request.person, []).append(request)
+        await asyncio.gather(*(self._replay_in_order(requests) for requests in by_person.values()))
+        return len(pending)
+
+    async def _replay_in_order(self, requests: list[InboundRequest]) -> None:
+        for request in requests:
+            done = self._context.started(request.key)
+            content_type = "application/json" if request.body.lstrip().startswith("{") else \
+                "application/x-www-form-urlencoded"
+            timestamp = str(int(time.time()))
+            headers = {"content-type": [content_type], "x-slack-request-timestamp": [timestamp],
+                       "x-slack-signature": [self._verifier.generate_signature(timestamp=timestamp,
+                                                                              body=request.body)],
+                       payloads.REPLAY_HEADER: ["1"]}
+            log.info("finishing a request a restart cut off", extra={"key": request.key[:60]})
+            try:
+                await self.bolt.async_dispatch(AsyncBoltRequest(body=request.body, headers=headers))
+                await asyncio.wait_for(done, timeout=60)
+            except Exception:  # noqa: BLE001 - the lease runs out and it is tried again
+                log.warning("could not finish a request cut off by a restart", exc_info=True)
+            finally:
+                self._context.forget(request.key)
 
     async def close(self) -> None:
         if not self._session.closed:

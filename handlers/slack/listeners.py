@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.errors import DomainError
-from bot.services import actions, intake
+from bot.domain.people import Actor
+from bot.services import actions, inbox, intake
 from bot.services.core import Core, ModalRequest, Reply
 from cards.model import ActionPayload
 from cards.slack import modal_errors, read_modal_values, render_message, render_modal
 from cards.text import escape_mrkdwn
 from handlers.slack.identity import SlackIdentity
-from handlers.slack.payloads import ACTION_PREFIX, FORM_CALLBACK
+from handlers.slack.payloads import (
+    ACTION_PREFIX,
+    FORM_CALLBACK,
+    REPLAY_HEADER,
+    action_key,
+    command_key,
+    event_key,
+    view_key,
+)
 
 log = logging.getLogger("mediadesk.slack")
 
@@ -35,116 +46,163 @@ SOMETHING_WENT_WRONG = ("Sorry, something went wrong and this was not recorded. 
                         "If it keeps happening, email the communications team with the details instead.")
 
 
+FORM_WORDS = ("form", "modal", "one screen")
+REPLAYED_FORM = ("Media Desk restarted before your form could open. Please press the button (or type the "
+                 "command) again.")
+
+
 @dataclass(frozen=True)
 class SlackContext:
     core: Core
     identity: SlackIdentity
+    # Requests being finished after a restart: the door waits for each before the same person's next one.
+    waiting: dict[str, asyncio.Future[None]] = field(default_factory=dict)
+    live: set[str] = field(default_factory=set)  # accepted by this process and not yet finished
+
+    def started(self, key: str) -> asyncio.Future[None]:
+        future = self.waiting[key] = asyncio.get_running_loop().create_future()
+        return future
+
+    def forget(self, key: str) -> None:
+        self.waiting.pop(key, None)
+
+    async def finished(self, key: str) -> None:
+        """The listener is done with this request, whatever came of it."""
+        try:
+            await inbox.finish(self.core, key)
+        except Exception:  # the work's own transaction already marked it done if it did anything
+            log.warning("could not mark a request finished", exc_info=True)
+        self.live.discard(key)
+        future = self.waiting.get(key)
+        if future is not None and not future.done():
+            future.set_result(None)
+
+
+Start = Callable[[Core, Actor, str, str], Awaitable[Reply]]
+
+
+def _opens_a_form(words: str) -> bool:
+    return words in FORM_WORDS
+
+
+def _opens_a_crisis_screen(words: str) -> bool:
+    return words in (*FORM_WORDS, "lines", "library")
+
+
+def _ends_with_form(words: str) -> bool:  # "/press-release reactive form"
+    return words.split()[-1:] in (["form"], ["modal"])
+
+
+# command -> (the use case, what Slack shows at once, unless the text opens a screen instead; answer in the DM)
+COMMANDS: dict[str, tuple[Start, str, Callable[[str], bool], bool]] = {
+    "/media-call": (intake.start_media_call, ACK_MEDIA_CALL, _opens_a_form, True),
+    "/crisis": (intake.start_crisis, ACK_CRISIS, _opens_a_crisis_screen, False),
+    "/press-release": (intake.start_press_release, ACK_PRESS_RELEASE, _ends_with_form, False),
+}
 
 
 def register(app: AsyncApp, deps: SlackContext) -> None:
     """Attach every Media Desk listener to the Bolt app."""
-
-    @app.command("/media-call")
-    async def media_call(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
-        text = (command.get("text") or "").strip()
-        wants_form = text.lower() in ("form", "modal", "one screen")
-        await ack() if wants_form else await ack(text=ACK_MEDIA_CALL)
-
-        async def run() -> Reply:
-            actor = await deps.identity.actor(command["user_id"])
-            return await intake.start_media_call(deps.core, actor, text, f"cmd:{command['trigger_id']}")
-
-        reply = await _guarded(run)
-        await _show(client, reply, user=command["user_id"], channel=None, trigger_id=command.get("trigger_id"),
-                    core=deps.core)
-
-    @app.command("/crisis")
-    async def crisis(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
-        text = (command.get("text") or "").strip()
-        quiet = text.lower() in ("form", "modal", "one screen", "lines", "library")
-        await ack() if quiet else await ack(text=ACK_CRISIS)
-
-        async def run() -> Reply:
-            actor = await deps.identity.actor(command["user_id"])
-            return await intake.start_crisis(deps.core, actor, text, f"cmd:{command['trigger_id']}")
-
-        reply = await _guarded(run)
-        await _show(client, reply, user=command["user_id"], channel=command.get("channel_id"),
-                    trigger_id=command.get("trigger_id"), core=deps.core)
-
-    @app.command("/press-release")
-    async def press_release(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
-        text = (command.get("text") or "").strip()
-        quiet = text.lower().split()[-1:] in (["form"], ["modal"])
-        await ack() if quiet else await ack(text=ACK_PRESS_RELEASE)
-
-        async def run() -> Reply:
-            actor = await deps.identity.actor(command["user_id"])
-            return await intake.start_press_release(deps.core, actor, text, f"cmd:{command['trigger_id']}")
-
-        reply = await _guarded(run)
-        await _show(client, reply, user=command["user_id"], channel=command.get("channel_id"),
-                    trigger_id=command.get("trigger_id"), core=deps.core)
+    for name, (start, ack_text, quiet, in_dm) in COMMANDS.items():
+        app.command(name)(_command_listener(deps, start, ack_text, quiet, in_dm))
 
     @app.event("message")
-    async def dm_message(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id") or not event.get("user"):
-            return
+    async def dm_message(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient,
+                         request: AsyncBoltRequest) -> None:
+        key = event_key(body["event_id"])  # the door let through only a person writing in their DM
 
         async def run() -> Reply:
             actor = await deps.identity.actor(event["user"])
-            return await intake.reply_in_dm(deps.core, actor, event.get("text") or "", f"event:{body.get('event_id')}")
+            return await intake.reply_in_dm(deps.core, actor, event.get("text") or "", key)
 
-        reply = await _guarded(run)
-        await _show(client, reply, user=event["user"], channel=event.get("channel"), trigger_id=None, core=deps.core)
+        reply = await _work(deps, key, run)
+        await _show(client, reply, user=event["user"], channel=event.get("channel"), trigger_id=None,
+                    core=deps.core, replayed=_replayed(request))
 
     @app.action(re.compile("^" + re.escape(ACTION_PREFIX)))
-    async def button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient) -> None:
+    async def button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient,
+                     request: AsyncBoltRequest) -> None:
         await ack()
         user_id = body["user"]["id"]
         channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
+        key = action_key(body.get("trigger_id"), action["action_id"])
         raw = action.get("value") or (action.get("selected_option") or {}).get("value")
         payload = ActionPayload.decode(raw)
-        if payload is None:
-            await _show(client, Reply(text=UNKNOWN_BUTTON), user=user_id, channel=channel, trigger_id=None,
-                        core=deps.core)
-            return
-        key = f"action:{body.get('trigger_id')}:{action.get('action_id')}"
 
         async def run() -> Reply:
+            if payload is None:
+                return Reply(text=UNKNOWN_BUTTON)
             actor = await deps.identity.actor(user_id)
             return await actions.press(deps.core, actor, payload, key)
 
-        reply = await _guarded(run)
-        await _show(client, reply, user=user_id, channel=channel, trigger_id=body.get("trigger_id"), core=deps.core)
+        reply = await _work(deps, key, run)
+        await _show(client, reply, user=user_id, channel=channel, trigger_id=body.get("trigger_id"), core=deps.core,
+                    replayed=_replayed(request))
 
     @app.view(FORM_CALLBACK)
-    async def form_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
+    async def form_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient,
+                             request: AsyncBoltRequest) -> None:
         meta = _metadata(view.get("private_metadata"))
         form_id = str(meta.pop("form", ""))
         form = actions.form_for(deps.core, form_id)
+        key = view_key(view["id"], view.get("hash"))
+        user = body["user"]["id"]
         if form is None:
             await ack()
+            await deps.finished(key)
             await _show(client, Reply(text="That form is no longer available; please start again."),
-                        user=body["user"]["id"], channel=None, trigger_id=None, core=deps.core)
+                        user=user, channel=None, trigger_id=None, core=deps.core)
             return
         raw = read_modal_values(form, (view.get("state") or {}).get("values") or {})
-        key = f"view:{view.get('id')}:{view.get('hash')}"
 
         async def run() -> Reply:
-            actor = await deps.identity.actor(body["user"]["id"])
+            actor = await deps.identity.actor(user)
             return await actions.submit(deps.core, actor, form_id, meta, raw, key)
 
-        reply = await _guarded(run)
+        reply = await _work(deps, key, run)
         if reply.text == SOMETHING_WENT_WRONG:
             # Keep the form open with what they typed, and say so where they are looking.
             reply = Reply(errors={form.fields[0].name: SOMETHING_WENT_WRONG})
+        if reply.errors and _replayed(request):  # the form was closed by the restart: say so in the DM
+            errors = " ".join(reply.errors.values())
+            reply = Reply(text=f"Your {form.title.lower()} form could not be sent: {errors} Please open it again.")
         if reply.errors:
             await ack(**modal_errors(reply.errors))
             return
         await ack()
         if reply.text:
-            await _show(client, reply, user=body["user"]["id"], channel=None, trigger_id=None, core=deps.core)
+            await _show(client, reply, user=user, channel=None, trigger_id=None, core=deps.core)
+
+
+def _command_listener(deps: SlackContext, start: Start, ack_text: str, quiet: Callable[[str], bool],
+                      in_dm: bool) -> Callable[..., Awaitable[None]]:
+    async def listener(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient,
+                       request: AsyncBoltRequest) -> None:
+        text = (command.get("text") or "").strip()
+        await ack() if quiet(text.lower()) else await ack(text=ack_text)
+        key = command_key(command["trigger_id"])
+
+        async def run() -> Reply:
+            actor = await deps.identity.actor(command["user_id"])
+            return await start(deps.core, actor, text, key)
+
+        reply = await _work(deps, key, run)
+        await _show(client, reply, user=command["user_id"], channel=None if in_dm else command.get("channel_id"),
+                    trigger_id=command.get("trigger_id"), core=deps.core, replayed=_replayed(request))
+
+    return listener
+
+
+def _replayed(request: AsyncBoltRequest) -> bool:
+    return bool(request.headers.get(REPLAY_HEADER))
+
+
+async def _work(deps: SlackContext, key: str, run: Callable[[], Awaitable[Reply]]) -> Reply:
+    """Run the use case, then mark the request finished (done, refused or failed: it is not run again)."""
+    try:
+        return await _guarded(run)
+    finally:
+        await deps.finished(key)
 
 
 async def _guarded(run: Callable[[], Awaitable[Reply]]) -> Reply:
@@ -167,8 +225,11 @@ def _metadata(raw: str | None) -> dict[str, Any]:
 
 
 async def _show(client: AsyncWebClient, reply: Reply, *, user: str, channel: str | None, trigger_id: str | None,
-                core: Core) -> None:
+                core: Core, replayed: bool = False) -> None:
     """Show a service's immediate reply to the person who acted: a modal, or a private message."""
+    if replayed and reply.modal is not None:  # its trigger expired with the process that received it
+        reply = Reply(text=REPLAYED_FORM)
+        channel = None
     try:
         await _show_now(client, reply, user=user, channel=channel, trigger_id=trigger_id, core=core)
     except Exception:

@@ -8,6 +8,7 @@ pass through untouched.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import parse_qsl
 
@@ -19,8 +20,34 @@ FORM_CALLBACK = "md.form"  # the callback id of every one-screen form we open
 ACTION_PREFIX = "md."  # every action id on our buttons and selects
 COMMANDS = frozenset({"/media-call", "/crisis", "/press-release"})
 EVENTS = frozenset({"message"})  # the bot events the manifest subscribes to
+REPLAY_HEADER = "x-mediadesk-replay"  # on a request kept before a crash and run again after it
 
 M = TypeVar("M", bound=BaseModel)
+def command_key(trigger_id: str) -> str:
+    return f"cmd:{trigger_id}"
+
+
+def event_key(event_id: str) -> str:
+    return f"event:{event_id}"
+
+
+def action_key(trigger_id: str | None, action_id: str) -> str:
+    return f"action:{trigger_id}:{action_id}"
+
+
+def view_key(view_id: str, view_hash: str | None) -> str:
+    return f"view:{view_id}:{view_hash}"
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A request Media Desk acts on: its kind, its platform id (the inbox key) and who sent it."""
+
+    kind: str
+    key: str | None = None  # None: changes nothing (url_verification)
+    person: str = ""
+
+
 Id = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 
 
@@ -100,6 +127,11 @@ class MessageEvent(_Model):
     subtype: str | None = None
     bot_id: str | None = None
 
+    @property
+    def from_a_person_in_a_dm(self) -> bool:
+        """What the bot answers: a person typing in their DM with it (not an edit, a join, a bot's message)."""
+        return self.channel_type == "im" and not self.subtype and not self.bot_id and bool(self.user)
+
 
 class EventCallback(_Model):
     type: Literal["event_callback"]
@@ -128,9 +160,8 @@ class NotOurs(Ignored):
     """A well-formed request for something Media Desk does not handle (another command, event or view)."""
 
 
-def check(content_type: str, body: str) -> str:
-    """The kind of a request Media Desk handles ("command", "event", "action", "view", "url_verification"),
-    or raise Malformed (answer 400) or Ignored (answer 200, nothing done)."""
+def check(content_type: str, body: str) -> Checked:
+    """What a request is, or raise Malformed (answer 400) or Ignored (answer 200, nothing done)."""
     if content_type == "application/json":
         return _check_json(_decode(body))
     fields = dict(parse_qsl(body, keep_blank_values=True))
@@ -140,7 +171,7 @@ def check(content_type: str, body: str) -> str:
         command = _model(SlashCommand, fields, "slash command")
         if command.command not in COMMANDS:
             raise NotOurs("a command Media Desk does not have")
-        return "command"
+        return Checked("command", command_key(command.trigger_id), command.user_id)
     raise Malformed("neither a command nor an interactive payload")
 
 
@@ -151,35 +182,38 @@ def _decode(raw: str) -> Any:
         raise Malformed(str(exc)) from None
 
 
-def _check_json(data: Any) -> str:
+def _check_json(data: Any) -> Checked:
     if not isinstance(data, dict):
         raise Malformed("not a JSON object")
     if data.get("type") == "url_verification":
         _model(UrlVerification, data, "url_verification")
-        return "url_verification"
+        return Checked("url_verification")
     if data.get("type") != "event_callback":
         raise NotOurs("not an event we handle")
     event = data.get("event")
     if not isinstance(event, dict) or not isinstance(event.get("type"), str) or event["type"] not in EVENTS:
         raise NotOurs("an event Media Desk does not subscribe to")
-    _model(EventCallback, data, "event")
-    return "event"
+    callback = _model(EventCallback, data, "event")
+    if not callback.event.from_a_person_in_a_dm:
+        raise NotOurs("a message that is not a person writing to Media Desk")
+    return Checked("event", event_key(callback.event_id), callback.event.user or "")
 
 
-def _check_interactive(data: Any) -> str:
+def _check_interactive(data: Any) -> Checked:
     if not isinstance(data, dict):
         raise Malformed("the payload is not a JSON object")
     kind = data.get("type")
     if kind == "block_actions":
         actions = _model(BlockActions, data, "block_actions")
-        if not actions.actions[0].action_id.startswith(ACTION_PREFIX):
+        action = actions.actions[0]
+        if not action.action_id.startswith(ACTION_PREFIX):
             raise NotOurs("an action that is not on a Media Desk card")
-        return "action"
+        return Checked("action", action_key(actions.trigger_id, action.action_id), actions.user.id)
     if kind == "view_submission":
         submission = _model(ViewSubmission, data, "view_submission")
         if submission.view.callback_id != FORM_CALLBACK:
             raise NotOurs("a view that is not a Media Desk form")
-        return "view"
+        return Checked("view", view_key(submission.view.id, submission.view.hash), submission.user.id)
     raise NotOurs("an interaction Media Desk does not handle")
 
 

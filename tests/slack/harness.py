@@ -13,7 +13,7 @@ import aiohttp
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.app import CORE, RELAY, create_app
+from bot.app import CORE, RELAY, SLACK, create_app
 from bot.clock import FrozenClock
 from bot.config import OrgConfig, PeopleSection, Settings, SlackSection
 from bot.services import nudges
@@ -146,9 +146,12 @@ class SlackHarness:
         raise AssertionError(f"timed out waiting for {what}; calls: {[c.method for c in self.fake.calls]}")
 
     async def settle(self) -> None:
-        """Let the outbox finish what is due now, including a drain already running (a kick after a commit may
-        hold a leased message that our own drain would skip)."""
+        """Let every request accepted so far finish its work (Bolt's listeners run on after the ack), then the
+        outbox finish what is due now, including a drain already running (a kick after a commit may hold a
+        leased message that our own drain would skip)."""
         assert self.app is not None
+        door = self.app[SLACK]
+        await eventually(lambda: not door.busy, "the requests accepted so far to be finished", timeout=15)
         relay = self.app[RELAY]
         await relay.idle()
         await relay.drain()

@@ -334,19 +334,23 @@ async def test_a_well_formed_but_forged_button_is_refused_politely(slack: SlackH
     assert (enquiry.state, enquiry.owner) == ("open", None)
 
 
-async def test_a_refused_click_leaves_no_trace_and_a_retry_is_answered_again(
+async def test_a_refused_click_changes_nothing_and_its_replay_is_not_run_again(
         slack: SlackHarness, request: pytest.FixtureRequest) -> None:
-    """A refusal rolls its whole unit of work back, including the note that the request was seen."""
+    """A refusal rolls its unit of work back; the request itself is kept (the inbox, before the 200) as done,
+    so the same signed bytes sent again are answered 200 and not run a second time."""
     card = await log_a_call(slack)
     before = await stored(slack.database_url)
     click = slack.requests.block_action(STAFF[0], *find_action(card, "Claim")[:2], message_ts=card["ts"],
                                         channel_id=COMMS_CHANNEL, message=card)
     assert (await slack.send(*click))[0] == 200
     await quiet(slack)
-    assert await stored(slack.database_url) == before
+    assert await stored(slack.database_url) == {**before, "seen_requests": before["seen_requests"] + 1}
+    kept = max(await rows(slack.database_url, SeenRequestRow), key=lambda r: r.seq or 0)  # the click
+    assert (kept.status, kept.body) == ("done", None), "done, and what was sent is not kept any longer"
     assert (await slack.send(*click))[0] == 200
     await quiet(slack)
-    assert len(ephemerals_to(slack, STAFF)) == 2  # nothing was applied, so the same answer again
+    assert len(ephemerals_to(slack, STAFF)) == 1
+    assert await stored(slack.database_url) == {**before, "seen_requests": before["seen_requests"] + 1}
 
 
 NOT_A_NUMBER = {
