@@ -214,7 +214,7 @@ def test_no_deadline_asks_the_question_with_examples(text: str | None) -> None:
     assert '"4pm"' in message and '"in 2 hours"' in message
 
 
-@pytest.mark.parametrize("text", ["31/02", "25:00", "tomorrow-ish", "asap", "within 2 hours", "copenhagen 4pm"])
+@pytest.mark.parametrize("text", ["31/02", "25:00", "tomorrow-ish", "within 2 hours", "copenhagen 4pm"])
 def test_unreadable_deadlines_are_refused_with_examples(text: str) -> None:
     message = refusal(text)
     assert message.startswith(f'Sorry, I couldn\'t read "{text}" as a time.')
