@@ -39,7 +39,9 @@ def question_card(form: Form, conv: Conversation, ctx: Context, *, error: str | 
     card_notes = list(notes or [])
     if field.help:
         card_notes.append(field.help)
-    if field.kind is Kind.DEADLINE:
+    if field.kind is Kind.DEADLINE and conv.asking(field.name):
+        card_notes.append('Just the time will do (for example "5", "noon" or "10:30am"), or another day and time.')
+    elif field.kind is Kind.DEADLINE:
         card_notes.append(f"Type it as you would say it, for example {examples(ctx.now, ctx.tz)}.")
     elif field.kind is not Kind.CHOICE:
         card_notes.append("Type your answer as a message here.")

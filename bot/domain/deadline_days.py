@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from dateparser.date import DateDataParser
 
 from bot.domain.deadline_words import examples, unreadable
 
+_ORDINAL = re.compile(r"^\d{1,2}(st|nd|rd|th)$")
 _WEEKDAYS = {name: n for n, names in enumerate((
     ("monday", "mon"), ("tuesday", "tue", "tues"), ("wednesday", "wed"), ("thursday", "thu", "thur", "thurs"),
     ("friday", "fri"), ("saturday", "sat"), ("sunday", "sun"))) for name in names}
@@ -45,7 +47,17 @@ def day_named(words: str, raw: str, now: datetime, tz: ZoneInfo) -> Day | None:
     on = found.date_obj.date()
     if on < today and (later := read_date(words, base, "future").date_obj) is not None:
         on = later.date()  # "31/10" in November is next October (and refused below as too far away)
+    if on < today and _ORDINAL.match(words):  # "the 4th" on the 27th is next month's
+        on = _next_month(on)
     return Day(on)
+
+
+def _next_month(on: date) -> date:
+    year, month = (on.year + 1, 1) if on.month == 12 else (on.year, on.month + 1)
+    try:
+        return on.replace(year=year, month=month)
+    except ValueError:  # no 31st next month: left as it was, and refused as passed
+        return on
 
 
 def read_date(phrase: str, base: datetime, prefer: str):  # noqa: ANN202
