@@ -132,3 +132,18 @@ async def test_the_form_opened_from_the_conversation_comes_back_to_it_for_the_ch
     assert "earlier question" in slack.fake.calls_to("chat.postEphemeral")[-1].args["text"]
     card = await _send(slack, review)
     assert "Tomorrow 09:00" in text_of(card)
+
+
+async def test_a_day_typed_after_the_command_is_asked_about_when_the_deadline_comes(slack: SlackHarness) -> None:
+    await slack.command(STAFF, "BBC Essex, waiting times at Basildon, by Monday")
+    await slack.dm_saying(STAFF, "Who is the journalist")
+    await slack.say(STAFF, "Sam Reporter")
+    await slack.click(STAFF, await slack.dm_saying(STAFF, "What kind of outlet"), "TV or radio", channel=DM)
+    await slack.dm_saying(STAFF, "What's their phone number?")
+    await slack.say(STAFF, "01245 123456")
+    await slack.click(STAFF, await slack.dm_saying(STAFF, "What's their email address?"), "Skip", channel=DM)
+    asked = await slack.dm_saying(STAFF, "What time on Monday 30 Nov?")
+    assert "Just the time will do" in text_of(asked)
+    await slack.say(STAFF, "half 4")
+    review = await slack.dm_saying(STAFF, "check and send")
+    assert "Mon 30 Nov 16:30" in text_of(review)
