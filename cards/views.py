@@ -6,6 +6,7 @@ from datetime import datetime
 
 from bot.domain import guidance
 from bot.domain.conversation import Conversation
+from bot.domain.deadline import examples
 from bot.domain.enquiry import Enquiry, EnquiryState
 from bot.domain.forms import Context, Form, Kind
 from bot.domain.media_call import OUTLET_KINDS
@@ -38,8 +39,10 @@ def question_card(form: Form, conv: Conversation, ctx: Context, *, error: str | 
     card_notes = list(notes or [])
     if field.help:
         card_notes.append(field.help)
-    if field.kind is Kind.DEADLINE:
-        card_notes.append('Type it as you would say it: "4pm", "tomorrow 10am", "Friday noon", "in 2 hours".')
+    if field.kind is Kind.DEADLINE and conv.asking(field.name):
+        card_notes.append('Just the time will do (for example "5", "noon" or "10:30am"), or another day and time.')
+    elif field.kind is Kind.DEADLINE:
+        card_notes.append(f"Type it as you would say it, for example {examples(ctx.now, ctx.tz)}.")
     elif field.kind is not Kind.CHOICE:
         card_notes.append("Type your answer as a message here.")
     actions: list[Button | Select] = [
@@ -57,10 +60,11 @@ def question_card(form: Form, conv: Conversation, ctx: Context, *, error: str | 
     actions.append(Button(label="Cancel", payload=_conv(conv, "cancel"), style="danger",
                           confirm=_cancel_question(form, conv)))
     facts = [Fact(label="Current answer", value=field.display(current, ctx))] if current is not None else []
+    prompt = conv.asking(field.name) or field.prompt  # "What time on Monday 30 Nov?" after a day without a time
     return Card(
         title=f"{form.title}: question {number} of {len(form.fields)}",
-        text=field.prompt,
-        body=(f"⚠️ {error}\n\n" if error else "") + f"*{field.prompt}*",
+        text=prompt,
+        body=(f"⚠️ {error}\n\n" if error else "") + f"*{prompt}*",
         subtitle=None,
         facts=facts,
         notes=([form.intro] if first else []) + card_notes,
@@ -73,13 +77,20 @@ def review_card(form: Form, conv: Conversation, ctx: Context, *, error: str | No
     """Everything at once before sending, with a way to change any answer."""
     facts = [Fact(label=f.label, value=f.display(conv.answers.get(f.name), ctx), long=f.kind is Kind.LONG_TEXT)
              for f in form.fields]
+    # A deadline read with a guess is stated plainly, with one tap to change it; sending confirms it.
+    checks = {form.field(name): sentence for name, sentence in conv.checks().items() if name in conv.answers}
+    asks = "".join(f"⚠️ Please check the {f.label.lower()}: {sentence} If that's right, press {form.submit_label}; "
+                   f"if not, press Change the {f.label.lower()}.\n\n" for f, sentence in checks.items())
     return Card(
         title=f"{form.title}: check and send",
-        text="Check the details, then send them to the communications team.",
-        body=(f"⚠️ {error}\n\n" if error else "") + "Check the details, then send them to the communications team.",
+        text=("Please check the deadline, then send the details to the communications team." if checks
+              else "Check the details, then send them to the communications team."),
+        body=(f"⚠️ {error}\n\n" if error else "") + asks
+        + "Check the details, then send them to the communications team.",
         facts=facts,
         actions=[
             Button(label=form.submit_label, payload=_conv(conv, "submit"), style="primary"),
+            *[Button(label=f"Change the {f.label.lower()}", payload=_conv(conv, "edit", f.name)) for f in checks],
             Select(placeholder="Change an answer…",
                    options=[Option(label=f.label, payload=_conv(conv, "edit", f.name)) for f in form.fields]),
             Button(label="Cancel", payload=_conv(conv, "cancel"), style="danger",

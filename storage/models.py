@@ -113,6 +113,7 @@ class ConversationRow(Base):
     status: Mapped[str] = mapped_column(String(20))
     step: Mapped[str | None] = mapped_column(String(40))
     answers: Mapped[dict[str, Any]]
+    pending: Mapped[dict[str, Any] | None]  # a day asked about, a deadline guess to check (None: nothing)
     version: Mapped[int] = mapped_column(Integer)
     case_ref: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime]

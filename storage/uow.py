@@ -335,13 +335,14 @@ class SqlConversations:
         return Conversation(
             id=row.id, form_id=row.form_id, platform=row.platform, user_id=row.user_id, channel=row.channel,
             answers=dict(row.answers), step=row.step, status=ConversationStatus(row.status),
-            version=row.version, case_ref=row.case_ref,
+            version=row.version, case_ref=row.case_ref, pending=dict(row.pending or {}),
         )
 
     async def add(self, c: Conversation, now: datetime) -> Conversation:
         row = ConversationRow(
             form_id=c.form_id, platform=c.platform, user_id=c.user_id, channel=c.channel, status=c.status.value,
-            step=c.step, answers=c.answers, version=c.version, case_ref=c.case_ref, created_at=now, updated_at=now,
+            step=c.step, answers=c.answers, pending=c.pending or None, version=c.version, case_ref=c.case_ref,
+            created_at=now, updated_at=now,
         )
         self.s.add(row)
         await self.s.flush()
@@ -366,7 +367,7 @@ class SqlConversations:
             update(ConversationRow)
             .where(ConversationRow.id == c.id, ConversationRow.version == expected_version)
             .values(form_id=c.form_id, status=c.status.value, step=c.step, answers=c.answers, version=c.version,
-                    case_ref=c.case_ref, channel=c.channel, updated_at=now)
+                    case_ref=c.case_ref, channel=c.channel, pending=c.pending or None, updated_at=now)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:

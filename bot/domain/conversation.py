@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from bot.domain.deadline import Reading
 from bot.domain.errors import ValidationFailed
-from bot.domain.forms import Context, Form
+from bot.domain.forms import Context, Field, Form, Kind
 
 
 class ConversationStatus(StrEnum):
@@ -34,6 +37,10 @@ class Conversation:
     version: int = 0  # bumped on every change: buttons carry it so an old button does nothing
     case_ref: str | None = None
     id: int | None = None
+    # Per question, what the bot is waiting for or wants checked (a deadline read with a guess): "ask", the
+    # question asked instead of the form's own ("What time on Monday 30 Nov?"), with "day" and "part", the day
+    # it is about; "check", the guess stated plainly, shown on the review screen until it is sent or changed.
+    pending: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def reviewing(self) -> bool:
@@ -46,22 +53,75 @@ class Conversation:
         if self.status is not ConversationStatus.ACTIVE:
             raise ValidationFailed("This form is finished; start a new one if you need to.")
 
-    def start(self, form: Form, prefill: dict[str, Any] | None = None) -> None:
+    def asking(self, name: str) -> str | None:
+        """The question asked instead of the form's own, while the bot waits for (say) a time on a day."""
+        return self.pending.get(name, {}).get("ask")
+
+    def checks(self) -> dict[str, str]:
+        """Guesses to confirm before sending, by question: the reading stated plainly."""
+        return {name: p["check"] for name, p in self.pending.items() if "check" in p}
+
+    def start(self, form: Form, prefill: dict[str, Any] | None = None,
+              readings: Mapping[str, Reading] | None = None) -> None:
+        """Begin, with answers already known and deadlines read with a guess (asked about, or kept to check)."""
         self.answers = dict(prefill or {})
+        self.pending = {}
+        for name, reading in (readings or {}).items():
+            if reading.question:
+                self.pending[name] = _asked(reading)
+            else:
+                self.take(name, reading)
         self.step = None
         self._advance(form, after=-1)
+
+    def review(self, answers: dict[str, Any], guesses: Mapping[str, Reading]) -> None:
+        """Everything answered at once (a one-screen form) goes to the review screen, its guesses kept to check."""
+        self._require_active()
+        self.answers = dict(answers)
+        self.pending = {}
+        for name, reading in guesses.items():
+            self.take(name, reading)
+        self.step = None
+        self._touch()
+
+    def take(self, name: str, reading: Reading) -> None:
+        """Keep a deadline as read; a guess is kept with its sentence (and its question, should it be changed)."""
+        assert reading.when is not None
+        self.answers[name] = reading.when.isoformat()
+        if reading.certain:
+            self.pending.pop(name, None)
+        else:
+            self.pending[name] = {"check": reading.sentence, **_asked(reading)}
 
     def answer(self, form: Form, raw: str, ctx: Context) -> None:
         self._require_active()
         if self.step is None:
             raise ValidationFailed('Everything is filled in. Press "Send to comms", or choose an answer to change.')
         f = form.field(self.step)
+        if f.kind is Kind.DEADLINE:
+            self._answer_deadline(form, f, raw, ctx)
+            return
         value = f.validate(raw, ctx)
         if value is None:  # an empty optional answer is a skip
             self.skip(form)
             return
         self.answers[f.name] = value
         self._touch()
+        self._advance(form, after=form.index(f.name))
+
+    def _answer_deadline(self, form: Form, f: Field, raw: str, ctx: Context) -> None:
+        """A day without a time (or "asap") is asked about, remembering the day; a guess moves on, to be checked."""
+        waiting = self.pending.get(f.name, {})
+        day = date.fromisoformat(waiting["day"]) if "day" in waiting else None
+        reading = f.read(raw, ctx, day=day, part=waiting.get("part"))
+        if reading is None:
+            self.skip(form)
+            return
+        self._touch()
+        if reading.question:
+            self.pending[f.name] = _asked(reading)  # the same question again, asked the new way
+            return
+        self.take(f.name, reading)
         self._advance(form, after=form.index(f.name))
 
     def skip(self, form: Form) -> None:
@@ -76,6 +136,7 @@ class Conversation:
             if msg := rule.broken_by_skip(trial):
                 raise ValidationFailed(msg)
         self.answers[f.name] = None
+        self.pending.pop(f.name, None)
         self._touch()
         self._advance(form, after=form.index(f.name))
 
@@ -84,6 +145,7 @@ class Conversation:
         self._require_active()
         if self.step is None or self.step not in self.answers:
             raise ValidationFailed("There is no earlier answer to keep; please answer the question.")
+        self.pending.pop(self.step, None)  # kept on purpose: the guess is confirmed
         self._touch()
         self._advance(form, after=form.index(self.step))
 
@@ -140,3 +202,10 @@ class Conversation:
         names = [f.name for f in form.fields]
         pending = [n for n in names[after + 1:] + names[: after + 1] if n not in self.answers]
         self.step = pending[0] if pending else None
+
+
+def _asked(reading: Reading) -> dict[str, str]:
+    """What to remember about a question asked instead: its words and the day (and part of it) it is about."""
+    asked = {"ask": reading.question, "day": reading.day.isoformat() if reading.day else None,
+             "part": reading.part}
+    return {key: value for key, value in asked.items() if value}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from bot.domain.deadline import parse_deadline
+from bot.domain.deadline import Closed, Reading, read_deadline
 from bot.domain.errors import ValidationFailed
 from bot.domain.text import clean
 
@@ -35,10 +35,11 @@ class Choice:
 
 @dataclass(frozen=True)
 class Context:
-    """What validators need to know: the time now and the organisation's zone."""
+    """What validators need to know: the time now, the organisation's zone (and the days its office is shut)."""
 
     now: datetime
     tz: ZoneInfo
+    closed: Closed | None = None
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,20 @@ class Field:
     placeholder: str | None = None
 
     def validate(self, raw: str, ctx: Context) -> Any:
-        """Turn what was typed or picked into the stored value, or raise ValidationFailed."""
+        """Turn what was typed or picked into the stored value, or raise ValidationFailed.
+
+        A deadline must leave no doubt here; where a guess can be confirmed, use `read` instead."""
+        text = self._checked(raw)
+        return None if text is None else _VALIDATORS[self.kind](self, text, ctx)
+
+    def read(self, raw: str, ctx: Context, day: date | None = None, part: str | None = None) -> Reading | None:
+        """A deadline as understood, certain or not (None for an optional one left empty); `day` and `part`: the
+        day a question was asked about. Refusals raise ValidationFailed."""
+        text = self._checked(raw)
+        return None if text is None else read_deadline(text, ctx.now, ctx.tz, day=day, part=part,
+                                                       closed=ctx.closed)
+
+    def _checked(self, raw: str) -> str | None:
         text = clean(raw or "")
         if not text:
             if self.optional:
@@ -65,7 +79,7 @@ class Field:
                 f"That is {len(text):,} characters; {self.label.lower()} can be at most {self.max_len:,}. "
                 "Please shorten it (comms can gather the detail when they call back)."
             )
-        return _VALIDATORS[self.kind](self, text, ctx)
+        return text
 
     def as_typed(self, value: Any, tz: ZoneInfo | None = None) -> str | None:
         """A stored value as a person would type it again (deadlines in local "YYYY-MM-DD HH:MM")."""
@@ -134,7 +148,19 @@ def _email(field: Field, text: str, ctx: Context) -> str:
 
 
 def _deadline(field: Field, text: str, ctx: Context) -> str:
-    return parse_deadline(text, ctx.now, ctx.tz).isoformat()
+    reading = read_deadline(text, ctx.now, ctx.tz, closed=ctx.closed)
+    if not reading.certain or reading.when is None:
+        raise ValidationFailed(reading.refusal)
+    return reading.when.isoformat()
+
+
+def _proposed(reading: Reading | None) -> str | None:
+    """A deadline's stored value, guessed or not; ValidationFailed when there is nothing to propose."""
+    if reading is None:
+        return None
+    if reading.when is None:
+        raise ValidationFailed(reading.refusal)
+    return reading.when.isoformat()
 
 
 def _flags(field: Field, text: str, ctx: Context) -> list[str]:
@@ -205,12 +231,30 @@ class Form:
         return [rule for rule in self.rules if name in rule.fields]
 
     def validate_all(self, raw: Mapping[str, str | None], ctx: Context) -> tuple[dict[str, Any], dict[str, str]]:
-        """Validate a one-screen submission: (values, errors by field name)."""
+        """Validate a one-screen submission: (values, errors by field name). A deadline must leave no doubt."""
+        values, errors, _ = self._read(raw, ctx, guesses=False)
+        return values, errors
+
+    def read_all(self, raw: Mapping[str, str | None], ctx: Context
+                 ) -> tuple[dict[str, Any], dict[str, str], dict[str, Reading]]:
+        """Validate a one-screen submission for a form with a check step: (values, errors, and the deadlines read
+        with a guess, by field name, which the person confirms before anything is sent)."""
+        return self._read(raw, ctx, guesses=True)
+
+    def _read(self, raw: Mapping[str, str | None], ctx: Context, guesses: bool
+              ) -> tuple[dict[str, Any], dict[str, str], dict[str, Reading]]:
         values: dict[str, Any] = {}
         errors: dict[str, str] = {}
+        unsure: dict[str, Reading] = {}
         for f in self.fields:
             try:
-                values[f.name] = f.validate(raw.get(f.name) or "", ctx)
+                if guesses and f.kind is Kind.DEADLINE:
+                    reading = f.read(raw.get(f.name) or "", ctx)
+                    values[f.name] = _proposed(reading)
+                    if reading is not None and not reading.certain:
+                        unsure[f.name] = reading
+                else:
+                    values[f.name] = f.validate(raw.get(f.name) or "", ctx)
             except ValidationFailed as exc:
                 errors[f.name] = exc.message
         if not errors:
@@ -218,4 +262,4 @@ class Form:
                 if msg := rule.check(values):
                     for name in rule.fields:
                         errors.setdefault(name, msg)
-        return values, errors
+        return values, errors, unsure

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.domain import guidance
+from bot.domain.deadline import Reading
 from bot.domain.forms import Choice, Field, Form, Kind, Rule
 
 OUTLET_KINDS = (
@@ -47,10 +48,11 @@ MEDIA_CALL = Form(
 )
 
 
-def prefill(text: str, ctx) -> tuple[dict[str, Any], list[str]]:
+def prefill(text: str, ctx, readings: dict[str, Reading] | None = None) -> tuple[dict[str, Any], list[str]]:
     """Read what it can from text typed after the command, e.g. "BBC Essex, A&E waiting times, deadline 4pm".
 
-    Returns the answers it could validate and notes about parts it could not use.
+    Returns the answers it could validate and notes about parts it could not use. Given `readings`, a deadline
+    read with a guess ("by 9", "deadline Monday") goes there, for the conversation to check or ask about.
     """
     from bot.domain.errors import ValidationFailed
 
@@ -63,7 +65,13 @@ def prefill(text: str, ctx) -> tuple[dict[str, Any], list[str]]:
         lowered = part.lower()
         if lowered.startswith(("deadline", "by ")):
             try:
-                answers["deadline"] = MEDIA_CALL.field("deadline").validate(part, ctx)
+                reading = MEDIA_CALL.field("deadline").read(part, ctx) if readings is not None else None
+                if reading is None or readings is None:
+                    answers["deadline"] = MEDIA_CALL.field("deadline").validate(part, ctx)
+                elif reading.certain and reading.when is not None:
+                    answers["deadline"] = reading.when.isoformat()
+                else:
+                    readings["deadline"] = reading
             except ValidationFailed as exc:
                 notes.append(exc.message)
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.crisis import LEAD_AGENCY_FORM, LIBRARY_FORM, UPDATE_FORM, holding_line_form
+from bot.domain.deadline import Reading
 from bot.domain.errors import DomainError, ValidationFailed
 from bot.domain.forms import Form
 from bot.domain.people import Actor
@@ -97,24 +98,29 @@ async def submit(core: Core, actor: Actor, form_id: str, meta: dict[str, Any], r
     form = form_for(core, form_id)
     if form is None:
         return Reply(text="That form is no longer available; please start again.")
-    values, errors = form.validate_all(raw, core.ctx())
+    # The forms people fill in to raise something have a check step in their chat, so a deadline read with a
+    # guess ("Monday") is shown there to confirm; the other forms ask for the exact time inline.
+    if form_id in intake.FORMS:
+        values, errors, unsure = form.read_all(raw, core.ctx())
+    else:
+        (values, errors), unsure = form.validate_all(raw, core.ctx()), {}
     if errors:
         return Reply(errors=errors)
     try:
-        return await _submit(core, actor, form_id, meta, values, request_key)
+        return await _submit(core, actor, form_id, meta, values, request_key, unsure)
     except DomainError as exc:
         return Reply(errors={form.fields[0].name: exc.message})
 
 
 async def _submit(core: Core, actor: Actor, form_id: str, meta: dict[str, Any], values: dict[str, Any],
-                  request_key: str) -> Reply:
+                  request_key: str, unsure: dict[str, Reading]) -> Reply:
     ref = str(meta.get("ref", ""))
     match form_id:
         case "media_call" | "crisis" | "press_release" | "press_release_reactive":
             conversation = meta.get("conversation")
             return await intake.submit_form(core, actor, form_id,
                                             small_int(conversation),
-                                            values, request_key)
+                                            values, request_key, unsure=unsure)
         case _ if form_id.startswith("press_"):
             return await press_releases.submit(core, actor, form_id, meta, values, request_key)
         case "holding_line":

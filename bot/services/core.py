@@ -43,7 +43,8 @@ class Core:
     def next_open(self, when: datetime) -> datetime:
         return when if self.hours is None else self.hours.next_open(when)
     def ctx(self) -> Context:
-        return Context(now=self.clock.now(), tz=self.tz)
+        return Context(now=self.clock.now(), tz=self.tz,
+                       closed=self.hours.closed_reason if self.hours is not None else None)
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from bot.domain.conversation import TYPED_COMMANDS, Conversation, ConversationStatus
 from bot.domain.crisis import CRISIS_FORM
+from bot.domain.deadline import Reading
 from bot.domain.enquiry import Enquiry, Person
 from bot.domain.errors import ConcurrencyConflict, Duplicate, NotAllowed, ValidationFailed
 from bot.domain.forms import Context, Form
@@ -89,11 +91,12 @@ async def start_media_call(core: Core, actor: Actor, text: str, request_key: str
             if await _resumed(uow, actor, ctx, "You already had a media call log in progress, so we carry on "
                               "from here. Press Cancel if you want to start again."):
                 return Reply()
-            answers, notes = prefill(text, ctx) if text else ({}, [])
+            readings: dict[str, Reading] = {}  # "by 9", "deadline Monday": checked or asked about in the chat
+            answers, notes = prefill(text, ctx, readings) if text else ({}, [])
             conv = Conversation(form_id=MEDIA_CALL.id, platform=actor.platform, user_id=actor.user_id)
-            conv.start(MEDIA_CALL, answers)
+            conv.start(MEDIA_CALL, answers, readings)
             await uow.conversations.add(conv, ctx.now)
-            if answers:
+            if answers := conv.answers:
                 notes = [f"I've filled in what I could from your message ({', '.join(MEDIA_CALL.field(n).label for n in answers)}); "
                          "you can check and change everything before sending."] + notes
             await _ask(uow, MEDIA_CALL, conv, ctx, notes=notes, first=True)
@@ -283,8 +286,10 @@ async def _finish(uow: UnitOfWork, core: Core, actor: Actor, conv: Conversation 
 
 
 async def submit_form(core: Core, actor: Actor, form_id: str, conversation_id: int | None,
-                      values: dict[str, Any], request_key: str) -> Reply:
-    """The one-screen form was submitted and validated: finish it like the chat does."""
+                      values: dict[str, Any], request_key: str, *, unsure: Mapping[str, Reading] | None = None
+                      ) -> Reply:
+    """The one-screen form was submitted and validated: finish it like the chat does, or, when a deadline was
+    read with a guess (`unsure`), show the review screen in the person's chat to confirm it first."""
     ctx = core.ctx()
     try:
         async with core.uow() as uow:
@@ -293,6 +298,10 @@ async def submit_form(core: Core, actor: Actor, form_id: str, conversation_id: i
             if conv is not None and (conv.status is not ConversationStatus.ACTIVE or conv.user_id != actor.user_id
                                      or conv.form_id != form_id):
                 conv = None
+            if unsure:
+                await _check_first(uow, actor, FORMS[form_id], conv, values, unsure, ctx)
+                await uow.commit()
+                return Reply(text=CHECK_FIRST)
             ref = await _finish(uow, core, actor, conv, values, ctx) if conv else await _finish_new(
                 uow, core, actor, form_id, values, ctx)
             if conv is not None:
@@ -305,6 +314,23 @@ async def submit_form(core: Core, actor: Actor, form_id: str, conversation_id: i
     except Duplicate:
         pass
     return Reply()
+
+
+CHECK_FIRST = "Not sent yet: please check the deadline in the summary I've sent you in this chat, then send it."
+
+
+async def _check_first(uow: UnitOfWork, actor: Actor, form: Form, conv: Conversation | None, values: dict[str, Any],
+                       unsure: Mapping[str, Reading], ctx: Context) -> None:
+    """The answers go to the review screen, the guess stated plainly, with a way to confirm or change it."""
+    if conv is None:
+        conv = Conversation(form_id=form.id, platform=actor.platform, user_id=actor.user_id)
+        conv.review(values, unsure)
+        await uow.conversations.add(conv, ctx.now)
+    else:
+        expected = conv.version
+        conv.review(values, unsure)
+        await uow.conversations.save(conv, expected, ctx.now)
+    await _ask(uow, form, conv, ctx)
 
 
 async def log_enquiry(uow: UnitOfWork, core: Core, actor: Actor, answers: dict[str, Any], ctx: Context) -> Enquiry:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -408,10 +409,11 @@ def test_prefill_reads_an_email_and_a_phone_wherever_they_are() -> None:
 
 
 def test_prefill_with_an_unreadable_deadline_gives_a_note_and_no_deadline() -> None:
-    answers, notes = prefill("Echo, Beds, deadline asap", CTX)
+    # (This read "deadline asap" until "asap" became a question of its own: see the pending-question tests.)
+    answers, notes = prefill("Echo, Beds, deadline tomorrow-ish", CTX)
     assert answers == {"outlet": "Echo", "summary": "Beds"}
     assert len(notes) == 1
-    assert notes[0].startswith('Sorry, I couldn\'t read "deadline asap" as a time.')
+    assert notes[0].startswith('Sorry, I couldn\'t read "deadline tomorrow-ish" as a time.')
     assert '"4pm"' in notes[0]
 
 
@@ -446,3 +448,114 @@ def test_prefill_does_not_silently_drop_text() -> None:
     """A summary with a comma in it must not lose its second half without a word."""
     answers, notes = prefill("BBC Essex, waiting times, parking charges, deadline 4pm", CTX)
     assert "parking charges" in answers.get("summary", "") or any("parking charges" in n for n in notes)
+
+
+# --- a day without a time: the pending-day question ---------------------------------------------------------
+
+
+def at_deadline() -> Conversation:
+    conv = new()
+    for name in ORDER[:-1]:
+        conv.answer(MEDIA_CALL, ANSWERS[name], CTX)
+    assert conv.step == "deadline"
+    return conv
+
+
+def test_a_day_without_a_time_asks_what_time_on_that_day_and_remembers_it() -> None:
+    conv = at_deadline()
+    version = conv.version
+    conv.answer(MEDIA_CALL, "Monday", CTX)
+    assert conv.step == "deadline"  # the same question, asked the new way
+    assert "deadline" not in conv.answers
+    assert conv.asking("deadline") == "What time on Monday 30 Nov?"
+    assert conv.pending == {"deadline": {"ask": "What time on Monday 30 Nov?", "day": "2026-11-30"}}
+    assert conv.version == version + 1  # saved, so a restart loses nothing
+    conv.answer(MEDIA_CALL, "5", CTX)
+    assert conv.reviewing
+    assert conv.answers["deadline"] == "2026-11-30T17:00:00+00:00"  # 17:00 on Monday, not today
+    assert conv.pending == {} and conv.checks() == {}
+
+
+def test_the_remembered_day_survives_being_stored_and_read_back() -> None:
+    """What storage keeps is plain JSON: a conversation rebuilt from it answers the same way."""
+    conv = at_deadline()
+    conv.answer(MEDIA_CALL, "tomorrow", CTX)
+    stored = json.loads(json.dumps({"answers": conv.answers, "pending": conv.pending}))
+    again = Conversation(form_id=MEDIA_CALL.id, platform="slack", user_id="U1", answers=stored["answers"],
+                         step="deadline", pending=stored["pending"])
+    again.answer(MEDIA_CALL, "noon", CTX)
+    assert again.answers["deadline"] == "2026-11-28T12:00:00+00:00"
+
+
+def test_asap_asks_how_soon_and_the_next_answer_is_read_as_usual() -> None:
+    conv = at_deadline()
+    conv.answer(MEDIA_CALL, "asap", CTX)
+    assert conv.step == "deadline"
+    assert (conv.asking("deadline") or "").startswith("How soon do they need it?")
+    conv.answer(MEDIA_CALL, "in 1 hour", CTX)
+    assert conv.answers["deadline"] == "2026-11-27T15:05:00+00:00" and conv.reviewing
+
+
+def test_a_guess_moves_on_and_is_kept_to_check_on_the_review_screen() -> None:
+    conv = at_deadline()
+    conv.answer(MEDIA_CALL, "by 9", CTX)
+    assert conv.reviewing
+    assert conv.answers["deadline"] == "2026-11-27T21:00:00+00:00"
+    assert conv.checks() == {"deadline": '“by 9” read as 21:00 today. If they meant 09:00 tomorrow, Saturday 28 Nov, '
+                                         'type "tomorrow 9am".'}
+    conv.edit(MEDIA_CALL, "deadline")
+    conv.answer(MEDIA_CALL, "9pm", CTX)  # said exactly: nothing left to check
+    assert conv.checks() == {}
+
+
+def test_keeping_a_guess_confirms_it() -> None:
+    conv = at_deadline()
+    conv.answer(MEDIA_CALL, "end of day", CTX)
+    conv.edit(MEDIA_CALL, "deadline")
+    conv.keep(MEDIA_CALL)
+    assert conv.reviewing and conv.checks() == {}
+    assert conv.answers["deadline"] == "2026-11-27T17:00:00+00:00"
+
+
+def test_a_refused_answer_keeps_the_day_asked_about() -> None:
+    conv = at_deadline()
+    conv.answer(MEDIA_CALL, "Monday", CTX)
+    assert "couldn't read" in refused(conv.answer, MEDIA_CALL, "teatime-ish", CTX)
+    assert conv.asking("deadline") == "What time on Monday 30 Nov?"
+    conv.answer(MEDIA_CALL, "half 4", CTX)
+    assert conv.answers["deadline"] == "2026-11-30T16:30:00+00:00"
+
+
+def test_prefill_asks_about_a_day_without_a_time_when_the_deadline_comes() -> None:
+    readings: dict = {}
+    answers, notes = prefill("BBC Essex, waits, deadline Monday", CTX, readings)
+    assert "deadline" not in answers and notes == []
+    conv = Conversation(form_id=MEDIA_CALL.id, platform="slack", user_id="U1")
+    conv.start(MEDIA_CALL, answers, readings)
+    for raw in ["Sam", "broadcast", "01245 123456"]:
+        conv.answer(MEDIA_CALL, raw, CTX)
+    conv.skip(MEDIA_CALL)
+    assert conv.step == "deadline" and conv.asking("deadline") == "What time on Monday 30 Nov?"
+    conv.answer(MEDIA_CALL, "5", CTX)
+    assert conv.answers["deadline"] == "2026-11-30T17:00:00+00:00"
+
+
+def test_prefill_by_5_is_five_this_afternoon() -> None:
+    answers, notes = prefill("BBC Essex, waits, by 5", CTX, {})
+    assert answers == {"outlet": "BBC Essex", "summary": "waits", "deadline": "2026-11-27T17:00:00+00:00"}
+    assert notes == []
+
+
+def test_a_one_screen_form_goes_to_review_with_its_guess_to_check() -> None:
+    values, errors, unsure = MEDIA_CALL.read_all({**ANSWERS, "deadline": "Monday"}, CTX)
+    assert errors == {} and set(unsure) == {"deadline"}
+    assert values["deadline"] == "2026-11-30T17:00:00+00:00"
+    conv = Conversation(form_id=MEDIA_CALL.id, platform="slack", user_id="U1")
+    conv.review(values, unsure)
+    assert conv.reviewing
+    assert conv.checks()["deadline"].startswith("“Monday” gives no time, so I've put 17:00 on Monday 30 Nov")
+    conv.edit(MEDIA_CALL, "deadline")  # "Change the deadline" asks about that day
+    assert conv.asking("deadline") == "What time on Monday 30 Nov?"
+    conv.answer(MEDIA_CALL, "noon", CTX)
+    assert conv.answers["deadline"] == "2026-11-30T12:00:00+00:00" and conv.checks() == {}
+    conv.check_ready(MEDIA_CALL, CTX)

@@ -1,19 +1,20 @@
-"""Unit tests for reading a journalist's deadline (`bot.domain.deadline.parse_deadline`).
+"""Unit tests for reading a journalist's deadline (`bot.domain.deadline.parse_deadline` and `read_deadline`).
 
 Every test injects `now`; the organisation's zone is Europe/London.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.deadline import parse_deadline
+from bot.domain.deadline import Reading, examples, parse_deadline, read_deadline
 from bot.domain.errors import ValidationFailed
 from bot.domain.forms import Context
 from bot.domain.media_call import MEDIA_CALL
+from bot.domain.office_hours import OfficeHours
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -214,7 +215,7 @@ def test_no_deadline_asks_the_question_with_examples(text: str | None) -> None:
     assert '"4pm"' in message and '"in 2 hours"' in message
 
 
-@pytest.mark.parametrize("text", ["31/02", "25:00", "tomorrow-ish", "asap", "within 2 hours", "copenhagen 4pm"])
+@pytest.mark.parametrize("text", ["31/02", "25:00", "tomorrow-ish", "within 2 hours", "copenhagen 4pm"])
 def test_unreadable_deadlines_are_refused_with_examples(text: str) -> None:
     message = refusal(text)
     assert message.startswith(f'Sorry, I couldn\'t read "{text}" as a time.')
@@ -284,3 +285,291 @@ def test_the_deadline_field_caps_length_before_parsing() -> None:
 
 def test_the_deadline_field_stores_the_utc_instant_as_iso_text() -> None:
     assert MEDIA_CALL.field("deadline").validate("4pm", Context(NOW, LONDON)) == "2026-11-27T16:00:00+00:00"
+
+
+# --- deadlines as people say them on the phone (issue 11) ----------------------------------------------------
+# A reading says what was understood, whether the words leave no doubt, and one plain sentence explaining it.
+
+# Wednesday 2 December 2026, 10:00 GMT: "5" and "4" must not become 5 or 4 December.
+WEDNESDAY = datetime(2026, 12, 2, 10, 0, tzinfo=LONDON)
+FRIDAY_EVENING = datetime(2026, 11, 27, 19, 0, tzinfo=LONDON)
+# Thursday 24 December 2026, 16:00: Friday 25 December is a bank holiday (Christmas Day).
+CHRISTMAS_EVE = datetime(2026, 12, 24, 16, 0, tzinfo=LONDON)
+CLOSED = OfficeHours(LONDON).closed_reason
+
+
+def at(now: datetime, hour: int, minute: int = 0, days: int = 0) -> datetime:
+    """A wall-clock time `days` after `now`'s day, as the UTC instant it is."""
+    local = datetime.combine(now.date() + timedelta(days=days), datetime.min.time(), tzinfo=LONDON)
+    return local.replace(hour=hour, minute=minute).astimezone(UTC)
+
+
+def read(text: str, now: datetime = NOW, **kwargs) -> Reading:  # noqa: ANN003
+    return read_deadline(text, now, LONDON, **kwargs)
+
+
+def read_refusal(text: str, now: datetime = NOW, **kwargs) -> str:  # noqa: ANN003
+    with pytest.raises(ValidationFailed) as caught:
+        read_deadline(text, now, LONDON, **kwargs)
+    return caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "hour", "minute"),
+    [
+        ("5", 17, 0), ("by 5", 17, 0), ("4", 16, 0), ("by 4", 16, 0), ("half 4", 16, 30), ("4.30", 16, 30),
+        ("4:30", 16, 30), ("5 o'clock", 17, 0), ("5 oclock", 17, 0), ("quarter past 3", 15, 15),
+        ("quarter to 5", 16, 45), ("half past 4", 16, 30), ("ten past three", 15, 10), ("by five", 17, 0),
+        ("1", 13, 0), ("7", 19, 0), ("half 7", 19, 30), ("Deadline: 5", 17, 0), ("at 5", 17, 0),
+        ("5pm", 17, 0), ("17:00", 17, 0), ("1600", 16, 0), ("4pm", 16, 0),
+    ],
+)
+def test_a_bare_hour_is_a_time_of_day_in_the_afternoon_never_a_day_of_the_month(
+        text: str, hour: int, minute: int) -> None:
+    reading = read(text, WEDNESDAY)
+    assert reading.when == at(WEDNESDAY, hour, minute)  # today, 2 December: not the 5th or the 4th
+    assert reading.certain and reading.question is None
+    assert reading.sentence == f"“{text}” read as {hour:02d}:{minute:02d} today."
+
+
+def test_the_one_screen_form_reads_a_bare_hour_as_a_time_of_day() -> None:
+    assert MEDIA_CALL.field("deadline").validate("5", Context(WEDNESDAY, LONDON)) == "2026-12-02T17:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("now", "text", "expected", "other"),
+    [
+        (NOW, "9", at(NOW, 21), '"tomorrow 9am"'),  # 14:05: the evening comes next
+        (NOW, "by 10", at(NOW, 22), '"tomorrow 10am"'),
+        (NOW, "8.30", at(NOW, 20, 30), '"tomorrow 8:30am"'),
+        (datetime(2026, 11, 27, 7, 30, tzinfo=LONDON), "9", at(NOW, 9), '"9pm"'),  # early: this morning
+        (datetime(2026, 11, 27, 7, 30, tzinfo=LONDON), "half 11", at(NOW, 11, 30), '"11:30pm"'),
+    ],
+)
+def test_eight_to_eleven_is_the_next_morning_or_evening_and_says_so(
+        now: datetime, text: str, expected: datetime, other: str) -> None:
+    reading = read(text, now)
+    assert reading.when == expected
+    assert not reading.certain and reading.question is None  # a guess: stated, and confirmed on a form
+    assert other in reading.sentence
+
+
+def test_nine_typed_at_ten_at_night_is_tomorrow_morning_not_a_deadline_gone() -> None:
+    reading = read("9", datetime(2026, 11, 27, 22, 0, tzinfo=LONDON))
+    assert reading.when == at(NOW, 9, days=1)
+    assert reading.sentence == "“9” read as 09:00 tomorrow, Saturday 28 Nov: 21:00 today has gone."
+
+
+def test_twelve_is_noon() -> None:
+    morning = datetime(2026, 11, 27, 10, 0, tzinfo=LONDON)
+    assert read("12", morning).when == at(NOW, 12) and read("12", morning).certain
+    assert read("half 12", morning).when == at(NOW, 12, 30)
+    assert read("midnight", morning).when == at(NOW, 0, days=1)  # midnight is said "midnight"
+    assert "has already passed" in read_refusal("12", datetime(2026, 11, 27, 13, 0, tzinfo=LONDON))
+    evening = read("12", datetime(2026, 11, 27, 19, 0, tzinfo=LONDON))
+    assert evening.when == at(NOW, 12, days=1) and not evening.certain
+
+
+# --- the edge times -------------------------------------------------------------------------------------------
+
+
+def test_by_5_at_16_59_is_in_a_minute() -> None:
+    reading = read("by 5", datetime(2026, 11, 27, 16, 59, tzinfo=LONDON))
+    assert reading.when == at(NOW, 17) and reading.certain
+
+
+def test_by_5_at_17_01_has_just_gone_and_is_asked_about() -> None:
+    message = read_refusal("by 5", datetime(2026, 11, 27, 17, 1, tzinfo=LONDON))
+    assert message.startswith("Today 17:00 has already passed.") and '"tomorrow 4pm"' in message
+
+
+def test_by_5_at_23_30_is_tomorrow_afternoon_stated_plainly() -> None:
+    reading = read("by 5", datetime(2026, 11, 27, 23, 30, tzinfo=LONDON))
+    assert reading.when == at(NOW, 17, days=1)
+    assert not reading.certain
+    assert reading.sentence == "“by 5” read as 17:00 tomorrow, Saturday 28 Nov: 17:00 today has gone."
+
+
+def test_a_friday_evening() -> None:
+    assert read("by 9", FRIDAY_EVENING).when == at(NOW, 21)  # tonight, the next 9 o'clock
+    assert "has already passed" in read_refusal("by 5", FRIDAY_EVENING)  # two hours ago: asked about
+    first = read("first thing", FRIDAY_EVENING, closed=CLOSED)
+    assert first.when == at(NOW, 9, days=1) and not first.certain
+    assert first.sentence.startswith("“first thing” read as 09:00 tomorrow, Saturday 28 Nov")
+    assert "The office is closed that day (weekend)." in first.sentence
+    monday = read("Monday", FRIDAY_EVENING, closed=CLOSED)
+    assert monday.question == "What time on Monday 30 Nov?" and monday.day == date(2026, 11, 30)
+    tomorrow = read("tomorrow", FRIDAY_EVENING, closed=CLOSED)
+    assert tomorrow.question == "What time tomorrow, Saturday 28 Nov? The office is closed that day (weekend)."
+
+
+def test_the_day_before_a_bank_holiday() -> None:
+    assert read("by 5", CHRISTMAS_EVE, closed=CLOSED).when == at(CHRISTMAS_EVE, 17)
+    tomorrow = read("tomorrow", CHRISTMAS_EVE, closed=CLOSED)
+    assert tomorrow.question == ("What time tomorrow, Friday 25 Dec? "
+                                 "The office is closed that day (bank holiday: Christmas Day).")
+    first = read("first thing", CHRISTMAS_EVE, closed=CLOSED)
+    assert first.when == at(CHRISTMAS_EVE, 9, days=1) and not first.certain  # the journalist's morning stands
+    assert "bank holiday: Christmas Day" in first.sentence
+    assert read("5", CHRISTMAS_EVE, day=date(2026, 12, 25)).when == at(CHRISTMAS_EVE, 17, days=1)
+
+
+# --- a day without a time is asked about, never midnight -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "day"),
+    [
+        ("Monday", "What time on Monday 30 Nov?", date(2026, 11, 30)),
+        ("by Monday", "What time on Monday 30 Nov?", date(2026, 11, 30)),
+        ("tomorrow", "What time tomorrow, Saturday 28 Nov?", date(2026, 11, 28)),
+        ("31/12", "What time on Thursday 31 Dec?", date(2026, 12, 31)),
+        ("today", "What time today?", date(2026, 11, 27)),
+        ("next Friday", "What time on Friday 4 Dec?", date(2026, 12, 4)),
+        ("this afternoon", "What time this afternoon?", date(2026, 11, 27)),
+        ("tonight", "What time tonight?", date(2026, 11, 27)),
+    ],
+)
+def test_a_day_without_a_time_asks_what_time(text: str, question: str, day: date) -> None:
+    reading = read(text)
+    assert reading.question == question
+    assert reading.day == day
+    assert not reading.certain
+    assert reading.when is not None and reading.when.astimezone(LONDON).date() == day  # proposed, to confirm
+    assert reading.when.astimezone(LONDON).hour != 0  # never midnight
+
+
+def test_a_day_without_a_time_proposes_the_end_of_the_working_day_for_a_form_to_confirm() -> None:
+    reading = read("Monday")
+    assert reading.when == utc(2026, 11, 30, 17, 0)
+    assert reading.sentence == "“Monday” gives no time, so I've put 17:00 on Monday 30 Nov, the end of the working day."
+    assert read("this afternoon").when == utc(2026, 11, 27, 17, 0)
+
+
+def test_next_week_asks_which_day_and_proposes_its_monday() -> None:
+    reading = read("next week")
+    assert reading.question == 'Which day and what time next week? For example "Tuesday 4pm".'
+    assert reading.when == utc(2026, 11, 30, 17, 0) and reading.day == date(2026, 11, 30)
+
+
+def test_today_after_the_end_of_the_working_day_asks_and_proposes_nothing() -> None:
+    reading = read("today", datetime(2026, 11, 27, 17, 30, tzinfo=LONDON))
+    assert reading.question == "What time today?" and reading.when is None
+
+
+def test_a_morning_already_over_is_refused() -> None:
+    assert read_refusal("this morning").startswith("This morning has gone: it's 14:05 now.")
+
+
+def test_a_day_without_a_time_is_not_given_one_silently_where_nothing_can_be_confirmed() -> None:
+    assert refusal("Monday") == "What time on Monday 30 Nov?"
+    with pytest.raises(ValidationFailed) as caught:
+        MEDIA_CALL.field("deadline").validate("tomorrow", Context(NOW, LONDON))
+    assert caught.value.message == "What time tomorrow, Saturday 28 Nov?"
+
+
+def test_a_day_past_or_too_far_is_refused_even_without_a_time() -> None:
+    assert read_refusal("yesterday").startswith("Yesterday has already passed.")
+    assert "more than 90 days away" in read_refusal("2027-03-01")
+
+
+# --- the answer to "What time on Monday?" lands on Monday ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected", "certain"),
+    [
+        ("5", utc(2026, 11, 30, 17, 0), True),
+        ("by 5", utc(2026, 11, 30, 17, 0), True),
+        ("noon", utc(2026, 11, 30, 12, 0), True),
+        ("4.30pm", utc(2026, 11, 30, 16, 30), True),
+        ("end of day", utc(2026, 11, 30, 17, 0), False),
+        ("9", utc(2026, 11, 30, 9, 0), False),  # the morning comes first on Monday
+        ("tomorrow 10am", utc(2026, 11, 28, 10, 0), True),  # an answer with its own day keeps it
+        ("in 2 hours", utc(2026, 11, 27, 16, 5), True),
+    ],
+)
+def test_the_next_answer_is_combined_with_the_day_asked_about(answer: str, expected: datetime, certain: bool
+                                                               ) -> None:
+    reading = read(answer, day=date(2026, 11, 30))
+    assert reading.when == expected
+    assert reading.certain is certain
+
+
+def test_the_part_of_the_day_asked_about_is_kept_too() -> None:
+    early = datetime(2026, 11, 27, 8, 0, tzinfo=LONDON)
+    tonight = read("tonight", early)
+    assert read("9", early, day=tonight.day, part=tonight.part).when == at(early, 21)  # not 09:00
+    afternoon = read("this afternoon")
+    assert read("3", day=afternoon.day, part=afternoon.part).when == at(NOW, 15)
+
+
+def test_a_day_asked_about_that_has_since_passed_is_forgotten() -> None:
+    assert read("5", day=date(2026, 11, 20)).when == at(NOW, 17)
+
+
+# --- "asap", "urgent", "end of day", "first thing" -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["asap", "ASAP", "urgent", "as soon as possible", "by asap", "deadline asap"])
+def test_asap_asks_how_soon_and_proposes_an_hour_for_a_form_to_confirm(text: str) -> None:
+    reading = read(text)
+    assert reading.question is not None and reading.question.startswith("How soon do they need it?")
+    assert reading.when == NOW + timedelta(hours=1) and not reading.certain
+    assert "an hour from now" in reading.sentence and "15:05 today" in reading.sentence
+
+
+@pytest.mark.parametrize("text", ["end of day", "by end of day", "eod", "close of play", "COB"])
+def test_end_of_day_is_17_00_stated_plainly(text: str) -> None:
+    reading = read(text)
+    assert reading.when == utc(2026, 11, 27, 17, 0) and not reading.certain and reading.question is None
+    assert reading.sentence.startswith(f"“{text}” read as 17:00 today (the end of the working day).")
+
+
+def test_first_thing_is_nine_the_next_morning() -> None:
+    assert read("first thing").when == at(NOW, 9, days=1)
+    assert read("first thing", datetime(2026, 11, 27, 7, 0, tzinfo=LONDON)).when == at(NOW, 9)
+    assert read("first thing Monday").when == utc(2026, 11, 30, 9, 0)
+
+
+def test_a_guess_is_refused_with_a_way_to_be_exact_where_it_cannot_be_confirmed() -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        MEDIA_CALL.field("deadline").validate("9", Context(NOW, LONDON))
+    assert caught.value.message.startswith("“9” read as 21:00 today.")
+    assert "Please type the exact time" in caught.value.message
+
+
+# --- examples are never in the past ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("hours", range(0, 24 * 7, 5))
+def test_every_example_shown_reads_as_a_time_still_ahead(hours: int) -> None:
+    now = NOW + timedelta(hours=hours)
+    shown = examples(now, LONDON)
+    quoted = shown.split('"')[1::2]
+    assert len(quoted) >= 4
+    for example in quoted:
+        reading = read_deadline(example, now, LONDON)
+        assert reading.certain and reading.when is not None and reading.when > now, (now, example)
+    assert str(now.astimezone(LONDON).date()) not in shown  # the dated example is a week ahead
+
+
+def test_the_empty_deadline_question_shows_examples_from_the_clock() -> None:
+    message = refusal("", WEDNESDAY)
+    assert "2026-12-01" not in message and '"2026-12-09 09:30"' in message and '"Friday noon"' in message
+
+
+def test_a_day_of_the_month_said_as_an_ordinal_is_the_next_such_day() -> None:
+    assert read("the 4th").day == date(2026, 12, 4)  # on 27 November: next month's 4th
+    assert read("by the 4th at 5").when == utc(2026, 12, 4, 17, 0)
+
+
+@pytest.mark.parametrize(("typed", "hour", "minute"), [
+    ("¹⁶³⁰", 16, 30),  # superscript digits pass str.isdigit() and then failed int(): "something went wrong"
+    ("by ⁵", 17, 0),
+    ("４pm", 16, 0),  # full-width digits, as some phone keyboards type them
+])
+def test_digits_of_any_kind_read_as_ascii_digits(typed: str, hour: int, minute: int) -> None:
+    reading = read_deadline(typed, NOW, LONDON)
+    local = reading.when.astimezone(LONDON)
+    assert (local.date(), local.hour, local.minute) == (NOW.date(), hour, minute)
