@@ -124,7 +124,7 @@ class MediaDeskTeamsBot(ActivityHandler):
         if actor is None:
             await turn_context.send_activity(NOT_IDENTIFIED)
             return
-        key = _request_key(activity, "message")
+        key = request_key(activity)
         if isinstance(activity.value, dict) and activity.value:  # Action.Submit
             reply, form_error = await self._data(actor, activity.value, key)
             if form_error is not None:
@@ -182,7 +182,7 @@ class MediaDeskTeamsBot(ActivityHandler):
         view = read_action(data)
         if view is not None and view.a == "view":  # Teams asks how this person should see a shared card
             return await self._personal_view(actor, view, activity.from_property.id)
-        reply, form_error = await self._data(actor, data, _request_key(activity, "invoke"))
+        reply, form_error = await self._data(actor, data, request_key(activity))
         if form_error is not None:
             return {"statusCode": 200, "type": _CARD, "value": form_error}
         if isinstance(data, dict) and FORM_KEY in data and not reply.modal and not reply.card:
@@ -279,8 +279,13 @@ def _personal(activity: Activity) -> bool:
     return bool(conversation) and (conversation.conversation_type or "personal") == "personal"
 
 
-def _request_key(activity: Activity, what: str) -> str:
+KEPT_TYPES = frozenset({ActivityTypes.message, ActivityTypes.invoke})  # the activities that change something
+
+
+def request_key(activity: Activity) -> str:
+    """The activity's platform id, as the inbox keeps it and the work marks it done: one chat's activity id."""
     conversation_id = activity.conversation.id if activity.conversation else ""
+    what = "invoke" if activity.type == ActivityTypes.invoke else "message"
     return f"teams:{what}:{references.conversation_key(conversation_id)}:{activity.id or ''}"[:200]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from dataclasses import dataclass
@@ -11,14 +12,14 @@ from aiohttp import web
 from botbuilder.core import TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, CallerIdConstants
-from botframework.connector.auth import AuthenticationConstants
+from botframework.connector.auth import AuthenticateRequestResult, AuthenticationConstants, ClaimsIdentity
 
 from bot.config import Settings
-from bot.ports import ReferenceStore
-from bot.services import undelivered
+from bot.ports import InboundRequest, ReferenceStore
+from bot.services import inbox, undelivered
 from bot.services.core import Core
 from handlers import bounded_json
-from handlers.teams.bot import MediaDeskTeamsBot
+from handlers.teams.bot import KEPT_TYPES, MediaDeskTeamsBot, request_key
 from handlers.teams.credentials import AsyncCredentialsFactory
 from handlers.teams.delivery import TeamsDelivery
 from handlers.teams.identity import TeamsIdentity
@@ -68,6 +69,8 @@ class TeamsDoor:
         self.adapter = CloudAdapter(self.auth)
         self.adapter.on_turn_error = self._on_turn_error
         self._store = store
+        self._core = core
+        self._live: set[str] = set()  # activities accepted by this process and not yet finished
         self.identity = TeamsIdentity()
         self.delivery = TeamsDelivery(adapter=self.adapter, app_id=self.app_id, store=store,
                                       comms_channel=comms_channel,
@@ -110,12 +113,75 @@ class TeamsDoor:
         except Exception as exc:  # noqa: BLE001 - a garbage token fails in many ways: all of them are 401
             log.info("Bot Framework authentication failed: %s: %s", type(exc).__name__, exc)
             return web.json_response({"error": "unauthorized"}, status=401)
-        # Errors inside the bot's turn are the adapter's on_turn_error (logged, answered politely).
-        invoke_response = await self.adapter.process_activity(authenticated, activity, self.bot.on_turn)
+        key = request_key(activity) if activity.type in KEPT_TYPES else None
+        if key is not None and not await self._keep(key, activity, body):
+            log.info("an activity kept before: answered, not done again")
+            if activity.type == "invoke":
+                return web.json_response({"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
+                                          "value": "Done."})
+            return web.Response(status=201)
+        try:
+            # Errors inside the bot's turn are the adapter's on_turn_error (logged, answered politely).
+            invoke_response = await self.adapter.process_activity(authenticated, activity, self.bot.on_turn)
+        finally:
+            if key is not None:
+                await self._finished(key)
         if invoke_response:
             return web.json_response(invoke_response.body, status=invoke_response.status,
                                      dumps=lambda o: json.dumps(_serialise(o)))
         return web.Response(status=201)
+
+    async def _keep(self, key: str, activity: Activity, body: dict) -> bool:
+        """Keep the activity before Teams hears back (False: kept before); if the database can't take it,
+        the turn still runs and says what went wrong."""
+        person = (activity.from_property.id if activity.from_property else "") or ""
+        try:
+            fresh = await inbox.accept(self._core, InboundRequest(key, "teams", person, json.dumps(body)))
+        except Exception:
+            log.exception("could not keep a Teams activity in the inbox")
+            return True
+        if fresh:
+            self._live.add(key)
+        return fresh
+
+    async def _finished(self, key: str) -> None:
+        self._live.discard(key)
+        try:
+            await inbox.finish(self._core, key)
+        except Exception:  # the work's own transaction already marked it done if it did anything
+            log.warning("could not mark a Teams activity finished", exc_info=True)
+
+    async def recover(self, *, every_lease: bool = False) -> int:
+        """Finish the activities a crash cut off, through the same turn, one person's in the order they came.
+        (They were authenticated when they arrived; the answer to a click cut off this way is not shown.)"""
+        pending = [r for r in await inbox.unfinished(self._core, "teams", every_lease=every_lease)
+                   if r.key not in self._live]
+        by_person: dict[str, list[InboundRequest]] = {}
+        for request in pending:
+            by_person.setdefault(request.person, []).append(request)
+        await asyncio.gather(*(self._replay_in_order(requests) for requests in by_person.values()))
+        return len(pending)
+
+    async def _replay_in_order(self, requests: list[InboundRequest]) -> None:
+        for request in requests:
+            log.info("finishing a Teams activity a restart cut off", extra={"key": request.key[:60]})
+            try:
+                activity = Activity().deserialize(json.loads(request.body))
+                await self.adapter.process_activity(self._authenticated_before(), activity, self.bot.on_turn)
+            except Exception:  # noqa: BLE001 - the lease runs out and it is tried again
+                log.warning("could not finish a Teams activity cut off by a restart", exc_info=True)
+                continue
+            await self._finished(request.key)
+
+    def _authenticated_before(self) -> AuthenticateRequestResult:
+        """What authenticating the activity gave when it arrived: our app id as audience, Teams as caller."""
+        claims = ClaimsIdentity({AuthenticationConstants.AUDIENCE_CLAIM: self.app_id}, True)
+        result = AuthenticateRequestResult()
+        result.claims_identity = claims
+        result.audience = self.auth.get_originating_audience()
+        result.caller_id = self.config.CALLER_ID or CallerIdConstants.public_azure_channel
+        result.connector_factory = self.auth.create_connector_factory(claims)
+        return result
 
     async def _on_turn_error(self, turn_context: TurnContext, error: Exception) -> None:
         log.error("a Teams turn failed", exc_info=error)

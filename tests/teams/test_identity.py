@@ -40,8 +40,12 @@ async def _reference_of(teams: Teams, who: dict[str, str]) -> dict[str, Any] | N
 
 
 async def _stored(teams: Teams) -> dict[str, int]:
-    return {model.__tablename__: await teams.count(model)
-            for model in (ConversationRefRow, ConversationRow, OutboxRow, SeenRequestRow)}
+    """Everything the bot keeps, but the inbox's note of each request: a refused one is kept as done, without
+    its body (so that the same activity sent again is not run again), which changes nothing."""
+    return {**{model.__tablename__: await teams.count(model)
+               for model in (ConversationRefRow, ConversationRow, OutboxRow)},
+            "requests not done, or kept with their body": await teams.count(
+                SeenRequestRow, (SeenRequestRow.status != "done") | SeenRequestRow.body.is_not(None))}
 
 
 def _posing_as(teams: Teams, victim: dict[str, str], *, text: str = "media call", **extra: Any) -> dict[str, Any]:
