@@ -163,11 +163,10 @@ class MediaDeskTeamsBot(ActivityHandler):
     # --- Action.Execute ---------------------------------------------------------------------------------------
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
-        if turn_context.activity.name != "adaptiveCard/action":
-            return await super().on_invoke_activity(turn_context)
         value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) else {}
         action = value.get("action") if isinstance(value.get("action"), dict) else {}
-        if action.get("type") != "Action.Execute":
+        if turn_context.activity.name != "adaptiveCard/action" or action.get("type") != "Action.Execute":
+            # Only Adaptive Card buttons are ours (botbuilder would answer any other invoke 501).
             return InvokeResponse(status=400, body={"statusCode": 400, "type": "application/vnd.microsoft.error",
                                                     "value": {"code": "BadRequest", "message": "not supported"}})
         # botbuilder's AdaptiveCardInvokeResponse can't carry a message (a string value): plain JSON instead.

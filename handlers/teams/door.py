@@ -19,6 +19,7 @@ from bot.ports import InboundRequest, ReferenceStore
 from bot.services import inbox, undelivered
 from bot.services.core import Core
 from handlers import bounded_json
+from handlers.teams import shape
 from handlers.teams.bot import KEPT_TYPES, MediaDeskTeamsBot, request_key
 from handlers.teams.credentials import AsyncCredentialsFactory
 from handlers.teams.delivery import TeamsDelivery
@@ -94,6 +95,11 @@ class TeamsDoor:
             return web.json_response({"error": "malformed JSON"}, status=400)
         if not isinstance(body, dict):
             return web.json_response({"error": "an activity is a JSON object"}, status=400)
+        try:
+            shape.check(body)
+        except shape.WrongShape as exc:
+            log.info("refused: malformed activity", extra={"reason": str(exc)})
+            return web.json_response({"error": "malformed activity"}, status=400)
         tenants = _tenants_of(body)
         if not tenants or tenants != {(self.tenant_id or "").lower()}:
             log.info("activity from another tenant refused")
