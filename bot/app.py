@@ -172,6 +172,11 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
                       coalesce=True)
     scheduler.start()
     app[DATABASE], app[CORE], app[RELAY], app[SLACK], app[TEAMS] = db, core, relay, slack, teams
+    if db.is_sqlite:
+        try:
+            await relay.release_leases()
+        except Exception as exc:  # the database is away: the relay reports it; leases then lapse as usual
+            log.warning("could not free the outbox's leases at start: %s", type(exc).__name__)
     relay.kick()  # deliver whatever a previous run left behind
     # Finish what a previous run accepted but never did. SQLite allows one process only, so every lease left in
     # it belonged to a process that is gone; on PostgreSQL other replicas may be working: only lapsed leases.

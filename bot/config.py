@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     port: int = 3978
     log_level: str = "INFO"
     outbox_tick_seconds: float = 2.0
-    outbox_lease_seconds: float = 60.0
+    outbox_lease_seconds: float = 10.0  # renewed every third of it while a live process works on a message
     nudge_tick_seconds: float = 1.0  # an idle tick costs ~2 ms; a burst waits at most this for its first batch
     microsoft_app_id: str | None = None
     microsoft_app_password: str | None = None

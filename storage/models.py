@@ -153,6 +153,8 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    # When it was first handed to its platform: a retry looks for a copy that arrived from then on.
+    first_attempt_at: Mapped[datetime | None]
     # Where the platform put it (Slack channel and ts): every posted message is on record.
     sent_channel: Mapped[str | None] = mapped_column(String(64))
     sent_ts: Mapped[str | None] = mapped_column(String(64))

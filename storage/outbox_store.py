@@ -45,18 +45,31 @@ class SqlOutboxStore:
                 ids = [r.id for r in rows]
                 await s.execute(
                     update(OutboxRow).where(OutboxRow.id.in_(ids))
-                    .values(lease_until=now + timedelta(seconds=lease_seconds), attempts=OutboxRow.attempts + 1)
+                    .values(lease_until=now + timedelta(seconds=lease_seconds), attempts=OutboxRow.attempts + 1,
+                            first_attempt_at=func.coalesce(OutboxRow.first_attempt_at, now))
                     .execution_options(synchronize_session=False)
                 )
                 return [
                     Outbound(recipient=Recipient(r.recipient_kind, r.platform, r.recipient), card=dict(r.card),
                              key=r.message_key, case_ref=r.case_ref, update_only=r.update_only, id=r.id,
-                             attempts=r.attempts + 1)
+                             attempts=r.attempts + 1, first_attempt_at=r.first_attempt_at or now)
                     for r in rows
                 ]
         finally:
             if lock is not None:
                 lock.release()
+
+    async def renew(self, ids: list[int], until: datetime) -> None:
+        """Extend the leases of messages this process is still working on (a live process keeps its work)."""
+        if ids:
+            await self._write(update(OutboxRow).where(OutboxRow.id.in_(ids), OutboxRow.status == "pending",
+                                                      OutboxRow.lease_until.is_not(None))
+                              .values(lease_until=until).execution_options(synchronize_session=False))
+
+    async def release_leases(self) -> None:
+        """Free every lease at once: on SQLite only one process runs, so any lease left belonged to one now gone."""
+        await self._write(update(OutboxRow).where(OutboxRow.status == "pending", OutboxRow.lease_until.is_not(None))
+                          .values(lease_until=None).execution_options(synchronize_session=False))
 
     async def _write(self, *statements, ref: tuple | None = None) -> None:
         lock = self._db.write_lock

@@ -36,7 +36,10 @@ MANIFEST_PATH = REPO_ROOT / "manifest" / "slack" / "manifest.yaml"
 EVENTS_PATH = "/slack/events"
 PLACEHOLDER_HOST = "mediadesk.example.org"
 # Minimum bot scopes: widen deliberately, with the call that needs it.
-EXPECTED_BOT_SCOPES = {"commands", "chat:write", "im:history", "im:write", "users:read", "users:read.email"}
+# channels:history and groups:history (public or private comms channel) and im:history (DMs): before posting again
+# a message whose earlier attempt may have reached Slack, the relay looks for it in conversations.history.
+EXPECTED_BOT_SCOPES = {"commands", "chat:write", "channels:history", "groups:history", "im:history", "im:write",
+                       "users:read", "users:read.email"}
 FORBIDDEN_BOT_SCOPES = {"chat:write.public"}  # the bot must be invited to the comms channel
 EVENT_SCOPES = {"message.im": "im:history"}
 

@@ -34,7 +34,8 @@ class Outbound:
     case_ref: str | None = None
     update_only: bool = False  # change the keyed message if it was posted; never post it afresh
     id: int | None = None
-    attempts: int = 0
+    attempts: int = 0  # counting this one: more than 1 means an earlier attempt may have reached the platform
+    first_attempt_at: datetime | None = None
 
 
 @dataclass(frozen=True)

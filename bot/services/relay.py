@@ -8,17 +8,21 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 from bot.clock import Clock
-from bot.domain.messages import Outbound
+from bot.domain.messages import MessageRef, Outbound
 from bot.ports import Delivery, OutboxStore, RetryLater, Undeliverable
 
 log = logging.getLogger("mediadesk.outbox")
 
 
 class OutboxRelay:
-    """Runs `drain()` when kicked (after a commit) and on a timer (retries, other replicas' leftovers)."""
+    """Runs `drain()` when kicked (after a commit) and on a timer (retries, other replicas' leftovers).
+
+    A claimed message is leased for `lease_seconds` and the lease is renewed every third of that while this
+    process works on it, so a short lease costs nothing to a live process and a dead one's work is taken over soon.
+    """
 
     def __init__(self, store: OutboxStore, deliveries: Mapping[str, Delivery], clock: Clock, *,
-                 lease_seconds: float = 60.0, max_attempts: int = 12, batch: int = 50, parallel: int = 4) -> None:
+                 lease_seconds: float = 10.0, max_attempts: int = 12, batch: int = 50, parallel: int = 4) -> None:
         self._store = store
         self._deliveries = dict(deliveries)
         self._clock = clock
@@ -30,6 +34,10 @@ class OutboxRelay:
         self._again = False
         self._failing_since: datetime | None = None
         self._last_report = datetime.min.replace(tzinfo=UTC)
+        self._in_flight: dict[int, Outbound] = {}
+        self._renewing: asyncio.Task[None] | None = None
+        # Delivered but not yet on record (the write failed): the next attempt records these instead of sending.
+        self._unrecorded: dict[int, MessageRef] = {}
 
     def kick(self) -> None:
         """Start draining soon; coalesces many kicks into one pass plus one more."""
@@ -73,6 +81,27 @@ class OutboxRelay:
         """Wait for a kicked drain to finish (used at shutdown)."""
         while self._task is not None and not self._task.done():
             await asyncio.shield(self._task)
+        if self._renewing is not None:
+            self._renewing.cancel()
+
+    async def release_leases(self) -> None:
+        """At the start of the only process (SQLite): what a dead run had leased is sent now, not a lease later."""
+        await self._store.release_leases()
+
+    def _hold(self, batch: list[Outbound]) -> None:
+        self._in_flight.update((m.id, m) for m in batch if m.id is not None)
+        if self._renewing is None or self._renewing.done():
+            self._renewing = asyncio.get_running_loop().create_task(self._renew_while_busy())
+
+    async def _renew_while_busy(self) -> None:
+        while self._in_flight:
+            await asyncio.sleep(self._lease / 3)
+            if not self._in_flight:
+                return
+            try:
+                await self._store.renew(list(self._in_flight), self._clock.now() + timedelta(seconds=self._lease))
+            except Exception as exc:  # the database is away: the lease may lapse and another replica send it
+                self._report_failure(exc)
 
     async def drain(self) -> int:
         """Send everything that is due now; return how many were delivered."""
@@ -84,11 +113,15 @@ class OutboxRelay:
             # A batch holds at most one message per keyed card (claim_due sees to that), so its messages can go
             # side by side; a few at a time stays within the platforms' rate limits.
             gate = asyncio.Semaphore(self._parallel)
+            self._hold(batch)
             delivered += sum(await asyncio.gather(*(self._send_within(gate, m) for m in batch)))
 
     async def _send_within(self, gate: asyncio.Semaphore, message: Outbound) -> int:
-        async with gate:
-            return await self._send(message)
+        try:
+            async with gate:
+                return await self._send(message)
+        finally:
+            self._in_flight.pop(message.id, None)
 
     async def _send(self, message: Outbound) -> int:
         platform = message.recipient.platform
@@ -105,7 +138,7 @@ class OutboxRelay:
             await self._store.skip(message, "update of a message that was never posted", self._clock.now())
             return 0
         try:
-            ref = await delivery.deliver(message, existing)
+            ref = self._unrecorded.get(message.id) or await delivery.deliver(message, existing)
         except RetryLater as exc:
             return await self._retry(message, exc)
         except Undeliverable as exc:
@@ -115,6 +148,9 @@ class OutboxRelay:
         except Exception as exc:  # a bug or a surprise in a delivery: back off and retry, never stall the batch
             log.exception("outbox delivery raised", extra={"outbox_id": message.id})
             return await self._retry(message, RetryLater(f"unexpected: {type(exc).__name__}: {exc}"))
+        # Nothing between the platform's answer and this write: it is what stops a second copy after a crash.
+        self._unrecorded[message.id] = ref
         await self._store.mark_sent(message, ref, self._clock.now())
+        self._unrecorded.pop(message.id, None)
         log.info("outbox message delivered", extra={"outbox_id": message.id, "platform": platform})
         return 1

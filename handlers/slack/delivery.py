@@ -1,6 +1,15 @@
-"""Slack's outbound side: renders neutral cards to Block Kit and posts or updates them."""
+"""Slack's outbound side: renders neutral cards to Block Kit and posts or updates them.
+
+Every post carries message metadata naming its outbox row. When an earlier attempt at a post may have reached
+Slack (a timeout, a 5xx, a lease that lapsed, a process that died mid-send), the channel's history is searched for
+that metadata first and a copy found there is adopted: one message per outbox row, however the post was cut off.
+"""
 
 from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -11,6 +20,14 @@ from bot.ports import RetryLater, Undeliverable
 from cards.model import Card
 from cards.slack import render_message
 from handlers.slack.identity import SlackIdentity
+
+log = logging.getLogger("mediadesk.slack")
+
+#: The metadata event type on every message we post; its payload names the outbox row.
+EVENT_TYPE = "mediadesk_outbox"
+# Slack's ts and our clock may disagree a little; look back this far before the first attempt.
+_SKEW = timedelta(minutes=5)
+_HISTORY_PAGES = 10  # 2,000 messages: a comms channel busier than that within minutes is not expected
 
 # Errors that will not go away by trying again.
 _PERMANENT = {
@@ -40,13 +57,38 @@ class SlackDelivery:
                     if exc.response.get("error") != "message_not_found":
                         raise
             channel = await self._channel(message)
+            # The row's card never changes, so a copy found is already what this attempt would post.
+            if message.attempts > 1 and (found := await self._earlier_copy(channel, message)) is not None:
+                return found
             response = await self._client.chat_postMessage(channel=channel, unfurl_links=False, unfurl_media=False,
-                                                           **args)
+                                                           metadata=_metadata(message), **args)
             return MessageRef("slack", response["channel"], response["ts"])
         except SlackApiError as exc:
             raise _classify(exc) from exc
         except (TimeoutError, aiohttp.ClientError) as exc:
             raise RetryLater(f"network: {type(exc).__name__}") from exc
+
+    async def _earlier_copy(self, channel: str, message: Outbound) -> MessageRef | None:
+        """The message an earlier attempt at this outbox row posted, if Slack has it."""
+        if channel[:1] in ("U", "W"):  # a person: their DM's conversation id holds the history
+            opened = await self._client.conversations_open(users=channel)
+            channel = opened["channel"]["id"]
+        since = (message.first_attempt_at - _SKEW).timestamp() if message.first_attempt_at else 0
+        cursor = None
+        for _ in range(_HISTORY_PAGES):
+            page = await self._client.conversations_history(channel=channel, oldest=f"{since:.6f}", limit=200,
+                                                             include_all_metadata=True, cursor=cursor)
+            for posted in page.get("messages") or []:
+                metadata = posted.get("metadata") or {}
+                payload = metadata.get("event_payload") or {}
+                if metadata.get("event_type") == EVENT_TYPE and payload.get("outbox_id") == message.id:
+                    log.info("adopted a message an earlier attempt posted",
+                             extra={"outbox_id": message.id, "ts": posted.get("ts")})
+                    return MessageRef("slack", channel, str(posted["ts"]))
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not page.get("has_more") or not cursor:
+                return None
+        return None
 
     async def _channel(self, message: Outbound) -> str:
         recipient = message.recipient
@@ -62,6 +104,10 @@ class SlackDelivery:
                 raise Undeliverable(f"no Slack user has the email {recipient.address}")
             return user_id
         raise Undeliverable(f"cannot address {recipient}")
+
+
+def _metadata(message: Outbound) -> dict[str, Any]:
+    return {"event_type": EVENT_TYPE, "event_payload": {"outbox_id": message.id, "key": message.key or ""}}
 
 
 def _classify(exc: SlackApiError) -> Exception:

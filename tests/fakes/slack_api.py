@@ -50,6 +50,9 @@ EXTRA_ARGS: dict[str, dict[str, str]] = {
     "chat.postMessage": {
         "metadata": "message metadata (2022); slack_sdk's chat_postMessage(metadata=...)",
     },
+    "conversations.history": {
+        "include_all_metadata": "return message metadata (2022); slack_sdk's conversations_history(include_all_metadata=...)",
+    },
     "chat.update": {
         "metadata": "message metadata (2022); slack_sdk's chat_update(metadata=...)",
         "reply_broadcast": "broadcasting a thread reply on update; slack_sdk's chat_update(reply_broadcast=...)",
@@ -166,6 +169,7 @@ class _Fault:
     remaining: int
     retry_after: int | None
     body: Any
+    accepted: bool = False  # the call takes effect first (Slack accepted it), then this answer goes back
 
     def response(self) -> web.Response:
         headers: dict[str, str] = {}
@@ -195,8 +199,12 @@ class FakeSlackApi:
         bot_id: str = "BBOT",
         app_id: str = "A1",
         spec: str | os.PathLike[str] | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
+        """``clock`` (seconds since the epoch) makes each ts Slack's time of posting, as the bot's own clock
+        sees it; without one, ts count up from 1700000000.000100."""
         self.token = token
+        self._clock = clock
         self.team_id = team_id
         self.team = team
         self.bot_user_id = bot_user_id
@@ -212,6 +220,8 @@ class FakeSlackApi:
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
         self._faults: dict[str, deque[_Fault]] = {}
         self._hangs: dict[str, int] = {}
+        self._hangs_accepting: set[str] = set()
+        self.delay = 0.0  # seconds every call takes before it is answered (a slow Slack)
         self._waiting: list[asyncio.Event] = []
         self._ts = itertools.count(_TS_START, 100)
         self._ids = itertools.count(1)
@@ -226,6 +236,7 @@ class FakeSlackApi:
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.getPermalink": self._chat_get_permalink,
             "conversations.open": self._conversations_open,
+            "conversations.history": self._conversations_history,
             "views.open": self._views_open,
             "views.push": self._views_open,
             "views.update": self._views_update,
@@ -312,7 +323,7 @@ class FakeSlackApi:
 
     def fail_next(
         self, method: str, status: int = 429, times: int = 1, retry_after: int | None = 1, body: Any = None,
-        channel: str | None = None,
+        channel: str | None = None, accepted: bool = False,
     ) -> None:
         """Answer the next ``times`` calls to ``method`` with ``status``.
 
@@ -320,18 +331,25 @@ class FakeSlackApi:
         statuses send a plain-text body. ``body`` overrides it (a dict is sent as JSON,
         so ``status=200, body={"ok": False, "error": "channel_not_found"}`` scripts an API error).
         ``channel`` limits the fault to calls for that channel (the bot may send several at once).
+        ``accepted`` makes the call take effect before the failure is answered, as when Slack posts a message and
+        the answer is lost (a 500 from a proxy, a reset connection).
         """
         self._faults.setdefault(self._fault_key(method, channel), deque()).append(
-            _Fault(status, times, retry_after, body))
+            _Fault(status, times, retry_after, body, accepted))
 
     @staticmethod
     def _fault_key(method: str, channel: str | None) -> str:
         return f"{method}@{channel}" if channel else method
 
-    def hang_next(self, method: str, times: int = 1, channel: str | None = None) -> None:
-        """Hold the next ``times`` calls to ``method`` (for ``channel``, if given) until :meth:`release` or :meth:`stop`."""
+    def hang_next(self, method: str, times: int = 1, channel: str | None = None, accepted: bool = False) -> None:
+        """Hold the next ``times`` calls to ``method`` (for ``channel``, if given) until :meth:`release` or :meth:`stop`.
+
+        With ``accepted`` the call takes effect before it is held (Slack has the message; its answer never comes
+        if the caller dies meanwhile)."""
         key = self._fault_key(method, channel)
         self._hangs[key] = self._hangs.get(key, 0) + times
+        if accepted:
+            self._hangs_accepting.add(key)
 
     def release(self) -> None:
         """Let every call currently held by :meth:`hang_next` proceed normally."""
@@ -388,11 +406,18 @@ class FakeSlackApi:
         call = Call(method, args, dict(request.headers), request.method, request.path)
         self.calls.append(call)
         self.violations.extend(check_call(method, args, load_spec_index(self._spec)))
+        if self.delay:
+            await asyncio.sleep(self.delay)
 
         hang_key = self._fault_key(method, str(args.get("channel"))) \
             if self._hangs.get(self._fault_key(method, str(args.get("channel"))), 0) > 0 else method
+        body: dict[str, Any] | None = None
         if self._hangs.get(hang_key, 0) > 0:
             self._hangs[hang_key] -= 1
+            if hang_key in self._hangs_accepting:
+                body = self._answer(request, method, args)
+                if self._hangs[hang_key] == 0:
+                    self._hangs_accepting.discard(hang_key)
             call.hung = True
             released = asyncio.Event()
             self._waiting.append(released)
@@ -402,16 +427,22 @@ class FakeSlackApi:
 
         fault = self._next_fault(self._fault_key(method, str(args.get("channel")))) or self._next_fault(method)
         if fault is not None:
+            if fault.accepted and body is None:
+                self._answer(request, method, args)
             call.failed = True
             call.status = fault.status
             call.response = fault.body
             return fault.response()
 
-        error = self._auth_error(request, args)
-        body = {"ok": False, "error": error} if error else self._handlers.get(method, _ok)(args)
+        if body is None:
+            body = self._answer(request, method, args)
         call.status = 200
         call.response = body
         return web.json_response(body)
+
+    def _answer(self, request: web.Request, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        error = self._auth_error(request, args)
+        return {"ok": False, "error": error} if error else self._handlers.get(method, _ok)(args)
 
     async def _handle_hook(self, request: web.Request) -> web.Response:
         args = await _read_args(request)
@@ -445,6 +476,9 @@ class FakeSlackApi:
 
     def _next_ts(self) -> str:
         micros = next(self._ts)
+        if self._clock is not None:
+            micros = max(micros, int(self._clock() * 1_000_000))
+            self._ts = itertools.count(micros + 100, 100)
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
     @staticmethod
@@ -537,6 +571,23 @@ class FakeSlackApi:
         if len(users) == 1:
             return {"ok": True, "no_op": True, "already_open": True, "channel": {"id": "D" + users[0]}}
         return {"ok": True, "channel": {"id": "G" + "".join(sorted(users))}}
+
+    def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, `oldest` exclusive, paged by an opaque cursor; metadata only when asked for, as on Slack."""
+        channel = str(args.get("channel") or "")
+        if not channel:
+            return _error("channel_not_found")
+        oldest = _ts_key(str(args.get("oldest") or "0"))
+        found = [m for m in self.messages_in(channel) if _ts_key(m["ts"]) > oldest][::-1]
+        start = int(str(args.get("cursor") or "0") or 0)
+        limit = min(int(args.get("limit") or 100), 999)
+        page = found[start:start + limit]
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        messages = [{k: v for k, v in m.items() if k != "channel" and (with_metadata or k != "metadata")}
+                    for m in page]
+        more = start + limit < len(found)
+        return {"ok": True, "messages": messages, "has_more": more, "pin_count": 0,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
 
     def _new_view(self, view: dict[str, Any], view_id: str, root_view_id: str) -> dict[str, Any]:
         stored = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from datetime import UTC, datetime
 
@@ -289,3 +290,77 @@ async def test_waiting_for_a_platform_does_not_use_up_the_messages_attempts(
     assert await restarted.drain() == 1
 
     assert teams.delivered == [("for teams", None)]
+
+
+class HeldDelivery(FakeDelivery):
+    """A platform that holds each delivery until told to answer (a slow Slack)."""
+
+    def __init__(self) -> None:
+        super().__init__("slack")
+        self.answer = asyncio.Event()
+
+    async def deliver(self, message: Outbound, existing: MessageRef | None) -> MessageRef:
+        await self.answer.wait()
+        return await super().deliver(message, existing)
+
+
+async def test_a_live_relay_renews_its_lease_so_no_other_replica_takes_the_message(
+    database: Database, store: SqlOutboxStore, clock: FrozenClock,
+) -> None:
+    slow = HeldDelivery()
+    relay = OutboxRelay(store, {"slack": slow}, clock, lease_seconds=0.3)
+    await queue(database, clock.now(), message("logged"))
+    draining = asyncio.create_task(relay.drain())
+    for _ in range(3):  # a second of the clock, in steps shorter than the lease, while the platform is slow
+        await asyncio.sleep(0.15)
+        clock.advance(seconds=0.25)
+    assert await store.claim_due(clock.now(), 10, 0.3) == [], "still leased to the live relay"
+
+    slow.answer.set()
+    assert await draining == 1
+    assert slow.delivered == [("logged", None)]
+
+
+async def test_a_relay_that_stops_renewing_loses_the_message_to_another_replica(
+    database: Database, store: SqlOutboxStore, clock: FrozenClock,
+) -> None:
+    await queue(database, clock.now(), message("logged"))
+    [claimed] = await store.claim_due(clock.now(), 10, 0.3)  # a replica that then died
+    assert await store.claim_due(clock.now(), 10, 0.3) == []
+    clock.advance(seconds=0.31)
+    [taken] = await store.claim_due(clock.now(), 10, 0.3)
+    assert taken.id == claimed.id and taken.attempts == 2
+    assert taken.first_attempt_at == claimed.first_attempt_at == T0, "the first attempt's time is kept"
+
+
+async def test_a_start_on_sqlite_frees_every_lease(
+    database: Database, store: SqlOutboxStore, slack: FakeDelivery, clock: FrozenClock,
+) -> None:
+    await queue(database, clock.now(), message("logged"))
+    await store.claim_due(clock.now(), 10, 60)  # the process that held it is gone
+    relay = OutboxRelay(store, {"slack": slack}, clock)
+    await relay.release_leases()
+    assert await relay.drain() == 1, "sent at once, not a lease later"
+
+
+async def test_a_delivery_whose_record_failed_is_recorded_not_sent_again(
+    database: Database, store: SqlOutboxStore, slack: FakeDelivery, clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await queue(database, clock.now(), message("logged"))
+    relay = OutboxRelay(store, {"slack": slack}, clock, lease_seconds=1)
+    real = store.mark_sent
+    failures = [ConnectionError("database went away")]
+
+    async def flaky(*args: object, **kwargs: object) -> None:
+        if failures:
+            raise failures.pop()
+        await real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "mark_sent", flaky)  # the database, not our code, fails here
+    with pytest.raises(ConnectionError):
+        await relay.drain()
+    clock.advance(seconds=1.1)
+    assert await relay.drain() == 1
+    assert slack.attempts == ["logged"], "posted once"
+    assert await store.counts() == {"sent": 1}

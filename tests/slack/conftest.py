@@ -9,8 +9,9 @@ from tests.slack.harness import CAST, TOKEN, SlackHarness, frozen
 
 
 @pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlackApi]:
-    async with FakeSlackApi(token=TOKEN) as fake:
+async def fake_slack(clock) -> AsyncIterator[FakeSlackApi]:  # noqa: ANN001
+    # Message ts follow the test's clock, as Slack's follow the real one.
+    async with FakeSlackApi(token=TOKEN, clock=lambda: clock.now().timestamp()) as fake:
         for user_id, email, name in CAST:
             fake.add_user(user_id, email, name.split()[0].lower(), real_name=name)
         yield fake
