@@ -159,3 +159,94 @@ async def test_many_staff_logging_at_once_through_three_kills_every_enquiry_one_
     for who in staff:
         confirmations = [m for m in server.dms(who) if "Please don't reply to the journalist yourself" in text_of(m)]
         assert len(confirmations) == 1, who
+
+
+class Replicas(ServerProcess):
+    """Two server processes on one database behind a balancer that alternates, and fails over to the other."""
+
+    def __init__(self, fake: FakeSlackApi, database_url: str, workdir: Path) -> None:
+        super().__init__(fake, database_url, workdir)
+        (workdir / "b").mkdir()
+        self.replicas = [ServerProcess(fake, database_url, workdir), ServerProcess(fake, database_url, workdir / "b")]
+        self._turn = 0
+
+    async def start(self, **overrides: Any) -> Replicas:
+        for replica in self.replicas:
+            await replica.start(**overrides)
+        return self
+
+    async def stop(self) -> None:
+        for replica in self.replicas:
+            await replica.stop()
+
+    async def send(self, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+        self._turn += 1
+        for attempt in range(200):
+            replica = self.replicas[(self._turn + attempt) % 2]
+            if replica.proc is None or replica.proc.returncode is not None or replica.session is None:
+                continue
+            try:
+                async with replica.session.post(replica.url, data=body, headers=headers) as response:
+                    return response.status, await response.text()
+            except Exception:  # noqa: BLE001 - a replica going away mid-request: the balancer tries the other
+                await asyncio.sleep(0.05)
+        raise AssertionError("no replica answered")
+
+
+async def test_two_replicas_one_killed_mid_burst_every_message_once_and_its_work_taken_over_in_15_s(
+    fake: FakeSlackApi, database_url: str, tmp_path: Path,
+) -> None:
+    if database_url.startswith("sqlite"):
+        pytest.skip("replicas need PostgreSQL: SQLite allows one process")
+    pg_database_url = database_url
+    from sqlalchemy import select
+
+    from storage.db import open_database
+    from storage.models import OutboxRow
+
+    staff = [(f"U_R{n:02d}", f"replica{n}@example.nhs.uk", f"Replica {n}") for n in range(10)]
+    for user_id, email, name in staff:
+        fake.add_user(user_id, email, name.split()[0].lower(), real_name=name)
+    both = Replicas(fake, pg_database_url, tmp_path)
+    await both.start()
+    fake.delay = 0.05
+    db = open_database(pg_database_url)
+    try:
+        async def one(who: tuple[str, str, str]) -> None:
+            review = await to_review(both, who)
+            await both.click(who, review, "Send to comms", channel="D" + who[0])
+
+        burst = asyncio.gather(*(one(who) for who in staff))
+        # Kill the second replica once it holds leased messages of its own.
+        async def leased() -> list[int]:
+            async with db.sessions() as s:
+                return list((await s.execute(select(OutboxRow.id).where(
+                    OutboxRow.status == "pending", OutboxRow.lease_until.is_not(None)))).scalars())
+
+        deadline = time.monotonic() + 60
+        held: list[int] = []
+        while time.monotonic() < deadline and len(held) < 3:
+            held = await leased()
+            await asyncio.sleep(0.01)
+        assert held, "the burst never had messages in flight"
+        await both.replicas[1].killed()
+        killed_at = time.monotonic()
+
+        async def all_sent() -> bool:
+            async with db.sessions() as s:
+                statuses = (await s.execute(select(OutboxRow.status).where(OutboxRow.id.in_(held)))).scalars()
+                return all(status == "sent" for status in statuses)
+
+        while not await all_sent():
+            assert time.monotonic() - killed_at < 15, "the dead replica's leased messages were not taken over"
+            await asyncio.sleep(0.1)
+        await asyncio.wait_for(burst, timeout=120)
+        await both.replicas[0].settle(timeout=60)
+    finally:
+        await db.dispose()
+        await both.stop()
+
+    refs = Counter(next(word.strip('"*,.:') for word in text_of(card).split() if word.startswith("MC-"))
+                   for card in cards(fake))
+    assert len(refs) == len(staff) and set(refs.values()) == {1}, refs
+    assert set(outbox_ids(fake).values()) == {1}, "no message of any kind is held twice"
