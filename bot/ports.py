@@ -60,6 +60,13 @@ class HistoryRepository(Protocol):
 
 class OutboxRepository(Protocol):
     async def add(self, message: Outbound, now: datetime) -> None: ...
+    async def ref_for(self, platform: str, key: str) -> MessageRef | None:
+        """Where the keyed message lives on its platform, once posted."""
+        ...
+    async def replace_copy(self, copy: MessageRef, message: Outbound, now: datetime) -> bool:
+        """Queue `message` as an edit of a stray copy of a card (a second post the platform never told us
+        about); False when that copy was dealt with before."""
+        ...
 
 
 class UnitOfWork(Protocol):

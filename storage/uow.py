@@ -16,7 +16,7 @@ from bot.domain.conversation import Conversation, ConversationStatus
 from bot.domain.crisis import Crisis, CrisisSlot, CrisisState, HoldingLine
 from bot.domain.enquiry import Enquiry, EnquiryState, Person
 from bot.domain.errors import ConcurrencyConflict, Duplicate
-from bot.domain.messages import HistoryEntry, Outbound
+from bot.domain.messages import HistoryEntry, MessageRef, Outbound
 from bot.domain.nudges import Nudge, NudgeKind, NudgeStatus
 from bot.domain.press_release import PressComment, PressRelease, PressSlot, PressState, ReleaseKind
 from bot.domain.statement import Decision, Draft, Plan, SignOff, Slot
@@ -30,6 +30,7 @@ from storage.models import (
     EnquiryRow,
     HistoryRow,
     HoldingLineRow,
+    MessageRefRow,
     NudgeRow,
     OutboxRow,
     PressCommentRow,
@@ -403,6 +404,21 @@ class SqlOutbox:
             next_attempt_at=now, created_at=now,
         ))
 
+    async def ref_for(self, platform: str, key: str) -> MessageRef | None:
+        row = await self.s.get(MessageRefRow, (platform, key))
+        return MessageRef(row.platform, row.channel, row.ts) if row else None
+
+    async def replace_copy(self, copy: MessageRef, message: Outbound, now: datetime) -> bool:
+        # The copy gets a key of its own, recorded as if we had posted it: the relay then edits it in place.
+        key = f"copy:{copy.ts}"[:120]
+        if await self.s.get(MessageRefRow, (copy.platform, key)) is not None:
+            return False
+        self.s.add(MessageRefRow(platform=copy.platform, message_key=key, channel=copy.channel, ts=copy.ts,
+                                 updated_at=now))
+        await self.add(Outbound(message.recipient, message.card, key=key, case_ref=message.case_ref,
+                                update_only=True), now)
+        return True
+
 
 class SqlUnitOfWork:
     """`async with uow:` opens a transaction; leaving without `commit()` rolls it back."""
@@ -492,6 +508,14 @@ class _TrackingOutbox:
     async def add(self, m: Outbound, now: datetime) -> None:
         await self._inner.add(m, now)
         self._uow.outbox_written = True
+
+    async def ref_for(self, platform: str, key: str) -> MessageRef | None:
+        return await self._inner.ref_for(platform, key)
+
+    async def replace_copy(self, copy: MessageRef, message: Outbound, now: datetime) -> bool:
+        queued = await self._inner.replace_copy(copy, message, now)
+        self._uow.outbox_written = self._uow.outbox_written or queued
+        return queued
 
 
 class SqlReferenceStore:

@@ -5,10 +5,35 @@ from __future__ import annotations
 from bot.domain import crisis as crisis_rules
 from bot.domain import enquiry as enquiry_rules
 from bot.domain import press_release as press_rules
+from bot.domain.messages import MessageRef, Outbound, Recipient
 from bot.domain.people import Actor
 from bot.services import crises, enquiries, press_releases
 from bot.services.core import Core
+from cards import crisis_views, press_views, views
 from cards.model import ActionPayload, Card
+
+_CHANNEL_KEYS = {"enquiry": views.enquiry_key, "crisis": crisis_views.crisis_key, "press": press_views.press_key}
+
+
+async def retire_if_copy(core: Core, view: ActionPayload, shown_in: MessageRef) -> Card | None:
+    """When the card shown in `shown_in` is not the case's live channel card (a second post of it that the
+    platform accepted but never told us about), make it point to the live one, for everyone; the card to show."""
+    key_for = _CHANNEL_KEYS.get(view.k)
+    if key_for is None:
+        return None
+    now = core.ctx().now
+    async with core.uow() as uow:
+        live = await uow.outbox.ref_for(shown_in.platform, key_for(view.id))
+        if live is None or live.ts == shown_in.ts:
+            return None
+        notice = views.notice_card(f"{view.id}: an extra copy", (
+            f"This is an extra copy of the card for {view.id}, posted twice by mistake. Nothing can be done "
+            "from it: use the live card for the case, further down this channel."))
+        if await uow.outbox.replace_copy(MessageRef(shown_in.platform, live.channel, shown_in.ts),
+                                         Outbound(Recipient.comms(shown_in.platform), notice.to_json(),
+                                                  case_ref=view.id), now):
+            await uow.commit()
+    return notice
 
 
 async def card_for(core: Core, actor: Actor, view: ActionPayload) -> Card | None:

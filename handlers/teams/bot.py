@@ -16,6 +16,7 @@ from botbuilder.core import ActivityHandler, CardFactory, InvokeResponse, Messag
 from botbuilder.schema import Activity, ActivityTypes
 
 from bot.domain.errors import DomainError
+from bot.domain.messages import MessageRef
 from bot.domain.people import Actor
 from bot.ports import ReferenceStore
 from bot.services import actions, intake, viewing
@@ -180,6 +181,10 @@ class MediaDeskTeamsBot(ActivityHandler):
         data = action.get("data") or {}
         view = read_action(data)
         if view is not None and view.a == "view":  # Teams asks how this person should see a shared card
+            if not _personal(activity) and activity.reply_to_id:
+                copy = MessageRef("teams", "", str(activity.reply_to_id))
+                if (notice := await viewing.retire_if_copy(self._core, view, copy)) is not None:
+                    return {"statusCode": 200, "type": _CARD, "value": render_card(notice)}
             return await self._personal_view(actor, view, activity.from_property.id)
         reply, form_error = await self._data(actor, data, request_key(activity))
         if form_error is not None:

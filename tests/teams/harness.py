@@ -16,6 +16,7 @@ import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
@@ -168,16 +169,17 @@ class FakeConnector:
         return web.json_response(member)
 
     def fail(self, status: int, code: str = "", *, retry_after: str | None = None,
-             conversation: str | None = None) -> None:
-        """Answer the next post or update (to `conversation`, if given) with this error instead."""
-        self.faults.append(Fault(status, code, retry_after, conversation))
+             conversation: str | None = None, accepted: bool = False) -> None:
+        """Answer the next post or update (to `conversation`, if given) with this error instead; `accepted`: the
+        post is made first, as when Teams takes it and the answer is lost (a gateway's 502, a reset)."""
+        self.faults.append(Fault(status, code, retry_after, conversation, accepted))
 
     def block(self, conversation: str, *, as_sub_code: bool = False) -> None:
         """The person in this 1:1 chat removed the bot: every post is refused as Teams does (403
         MessageWritesBlocked, as the error code or as a subCode beside a plain "Forbidden")."""
         self.blocked[conversation] = as_sub_code
 
-    def _fault(self, conversation: str) -> web.Response | None:
+    def _fault(self, conversation: str, accept: Callable[[], None] = lambda: None) -> web.Response | None:
         if conversation in self.blocked:
             self.refused.append((conversation, 403))
             error = {"code": "MessageWritesBlocked", "message": "Thread is blocked from message writes"}
@@ -187,6 +189,8 @@ class FakeConnector:
         for fault in self.faults:
             if fault.conversation in (None, conversation):
                 self.faults.remove(fault)
+                if fault.accepted:
+                    accept()
                 self.refused.append((conversation, fault.status))
                 headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else None
                 return web.json_response({"error": {"code": fault.code or "ServiceError",
@@ -197,11 +201,15 @@ class FakeConnector:
     async def _post(self, request: web.Request) -> web.Response:
         self.auth_headers.append(request.headers.get("Authorization", ""))
         conversation, activity = request.match_info["conv"], await request.json()
-        if (refused := self._fault(conversation)) is not None:
+
+        def accept() -> None:
+            self._check(activity, f"post to {conversation}")
+            self._n += 1
+            self.posts.append((conversation, {**activity, "id": f"act-{self._n}"}))
+
+        if (refused := self._fault(conversation, accept)) is not None:
             return refused
-        self._check(activity, f"post to {conversation}")
-        self._n += 1
-        self.posts.append((conversation, {**activity, "id": f"act-{self._n}"}))
+        accept()
         return web.json_response({"id": f"act-{self._n}"})
 
     async def _put(self, request: web.Request) -> web.Response:
@@ -274,6 +282,7 @@ class Fault:
     code: str = ""
     retry_after: str | None = None
     conversation: str | None = None  # None: whichever conversation comes next
+    accepted: bool = False  # the post is made, then the error answered
 
 
 _SHOWN = ("text", "title", "value", "label", "placeholder")  # the properties Teams shows a person

@@ -104,3 +104,35 @@ async def test_an_approver_who_removed_the_bot_is_recorded_and_shown_to_the_comm
     assert len([c for c in connector.cards_in(COMMS_CHANNEL) if "Couldn't reach" in card_text(c)]) == 1
     await later(teams, 3600)
     assert connector.refused.count((personal(DIRECTOR), 403)) == 2
+
+
+async def test_an_extra_copy_of_a_card_is_replaced_by_a_pointer_to_the_live_one(teams: Teams) -> None:
+    """The Bot Connector has no way to list a conversation's earlier messages, so a post it accepted but answered
+    with an error is posted again: two cards. The first is unknown to us until Teams asks for someone's view of it
+    (its refresh): then it is replaced, for everyone, by a note pointing at the live card."""
+    connector = teams.connector
+    await teams.add_to_comms_channel()
+    connector.fail(502, conversation=COMMS_CHANNEL, accepted=True)
+    await log_a_call(teams, delivered=False)
+    await teams.settle()
+    await later(teams, 5)
+    (copy_id, copy), (live_id, live) = connector.posted_cards(COMMS_CHANNEL)
+
+    refresh = copy["refresh"]["action"]
+    for _ in range(2):  # two people look at the copy: it is replaced once
+        status, body = await teams.post(teams.activity(
+            "invoke", sender=COMMS, name="adaptiveCard/action", conversation=f"{COMMS_CHANNEL};messageid={copy_id}",
+            conversation_type="channel", replyToId=copy_id,
+            value={"action": {"type": "Action.Execute", "verb": refresh["verb"], "data": refresh["data"]},
+                   "trigger": "automatic"}))
+        assert status == 200 and "extra copy" in card_text(body["value"])
+        assert titles(body["value"]) == [], "nothing can be pressed on the copy"
+    await teams.settle()
+    [inert] = connector.updates_of(copy_id)
+    assert "extra copy of the card for MC-2026-0001" in card_text(inert) and titles(inert) == []
+    assert connector.updates_of(live_id) == []
+
+    await claim(teams, live_id)
+    await teams.settle()
+    assert "Claimed by" in card_text(connector.current(COMMS_CHANNEL, 1))
+    assert connector.updates_of(copy_id) == [inert], "the copy stays a pointer"
