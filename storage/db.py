@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections import deque
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import event
@@ -20,13 +23,67 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+class WriteLock:
+    """SQLite's one writer within this process: first come, first served, except that an urgent write (keeping
+    a request before the platform's 200) goes before the work already waiting, so an ack never queues behind it."""
+
+    def __init__(self) -> None:
+        self._held = False
+        self._urgent: deque[asyncio.Future[None]] = deque()
+        self._normal: deque[asyncio.Future[None]] = deque()
+
+    def locked(self) -> bool:
+        return self._held
+
+    async def acquire(self, *, urgent: bool = False) -> bool:
+        if not self._held and not self._urgent and not self._normal:
+            self._held = True
+            return True
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        queue = self._urgent if urgent else self._normal
+        queue.append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.release()  # handed the lock as we were cancelled: pass it on
+            else:
+                queue.remove(waiter)
+            raise
+        return True
+
+    def release(self) -> None:
+        """Hand the lock straight to the next waiter (urgent ones first), so nobody can jump in between."""
+        for queue in (self._urgent, self._normal):
+            while queue:
+                waiter = queue.popleft()
+                if not waiter.done():
+                    waiter.set_result(None)
+                    return
+        self._held = False
+
+    async def __aenter__(self) -> None:
+        await self.acquire()
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.release()
+
+    @contextlib.asynccontextmanager
+    async def urgently(self) -> AsyncIterator[None]:
+        await self.acquire(urgent=True)
+        try:
+            yield
+        finally:
+            self.release()
+
+
 @dataclass
 class Database:
     """The engine, its session factory, and (SQLite only) a lock that keeps to one writer at a time."""
 
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
-    write_lock: asyncio.Lock | None = field(default=None)
+    write_lock: WriteLock | None = field(default=None)
 
     @property
     def is_sqlite(self) -> bool:
@@ -57,6 +114,6 @@ def open_database(url: str) -> Database:
             conn.exec_driver_sql("BEGIN")
 
         # SQLite allows one writer; serialising our transactions avoids "database is locked" under load.
-        return Database(engine, async_sessionmaker(engine, expire_on_commit=False), asyncio.Lock())
+        return Database(engine, async_sessionmaker(engine, expire_on_commit=False), WriteLock())
     engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
     return Database(engine, async_sessionmaker(engine, expire_on_commit=False))

@@ -3,8 +3,10 @@ ones a crash cut off claimed again under a lease (SKIP LOCKED on PostgreSQL)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
+from typing import Any
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
@@ -19,19 +21,50 @@ from storage.uow import request_key
 
 
 class SqlInboxStore:
+    """Accepts are written together: the requests that arrive while one write is going on share the next one
+    (one commit for many acks), and on SQLite that write goes before work waiting for the writer."""
+
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._waiting: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []
+        self._writing: asyncio.Task[None] | None = None
 
     async def accept(self, request: InboundRequest, now: datetime, lease_seconds: float) -> bool:
+        row = dict(key=request_key(request.key), at=now, seq=time.time_ns(), platform=request.platform,
+                   person=request.person[:200], body=request.body, status="pending",
+                   lease_until=now + timedelta(seconds=lease_seconds), attempts=1)
+        kept: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._waiting.append((row, kept))
+        if self._writing is None or self._writing.done():
+            self._writing = asyncio.get_running_loop().create_task(self._write_waiting())
+        return await kept
+
+    async def _write_waiting(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                inserted = await self._insert([row for row, _ in batch])
+            except Exception as exc:  # each waiting request is told; its platform is not answered 200
+                for _, kept in batch:
+                    if not kept.done():
+                        kept.set_exception(exc)
+                continue
+            seen: set[str] = set()
+            for row, kept in batch:
+                first = row["key"] in inserted and row["key"] not in seen  # a retry within the same batch
+                seen.add(row["key"])
+                if not kept.done():
+                    kept.set_result(first)
+
+    async def _insert(self, rows: list[dict[str, Any]]) -> set[str]:
+        """Insert what is new; the keys inserted (a key kept before is left as it was)."""
         insert = sqlite_insert if self._db.is_sqlite else pg_insert
-        statement = insert(SeenRequestRow).values(
-            key=request_key(request.key), at=now, seq=time.time_ns(), platform=request.platform,
-            person=request.person[:200], body=request.body, status="pending",
-            lease_until=now + timedelta(seconds=lease_seconds), attempts=1,
-        ).on_conflict_do_nothing(index_elements=["key"])
-        async with self._locked():
+        statement = (insert(SeenRequestRow).values(rows).on_conflict_do_nothing(index_elements=["key"])
+                     .returning(SeenRequestRow.key))
+        lock = self._db.write_lock
+        async with lock.urgently() if lock is not None else contextlib.nullcontext():
             async with self._db.sessions() as s, s.begin():
-                return (await s.execute(statement)).rowcount == 1
+                return set((await s.execute(statement)).scalars())
 
     async def finish(self, key: str, now: datetime) -> None:
         async with self._locked():
