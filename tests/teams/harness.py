@@ -138,6 +138,8 @@ class FakeConnector:
         self.refused: list[tuple[str, int]] = []  # (conversation id, status) of every fault answered
         self.invalid: list[str] = []  # what was wrong with each card that does not conform
         self.blocked: dict[str, bool] = {}  # 1:1 chats whose person removed (or blocked) the bot
+        self.holding: set[str] = set()  # conversations whose next post is made and its answer held
+        self.released = asyncio.Event()
         self._n = 0
         app = web.Application()
         app.router.add_post("/{tenant}/oauth2/v2.0/token", self._token)
@@ -173,6 +175,10 @@ class FakeConnector:
         """Answer the next post or update (to `conversation`, if given) with this error instead; `accepted`: the
         post is made first, as when Teams takes it and the answer is lost (a gateway's 502, a reset)."""
         self.faults.append(Fault(status, code, retry_after, conversation, accepted))
+
+    def hold(self, conversation: str) -> None:
+        """Make the next post to `conversation`, then hold its answer until `released` is set."""
+        self.holding.add(conversation)
 
     def block(self, conversation: str, *, as_sub_code: bool = False) -> None:
         """The person in this 1:1 chat removed the bot: every post is refused as Teams does (403
@@ -210,7 +216,11 @@ class FakeConnector:
         if (refused := self._fault(conversation, accept)) is not None:
             return refused
         accept()
-        return web.json_response({"id": f"act-{self._n}"})
+        answer = web.json_response({"id": f"act-{self._n}"})
+        if conversation in self.holding:  # Teams has the message; its answer waits (the bot may die meanwhile)
+            self.holding.discard(conversation)
+            await self.released.wait()
+        return answer
 
     async def _put(self, request: web.Request) -> web.Response:
         self.auth_headers.append(request.headers.get("Authorization", ""))
