@@ -274,9 +274,10 @@ def person_card(pr: PressRelease, ctx: Context, directory: Directory, email: str
 
 
 def requested_card(pr: PressRelease) -> Card:
-    text = (f"Thank you. Your request is with the communications team as {pr.ref}. Please don't agree a release "
-            "with anyone outside the ICB in the meantime.")
-    return Card(title=f"Sent to comms: {pr.ref}", text=text, body=text, status=f"Reference {pr.ref}",
+    body = ("Thank you. Your request is with the communications team. Please don't agree a release with anyone "
+            "outside the ICB in the meantime.")
+    text = f"Sent to comms as {pr.ref}. {body}"  # the notification: the reference once, as on the card's title
+    return Card(title=f"Sent to comms: {pr.ref}", text=text, body=body,
                 notes=[pr_domain.END])
 
 
