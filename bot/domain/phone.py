@@ -51,8 +51,8 @@ def looks_like_number(text: str) -> bool:
 def read(text: str) -> Phone:
     """The number in `text`, or ValidationFailed saying what is wrong with it in words."""
     if looks_like_email(text):
-        raise ValidationFailed(f"\"{text[:60]}\" is an email address. Please type their phone number here, "
-                               f"{EXAMPLES}.")
+        raise ValidationFailed(f"\"{text[:60]}\" is an email address, not a phone number. Please type a number "
+                               f"here, {EXAMPLES}.")
     try:
         number = phonenumbers.parse(text, REGION)
     except phonenumbers.NumberParseException as exc:
