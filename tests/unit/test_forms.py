@@ -90,6 +90,13 @@ def test_a_possible_number_not_in_use_in_the_uk_is_saved_with_a_gentle_note(raw:
                                     "can.")
 
 
+def test_a_possible_number_abroad_not_in_use_there_is_saved_with_its_own_note() -> None:
+    stored = PHONE.validate("+1 555 555 5555", CTX)
+    assert stored == "+15555555555"
+    assert PHONE.remark(stored) == ("Saved. That isn't a usual number for its country — check it with the "
+                                    "journalist if you can.")
+
+
 def test_a_number_stored_before_e164_still_reads() -> None:
     assert PHONE.display("01245 123456", CTX) == "01245 123456"
     assert PHONE.display("not a number", CTX) == "not a number"
