@@ -50,7 +50,7 @@ def _detail_facts(crisis: Crisis) -> list[Fact]:
         value = crisis.details.get(field.name)
         if value is None or field.name == "what":
             continue
-        shown = next((c.label for c in field.choices if c.value == value), str(value))
+        shown = field.shown(value)
         facts.append(Fact(label=field.label, value=shown, long=len(shown) > 120))
     return facts
 
@@ -127,9 +127,9 @@ def alert_dm_card(crisis: Crisis, ctx: Context, *, on_call: bool) -> Card:
 
 
 def reported_card(crisis: Crisis) -> Card:
-    text = (f"Thank you. The communications team has been alerted ({crisis.ref}) and will call you back "
-            "urgently.")
-    return Card(title=f"Reported: {crisis.ref}", text=text, body=text, status=f"Reference {crisis.ref}",
+    body = "Thank you. The communications team has been alerted and will call you back urgently."
+    text = f"Reported as {crisis.ref}. {body}"  # the notification: the reference once, as on the card's title
+    return Card(title=f"Reported: {crisis.ref}", text=text, body=body,
                 notes=[guidance.CRISIS_END],
                 actions=[Button(label="Add an update", payload=_pay(crisis, "update"))])
 

@@ -25,6 +25,7 @@ from bot.domain.press_release import (
     slots_for,
 )
 from bot.domain.statement import Draft, SignOff
+from bot.domain.text import ending
 from bot.domain.timefmt import describe, time_left
 from cards.model import ActionPayload, Button, Card, Fact
 
@@ -274,9 +275,10 @@ def person_card(pr: PressRelease, ctx: Context, directory: Directory, email: str
 
 
 def requested_card(pr: PressRelease) -> Card:
-    text = (f"Thank you. Your request is with the communications team as {pr.ref}. Please don't agree a release "
-            "with anyone outside the ICB in the meantime.")
-    return Card(title=f"Sent to comms: {pr.ref}", text=text, body=text, status=f"Reference {pr.ref}",
+    body = ("Thank you. Your request is with the communications team. Please don't agree a release with anyone "
+            "outside the ICB in the meantime.")
+    text = f"Sent to comms as {pr.ref}. {body}"  # the notification: the reference once, as on the card's title
+    return Card(title=f"Sent to comms: {pr.ref}", text=text, body=body,
                 notes=[pr_domain.END])
 
 
@@ -287,9 +289,9 @@ def requester_news_card(pr: PressRelease, event: str, ctx: Context) -> Card:
         "claim_reactive": f"{owner} from the communications team has your request {pr.ref} and will contact you "
                           "about how to respond.",
         "decide_release": f"Comms will write a press release for {pr.ref}"
-                          + (f", in the name of {pr.in_name_of}." if pr.in_name_of else "."),
+                          + (f", in the name of {ending(pr.in_name_of)}" if pr.in_name_of else "."),
         "decide_statement": f"Comms decided a statement only is needed for {pr.ref}"
-                            + (f", in the name of {pr.in_name_of}." if pr.in_name_of else "."),
+                            + (f", in the name of {ending(pr.in_name_of)}" if pr.in_name_of else "."),
         "decide_nothing": f"Comms decided no release or statement is needed for {pr.ref}. Thank you for "
                           "letting them know.",
         "issue": f"{pr.ref} has been issued. Comms will advise on any follow-up and coverage.",

@@ -263,7 +263,7 @@ def render_modal(
             f"private_metadata is {len(private_metadata)} characters; Slack allows {PRIVATE_METADATA_MAX}"
         )
     values = values or {}
-    blocks: list[Block] = _context([form.intro])
+    blocks: list[Block] = _context([form.screen_intro])
     if errors:
         blocks.extend(_context([f"⚠️ {message}" for message in dict.fromkeys(errors.values())]))
     for field in form.fields:

@@ -138,8 +138,11 @@ def _execute(title: str, payload: ActionPayload, style: str | None = None) -> di
 
 
 def _yes(label: str) -> str:
+    """ "Withdraw" asks "Yes, withdraw"; "I have consent…" keeps its capital: "Yes, I have consent…"."""
     label = label.strip()
-    return f"Yes, {label[:1].lower()}{label[1:]}" if label else "Yes"
+    first = label.split(" ", 1)[0]
+    keep = first == "I" or first.startswith("I'") or (len(first) > 1 and first.isupper())  # "I", "I'm", "OK"
+    return f"Yes, {label if keep else label[:1].lower() + label[1:]}" if label else "Yes"
 
 
 def _button(button: Button, text_max: int) -> dict:
@@ -385,7 +388,7 @@ def render_form(
     body: list[dict] = []
     if title := _fit(form.title, TITLE_MAX):
         body.append(_text_block(title, size="Medium", weight="Bolder", style="heading"))
-    if form.intro and (intro := _subtle(form.intro, NOTE_MAX)):
+    if form.screen_intro and (intro := _subtle(form.screen_intro, NOTE_MAX)):
         body.append(intro)
     body.extend(_error(m) for m in dict.fromkeys(m for k, m in errors.items() if k not in names and m))
     for field in form.fields:

@@ -12,6 +12,7 @@ from bot.domain.forms import Context, Form, Kind
 from bot.domain.media_call import OUTLET_KINDS
 from bot.domain.nudges import Nudge
 from bot.domain.people import Directory
+from bot.domain.phone import readable
 from bot.domain.statement import (
     WRITTEN_ONLY,
     Decision,
@@ -52,7 +53,7 @@ def question_card(form: Form, conv: Conversation, ctx: Context, *, error: str | 
     current = conv.answers.get(field.name)
     if current is not None and field.kind is not Kind.CHOICE:
         actions.append(Button(label="Keep current answer", payload=_conv(conv, "keep")))
-    if field.optional:
+    if conv.can_skip(form):  # never offered where skipping would be refused
         actions.append(Button(label="Skip", payload=_conv(conv, "skip")))
     if number > 1:
         actions.append(Button(label="Back", payload=_conv(conv, "back")))
@@ -73,7 +74,8 @@ def question_card(form: Form, conv: Conversation, ctx: Context, *, error: str | 
     )
 
 
-def review_card(form: Form, conv: Conversation, ctx: Context, *, error: str | None = None) -> Card:
+def review_card(form: Form, conv: Conversation, ctx: Context, *, error: str | None = None,
+                notes: list[str] | None = None) -> Card:
     """Everything at once before sending, with a way to change any answer."""
     facts = [Fact(label=f.label, value=f.display(conv.answers.get(f.name), ctx), long=f.kind is Kind.LONG_TEXT)
              for f in form.fields]
@@ -88,6 +90,7 @@ def review_card(form: Form, conv: Conversation, ctx: Context, *, error: str | No
         body=(f"⚠️ {error}\n\n" if error else "") + asks
         + "Check the details, then send them to the communications team.",
         facts=facts,
+        notes=list(notes or []),
         actions=[
             Button(label=form.submit_label, payload=_conv(conv, "submit"), style="primary"),
             *[Button(label=f"Change the {f.label.lower()}", payload=_conv(conv, "edit", f.name)) for f in checks],
@@ -102,7 +105,7 @@ def review_card(form: Form, conv: Conversation, ctx: Context, *, error: str | No
 def _cancel_question(form: Form, conv: Conversation) -> str:
     if conv.case_ref:
         return f"Stop answering questions? Comms already have the alert ({conv.case_ref})."
-    return f"Cancel this {form.title.lower()}? Nothing will be sent to comms."
+    return f"Cancel this {form.noun}? Nothing will be sent to comms."
 
 
 def cancelled_card(form: Form, alerted: str | None = None, platform: str = "slack") -> Card:
@@ -118,7 +121,6 @@ def logged_card(form: Form, enquiry: Enquiry, ctx: Context) -> Card:
     return Card(
         title=f"Sent to comms: {enquiry.ref}",
         text=f"Your media enquiry is logged as {enquiry.ref}.",
-        status=f"Reference {enquiry.ref}",
         body=f"Thank you. The enquiry from {enquiry.journalist} ({enquiry.outlet}) is with the communications team.",
         facts=[Fact(label="Deadline", value=f"{describe(enquiry.deadline, ctx.now, ctx.tz)}")],
         notes=[form.outro],
@@ -126,7 +128,8 @@ def logged_card(form: Form, enquiry: Enquiry, ctx: Context) -> Card:
 
 
 def _contact(enquiry: Enquiry) -> str:
-    return " · ".join(x for x in (enquiry.phone, enquiry.email) if x) or "(none given)"
+    phone = readable(enquiry.phone) if enquiry.phone else None
+    return " · ".join(x for x in (phone, enquiry.email) if x) or "(none given)"
 
 
 def _outlet_kind(value: str) -> str:

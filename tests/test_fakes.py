@@ -321,3 +321,12 @@ async def test_bolt_app_end_to_end(fake: FakeSlackApi) -> None:
     assert fake.message("DU1", card["ts"])["text"] == "claimed E1"
     assert submitted == [{"outlet": {"name": {"type": "plain_text_input", "value": "BBC"}}}]
     fake.assert_conformant()
+
+
+async def test_a_doubled_full_stop_in_what_is_posted_is_recorded(fake: FakeSlackApi, client: AsyncWebClient) -> None:
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "Saved.. thank you"}}]
+    await client.chat_postMessage(channel="C1", text="Wait... then send", blocks=blocks)
+    await client.chat_postMessage(channel="C1", text="All fine.", blocks=[
+        {"type": "actions", "elements": [{"type": "button", "text": {"type": "plain_text", "text": "Go"},
+                                          "action_id": "a", "value": "{\"x\":\"a..b\"}"}]}])  # a payload: not read
+    assert len(fake.prose) == 1 and "Saved.. thank you" in fake.prose[0]

@@ -8,6 +8,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from bot.domain import phone
 from bot.domain.deadline import Reading
 from bot.domain.errors import ValidationFailed
 from bot.domain.forms import Context, Field, Form, Kind
@@ -20,7 +21,8 @@ class ConversationStatus(StrEnum):
 
 
 # Words a person may type instead of pressing a button.
-TYPED_COMMANDS = {"back": "back", "skip": "skip", "cancel": "cancel", "send": "submit", "submit": "submit"}
+TYPED_COMMANDS = {"back": "back", "skip": "skip", "cancel": "cancel", "send": "submit", "submit": "submit",
+                  "help": "help", "/help": "help"}
 
 
 @dataclass
@@ -93,21 +95,39 @@ class Conversation:
         else:
             self.pending[name] = {"check": reading.sentence, **_asked(reading)}
 
-    def answer(self, form: Form, raw: str, ctx: Context) -> None:
+    def answer(self, form: Form, raw: str, ctx: Context) -> str | None:
+        """Take the answer to the current question and move on; returns a word to say with the next question."""
         self._require_active()
         if self.step is None:
-            raise ValidationFailed('Everything is filled in. Press "Send to comms", or choose an answer to change.')
+            raise ValidationFailed(f'Everything is filled in. Press "{form.submit_label}", or choose an answer '
+                                   "to change.")
         f = form.field(self.step)
         if f.kind is Kind.DEADLINE:
             self._answer_deadline(form, f, raw, ctx)
-            return
+            return None
+        if f.kind is Kind.PHONE and phone.looks_like_email(raw) and (email := _email_field(form)) is not None:
+            return self._email_for_phone(form, email, raw, ctx)
         value = f.validate(raw, ctx)
         if value is None:  # an empty optional answer is a skip
             self.skip(form)
-            return
+            return None
         self.answers[f.name] = value
         self._touch()
         self._advance(form, after=form.index(f.name))
+        return f.remark(value)
+
+    def _email_for_phone(self, form: Form, email: Field, raw: str, ctx: Context) -> str:
+        """An email address typed where a number was asked for goes in as the email; the number is asked again."""
+        value = email.validate(raw, ctx)
+        given = self.answers.get(email.name)
+        then = ("Type their phone number here too if you have one, or press Skip." if self._skip_refusal(
+            form, {**self.answers, email.name: value}) is None else "Please type their phone number here too.")
+        if given and given != value:
+            raise ValidationFailed(f"That's an email address, and the email is already {given} (you can change "
+                                   f"it before sending). {then}")
+        self.answers[email.name] = value
+        self._touch()
+        return f"That's an email address, so I've put it in as the email: {value}. {then}"
 
     def _answer_deadline(self, form: Form, f: Field, raw: str, ctx: Context) -> None:
         """A day without a time (or "asap") is asked about, remembering the day; a guess moves on, to be checked."""
@@ -124,17 +144,28 @@ class Conversation:
         self.take(f.name, reading)
         self._advance(form, after=form.index(f.name))
 
-    def skip(self, form: Form) -> None:
-        self._require_active()
+    def can_skip(self, form: Form) -> bool:
+        """Whether the current question may be skipped now (so a Skip button is worth showing)."""
+        return self.status is ConversationStatus.ACTIVE and self._skip_refusal(form, self.answers) is None
+
+    def _skip_refusal(self, form: Form, answers: Mapping[str, Any]) -> str | None:
+        """Why the current question can't be skipped, given these answers; None when it can."""
         if self.step is None:
-            raise ValidationFailed("There is no question to skip: you are reviewing your answers.")
+            return "There is no question to skip: you are reviewing your answers."
         f = form.field(self.step)
         if not f.optional:
-            raise ValidationFailed(f"{f.label} is needed, so this question can't be skipped.")
-        trial = {**self.answers, f.name: None}
+            return f"{f.label} is needed, so this question can't be skipped."
+        trial = {**answers, f.name: None}
         for rule in form.rules_for(f.name):
             if msg := rule.broken_by_skip(trial):
-                raise ValidationFailed(msg)
+                return msg
+        return None
+
+    def skip(self, form: Form) -> None:
+        self._require_active()
+        if refusal := self._skip_refusal(form, self.answers):
+            raise ValidationFailed(refusal)
+        f = form.field(self.step)
         self.answers[f.name] = None
         self.pending.pop(f.name, None)
         self._touch()
@@ -202,6 +233,10 @@ class Conversation:
         names = [f.name for f in form.fields]
         pending = [n for n in names[after + 1:] + names[: after + 1] if n not in self.answers]
         self.step = pending[0] if pending else None
+
+
+def _email_field(form: Form) -> Field | None:
+    return next((f for f in form.fields if f.kind is Kind.EMAIL), None)
 
 
 def _asked(reading: Reading) -> dict[str, str]:

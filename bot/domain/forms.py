@@ -9,9 +9,9 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from bot.domain import phone
 from bot.domain.deadline import Closed, Reading, read_deadline
 from bot.domain.errors import ValidationFailed
 from bot.domain.text import clean
@@ -88,6 +88,8 @@ class Field:
         if isinstance(value, list):
             return ",".join(str(v) for v in value)
         text = str(value)
+        if self.kind is Kind.PHONE:
+            return phone.readable(text)
         if self.kind is Kind.DEADLINE and tz is not None:
             try:
                 when = datetime.fromisoformat(text)
@@ -103,14 +105,26 @@ class Field:
             return "(skipped)"
         if self.kind is Kind.FLAGS:
             return ", ".join(c.label for c in self.choices if c.value in value) or "(none)"
-        if self.kind is Kind.CHOICE:
-            return next((c.label for c in self.choices if c.value == value), str(value))
         if self.kind is Kind.DEADLINE:
             from bot.domain.timefmt import describe, time_left
 
             when = datetime.fromisoformat(value)
             return f"{describe(when, ctx.now, ctx.tz)} ({time_left(when, ctx.now)})"
+        return self.shown(value)
+
+    def shown(self, value: Any) -> str:
+        """A stored answer (not a deadline) as it reads: a choice's label, a number spaced as people say it."""
+        if self.kind is Kind.CHOICE:
+            return next((c.label for c in self.choices if c.value == value), str(value))
+        if self.kind is Kind.PHONE:
+            return phone.readable(str(value))
         return str(value)
+
+    def remark(self, value: Any) -> str | None:
+        """A word to say with the next question about an answer that was taken but is unusual."""
+        if self.kind is Kind.PHONE and value:
+            return phone.read(str(value)).remark
+        return None
 
 
 def _text(field: Field, text: str, ctx: Context) -> str:
@@ -127,17 +141,7 @@ def _choice(field: Field, text: str, ctx: Context) -> str:
 
 
 def _phone(field: Field, text: str, ctx: Context) -> str:
-    try:
-        number = phonenumbers.parse(text, "GB")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise ValidationFailed(
-            f"\"{text[:40]}\" doesn't look like a phone number. Please type it like 01245 123456 or +44 7911 123456."
-        )
-    fmt = (phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 44
-           else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return phonenumbers.format_number(number, fmt)
+    return phone.read(text).stored
 
 
 def _email(field: Field, text: str, ctx: Context) -> str:
@@ -210,6 +214,14 @@ class Form:
     alert_label: str | None = None  # an "act now" button offered once the first answer is in (crisis alerts)
     command: str = ""  # how people start it, for "start again" hints
     first_status: str | None = None  # the one line shown boldly with the first question
+    noun: str = ""  # what one filled in is called ("Cancel this media call log?"); default: the title
+    screen_intro: str = ""  # the guidance on the one-screen form, where nothing is asked in turn; default: intro
+
+    def __post_init__(self) -> None:
+        if not self.noun:
+            object.__setattr__(self, "noun", self.title.lower())
+        if not self.screen_intro:
+            object.__setattr__(self, "screen_intro", self.intro)
 
     def command_on(self, platform: str) -> str:
         """How people start it where they are: a slash command on Slack, typed words in a Teams chat."""

@@ -1,10 +1,11 @@
 """The policy's guidance in plain English, shown at the moment it matters (media policy, Appendix B)."""
 
-DONT_ANSWER = (
+_DONT_ANSWER = (
     "Don't answer the journalist's questions, even if you know the answer. "
     "Tell them the communications team will get back to them as soon as possible. "
-    "Take their details and their deadline; I'll ask for each in turn."
 )
+DONT_ANSWER = _DONT_ANSWER + "Take their details and their deadline; I'll ask for each in turn."
+DONT_ANSWER_SCREEN = _DONT_ANSWER + "Take their details and their deadline, and fill them in below."
 
 DEADLINE_WHY = (
     "The deadline matters most: journalists often need an answer within hours, and if we miss it "
@@ -56,11 +57,13 @@ PRIVACY_WARNING = (
 
 NOT_OWNER = "Only the comms officer who owns this enquiry ({owner}) can do that. Ask them, or have it handed over."
 
-CRISIS_FIRST = (
+_CRISIS_FIRST = (
     "Offer no comment or opinion to anyone about it. Take as many details as you can, and say a member of "
-    "the communications team will call them back urgently. I'll ask a few quick questions; only the first "
-    "is needed, and you can alert comms straight away."
+    "the communications team will call them back urgently. "
 )
+CRISIS_FIRST = _CRISIS_FIRST + ("I'll ask a few quick questions; only the first is needed, and you can alert "
+                                "comms straight away.")
+CRISIS_FIRST_SCREEN = _CRISIS_FIRST + "Only the first box is needed: fill in what you know and send it."
 
 CRISIS_END = (
     "Don't comment until a formal line has been approved internally and circulated by the communications "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.domain import guidance
+from bot.domain import guidance, phone
 from bot.domain.deadline import Reading
 from bot.domain.forms import Choice, Field, Form, Kind, Rule
 
@@ -27,6 +27,8 @@ MEDIA_CALL = Form(
     id="media_call",
     title="Log a media call",
     intro=guidance.DONT_ANSWER,
+    screen_intro=guidance.DONT_ANSWER_SCREEN,
+    noun="media call log",
     outro=guidance.WHAT_HAPPENS_NEXT,
     submit_label="Send to comms",
     command="/media-call",
@@ -77,8 +79,8 @@ def prefill(text: str, ctx, readings: dict[str, Reading] | None = None) -> tuple
             continue
         matched = False
         for name in ("email", "phone"):
-            if name in answers:
-                continue
+            if name in answers or (name == "phone" and not phone.looks_like_number(part)):
+                continue  # "Ward 12" is part of the enquiry, not a number to call
             try:
                 answers[name] = MEDIA_CALL.field(name).validate(part, ctx)
                 matched = True
@@ -86,6 +88,8 @@ def prefill(text: str, ctx, readings: dict[str, Reading] | None = None) -> tuple
             except ValidationFailed:
                 pass
         if matched:
+            if remark := MEDIA_CALL.field(name).remark(answers[name]):
+                notes.append(remark)
             continue
         rest.append(part)
     # The first free part is the outlet; everything else is the enquiry (commas and all).

@@ -460,11 +460,13 @@ def parse_link(text: str | None) -> str | None:
 
 # --- the intake conversation --------------------------------------------------------------------------------
 
-FIRST = (
+_FIRST = (
     "Please don't agree to provide or issue a press release with anyone outside the ICB (a partner, another "
     "business, a local authority) until you have spoken to the communications team. All press releases are "
-    "written by the communications team: I'll collect what they need, one question at a time."
+    "written by the communications team: "
 )
+FIRST = _FIRST + "I'll collect what they need, one question at a time."
+FIRST_SCREEN = _FIRST + "this form collects what they need."
 ONE_SET = (
     "If more than one member of your team needs to check the release, it is the project lead's job to collate "
     "their responses: please send comms one collated set of amends, to avoid duplication and confusion."
@@ -497,6 +499,7 @@ _PARTNERS = Field("partners", "Partners or third parties", "Which partners or th
 
 PROACTIVE_FORM = Form(
     id="press_release", title="Request a press release", intro=FIRST, outro=END, submit_label="Send to comms",
+    noun="press release request", screen_intro=FIRST_SCREEN,
     command="/press-release", first_status="Please don't agree a release with anyone outside before speaking to comms",
     fields=(
         _KIND,
@@ -520,6 +523,7 @@ PROACTIVE_FORM = Form(
 
 REACTIVE_FORM = Form(
     id="press_release_reactive", title="Request a reactive press release", intro=FIRST, outro=END,
+    noun="press release request", screen_intro=FIRST_SCREEN,
     submit_label="Send to comms", command="/press-release",
     first_status="Please don't agree a release with anyone outside before speaking to comms",
     fields=(

@@ -17,6 +17,12 @@ def clean(text: str) -> str:
     return text.strip()
 
 
+def ending(text: str) -> str:
+    """What someone typed, ending our sentence: a full stop only if it doesn't end with one already ("Police.")."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
+
+
 ID_MAX = 2**31 - 1  # row ids, versions and counters all fit a 32-bit signed integer column
 
 

@@ -27,7 +27,7 @@ from bot.domain.messages import Outbound, Recipient
 from bot.domain.nudges import Nudge, NudgeKind
 from bot.domain.people import Actor, Role
 from bot.domain.statement import Decision, Draft, SignOff, binds_to, completes_round, decided_on, fingerprint
-from bot.domain.text import small_int
+from bot.domain.text import ending, small_int
 from bot.ports import UnitOfWork
 from bot.services.core import Core, ModalRequest, Reply, record
 from bot.services.enquiries import with_retries
@@ -310,7 +310,7 @@ async def set_lead_agency(core: Core, actor: Actor, ref: str, agency: str | None
                 # Signed off without the agency: the line waits for the agency's sign-off before it can go out.
                 await _transition(uow, core, ctx, crisis, CrisisStep(actor, "agency_needed", draft=draft))
             await uow.commit()
-        return Reply(text=f"Lead agency for {ref}: {agency or 'none (the ICB leads)'}.")
+        return Reply(text=f"Lead agency for {ref}: {ending(agency or 'none (the ICB leads)')}")
 
     return await with_retries(attempt)
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from bot.domain import chat_help
 from bot.domain.conversation import TYPED_COMMANDS, Conversation, ConversationStatus
 from bot.domain.crisis import CRISIS_FORM
 from bot.domain.deadline import Reading
@@ -28,12 +29,6 @@ FORMS: dict[str, Form] = {MEDIA_CALL.id: MEDIA_CALL, CRISIS_FORM.id: CRISIS_FORM
 
 
 
-def no_conversation(platform: str) -> str:
-    """What a chat message says when nothing is in progress."""
-    command = MEDIA_CALL.command_on(platform)
-    return f"Hello! To log a call from a journalist, type {command} (or {command} form for a one-screen form)."
-
-
 def _dm(actor: Actor, card: Any, case_ref: str | None = None) -> Outbound:
     return Outbound(recipient=Recipient.user(actor.platform, actor.user_id), card=card.to_json(), case_ref=case_ref)
 
@@ -42,7 +37,7 @@ async def _ask(uow: UnitOfWork, form: Form, conv: Conversation, ctx: Context, *,
                notes: list[str] | None = None, first: bool = False) -> None:
     """Queue the current question (or the review screen) as a DM."""
     if conv.step is None:
-        card = views.review_card(form, conv, ctx, error=error)
+        card = views.review_card(form, conv, ctx, error=error, notes=notes)
     else:
         card = views.question_card(form, conv, ctx, error=error, notes=notes, first=first,
                                    alert=bool(form.alert_label and not conv.case_ref
@@ -164,11 +159,12 @@ async def reply_in_dm(core: Core, actor: Actor, text: str, request_key: str) -> 
         async with core.uow() as uow:
             await uow.mark_request_seen(request_key, ctx.now)
             conv = await uow.conversations.active_for(actor.platform, actor.user_id)
+            command = TYPED_COMMANDS.get(" ".join(text.lower().split()))
             if conv is None:
-                await uow.outbox.add(_dm(actor, views.notice_card("Media Desk", no_conversation(actor.platform))), ctx.now)
+                said = (chat_help.general if command == "help" else chat_help.nothing_in_progress)(actor.platform)
+                await uow.outbox.add(_dm(actor, views.notice_card("Media Desk", said)), ctx.now)
                 await uow.commit()
                 return Reply()
-            command = TYPED_COMMANDS.get(" ".join(text.lower().split()))
             reply = await _apply(uow, core, conv, actor, command or "answer", text, ctx)
             await uow.commit()
             return reply
@@ -192,10 +188,12 @@ async def _conversation_action(core: Core, actor: Actor, payload: ActionPayload,
             conv = await uow.conversations.get(conv_id) if (conv_id := small_int(payload.id)) is not None else None
             if conv is None or (conv.platform, conv.user_id) != (actor.platform, actor.user_id):
                 raise NotAllowed("This form belongs to someone else, so its buttons won't work for you.")
+            form = FORMS[conv.form_id]
             if conv.status is ConversationStatus.SUBMITTED:
-                return Reply(text=f"This media call has already been sent to comms as {conv.case_ref}.")
+                return Reply(text=f"This {form.noun} has already been sent to comms as {conv.case_ref}.")
             if conv.status is ConversationStatus.CANCELLED:
-                return Reply(text=f"This media call log was cancelled. Type {MEDIA_CALL.command_on(actor.platform)} to start again.")
+                return Reply(text=f"This {form.noun} was cancelled. Type {form.command_on(actor.platform)} to "
+                                  "start again.")
             if payload.a == "alert" and conv.case_ref:
                 return Reply(text=f"Comms have already been alerted ({conv.case_ref}).")
             if payload.v != conv.version:
@@ -211,14 +209,18 @@ async def _apply(uow: UnitOfWork, core: Core, conv: Conversation, actor: Actor, 
                  ctx: Context) -> Reply:
     form = FORMS[conv.form_id]
     expected = conv.version
+    remark: str | None = None  # a word about the answer just taken, said with the next question
     if action == "form":
         return Reply(modal=ModalRequest(form.id, {"conversation": conv.id}, modal_values(form, conv.answers, ctx)))
     if action == "alert":
         return await _alert_now(uow, core, conv, actor, form, ctx)
+    if action == "help":  # the question again, with its hint and the words that work here
+        await _ask(uow, form, conv, ctx, notes=[chat_help.while_asked(form, conv)])
+        return Reply()
     try:
         match action:
             case "answer":
-                conv.answer(form, arg, ctx)
+                remark = conv.answer(form, arg, ctx)
             case "keep":
                 conv.keep(form)
             case "skip":
@@ -253,7 +255,7 @@ async def _apply(uow: UnitOfWork, core: Core, conv: Conversation, actor: Actor, 
     await uow.conversations.save(conv, expected, ctx.now)
     if conv.case_ref and form.id == CRISIS_FORM.id:
         await crises.details_arrived(uow, core, actor, conv, ctx)  # the card updates as details arrive
-    await _ask(uow, form, conv, ctx)
+    await _ask(uow, form, conv, ctx, notes=[remark] if remark else None)
     return Reply()
 
 

@@ -32,18 +32,14 @@ log = logging.getLogger("mediadesk.teams")
 UNKNOWN_BUTTON = "Sorry, I didn't recognise that button. It may be from an old message."
 SOMETHING_WENT_WRONG = ("Sorry, something went wrong and this was not recorded. Please try again in a minute. "
                         "If it keeps happening, email the communications team with the details instead.")
-CHAT_ONLY = ("Please talk to me in a 1:1 chat: open Media Desk from the apps bar and type **media call** or "
-             "**crisis** there.")
+CHAT_ONLY = ("Please talk to me in a 1:1 chat: open Media Desk from the apps bar and type **media call**, "
+             "**crisis** or **press release** there.")
 NOT_IDENTIFIED = "Sorry, I can only help people signed in to this organisation's Microsoft Teams."
 CANNOT_CHECK = ("Sorry, I couldn't check who you are with Microsoft Teams just now, so nothing was done. "
                 "Please try again in a minute.")
 FORM_SENT_TO_CHAT = "I've sent you the form in your chat with Media Desk."
 FORM_BELOW = "Fill in the form below."
 OPEN_A_CHAT = "Please open a 1:1 chat with Media Desk first (from the apps bar), then try again."
-HELP = ("I'm Media Desk. Type **media call** to log a call from a journalist (or **media call form** for one "
-        "screen), **crisis** to raise the alert about something that could damage our reputation, or **press "
-        "release** to ask comms for a press release (**press release reactive** when reacting to the news). While "
-        "I'm asking questions you can type **back**, **skip**, **cancel** or **send**.")
 
 # Commands: exactly the command (plus "form"/"one screen"), or the slash form with any text after it. A typed
 # answer that merely starts with "crisis" stays an answer.
@@ -139,9 +135,6 @@ class MediaDeskTeamsBot(ActivityHandler):
             await turn_context.send_activity(CHAT_ONLY)
             return
         command = parse_command(text)
-        if command and command[0] == "help":
-            await turn_context.send_activity(MessageFactory.text(HELP))
-            return
         core = self._core
 
         async def run() -> Reply:
@@ -151,7 +144,8 @@ class MediaDeskTeamsBot(ActivityHandler):
                 return await intake.start_crisis(core, actor, command[1], key)
             if command and command[0] == "press_release":
                 return await intake.start_press_release(core, actor, command[1], key)
-            return await intake.reply_in_dm(core, actor, text, key)
+            # "help" is answered by the conversation: the current question again, or what can be started.
+            return await intake.reply_in_dm(core, actor, "help" if command else text, key)
 
         await self._show(turn_context, actor, personal, await _guarded(run))
 

@@ -26,6 +26,7 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from tests.conformance import specs_dir
+from tests.prose import doubled_stops
 
 __all__ = ["Call", "FakeSlackApi", "MethodSpec", "Violation", "check_call", "load_spec_index", "spec_path"]
 
@@ -72,6 +73,10 @@ REQUIRED_ALTERNATIVES: dict[str, dict[str, frozenset[str]]] = {
     "views.open": {"trigger_id": frozenset({"interactivity_pointer"})},
     "views.push": {"trigger_id": frozenset({"interactivity_pointer"})},
 }
+
+#: The methods whose arguments a person reads (checked for doubled full stops).
+_SHOWN_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral", "views.open", "views.push",
+                            "views.update"})
 
 _TS_START = 1_700_000_000_000_100  # microseconds: the first ts is "1700000000.000100"
 
@@ -214,6 +219,7 @@ class FakeSlackApi:
 
         self.calls: list[Call] = []
         self.violations: list[Violation] = []
+        self.prose: list[str] = []  # doubled full stops in what the bot posted (tests/prose.py)
         self.ephemerals: list[dict[str, Any]] = []
         self.views: dict[str, dict[str, Any]] = {}
         self.users: dict[str, dict[str, Any]] = {}
@@ -406,6 +412,8 @@ class FakeSlackApi:
         call = Call(method, args, dict(request.headers), request.method, request.path)
         self.calls.append(call)
         self.violations.extend(check_call(method, args, load_spec_index(self._spec)))
+        if method in _SHOWN_METHODS:
+            self.prose.extend(f"{method}: {found}" for found in doubled_stops(args))
         if self.delay:
             await asyncio.sleep(self.delay)
 
@@ -447,6 +455,7 @@ class FakeSlackApi:
     async def _handle_hook(self, request: web.Request) -> web.Response:
         args = await _read_args(request)
         call = Call("response_url", args, dict(request.headers), request.method, request.path, status=200)
+        self.prose.extend(f"response_url: {found}" for found in doubled_stops(args))
         self.calls.append(call)
         return web.Response(text="ok")
 

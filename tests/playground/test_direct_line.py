@@ -166,7 +166,8 @@ async def test_the_page(playground: Playground) -> None:
 async def test_hints_use_the_words_people_type_here(playground: Playground) -> None:
     sam = await playground.pane(STAFF, "chat")
     await sam.say("hello")
-    assert "type media call (or media call form" in card_text(await sam.card_saying("Hello!"))
+    hello = card_text(await sam.card_saying("Hello!"))
+    assert '"media call"' in hello and '"media call form"' in hello and "/media-call" not in hello
     await sam.say("media call")
     await sam.press(await sam.card_saying("question 1 of 7"), "Yes, cancel")
     cancelled = card_text(await sam.card_saying("cancelled"))

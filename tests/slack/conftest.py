@@ -15,6 +15,7 @@ async def fake_slack(clock) -> AsyncIterator[FakeSlackApi]:  # noqa: ANN001
         for user_id, email, name in CAST:
             fake.add_user(user_id, email, name.split()[0].lower(), real_name=name)
         yield fake
+    assert fake.prose == [], "the bot posted doubled full stops:\n" + "\n".join(fake.prose)
 
 
 @pytest.fixture

@@ -261,7 +261,7 @@ async def test_a_restart_mid_conversation_carries_on_from_the_same_question(slac
         assert answer in text_of(card), answer
     [enquiry] = await rows(slack.database_url, EnquiryRow)
     assert (enquiry.journalist, enquiry.outlet, enquiry.outlet_kind, enquiry.phone, enquiry.email,
-            enquiry.summary) == ("Sam Reporter", "BBC Essex", "broadcast", "01245 123456", None,
+            enquiry.summary) == ("Sam Reporter", "BBC Essex", "broadcast", "+441245123456", None,
                                  "Waiting times at Basildon A and E")
     assert enquiry.deadline == datetime.fromisoformat("2026-11-27T16:00:00+00:00")
 

@@ -32,6 +32,7 @@ from bot.clock import FrozenClock
 from bot.config import OrgConfig, PeopleSection, TeamsSection
 from bot.services import nudges
 from tests.adaptive import validate_adaptive_card
+from tests.prose import doubled_stops
 
 APP_ID = "3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b"
 TENANT = "7a1b2c3d-0000-4000-8000-00000000a11e"
@@ -232,6 +233,7 @@ class FakeConnector:
         return web.json_response({"id": request.match_info["aid"]})
 
     def _check(self, activity: dict[str, Any], where: str) -> None:
+        self.invalid.extend(f"{where}: doubled full stop {found}" for found in doubled_stops(activity))
         for attachment in activity.get("attachments") or []:
             if attachment.get("contentType") == CARD:
                 self.invalid.extend(f"{where}: {p}" for p in validate_adaptive_card(attachment.get("content")))
@@ -409,6 +411,8 @@ class Teams:
                        "data": {**action["data"], **(inputs or {})}},
             "trigger": "manual"}, **kwargs))
         assert status == 200, (status, body)
+        self.connector.invalid.extend(f"invoke reply to {title!r}: doubled full stop {found}"
+                                      for found in doubled_stops(body.get("value") if isinstance(body, dict) else None))
         if isinstance(body, dict) and body.get("type") == CARD:  # a card that replaces the one pressed
             self.connector.invalid.extend(f"invoke reply to {title!r}: {p}"
                                           for p in validate_adaptive_card(body.get("value")))

@@ -15,3 +15,16 @@ async def test_a_card_that_does_not_conform_is_caught(teams: Teams) -> None:
     assert any("version" in problem for problem in connector.invalid)
     assert any("text" in problem for problem in connector.invalid)
     connector.invalid.clear()  # this test's own bad card: don't fail the fixture's check at teardown
+
+
+async def test_a_doubled_full_stop_is_caught_and_an_ellipsis_is_not(teams: Teams) -> None:
+    connector = teams.connector
+    said = {"type": "message", "text": "Waiting for more…", "attachments": [
+        {"contentType": "application/vnd.microsoft.card.adaptive",
+         "content": {"type": "AdaptiveCard", "version": "1.5", "body": [
+             {"type": "TextBlock", "text": "Wait... then send."},
+             {"type": "TextBlock", "text": "Sent to comms.."}]}}]}
+    async with teams.session.post(f"{connector.url}v3/conversations/{COMMS_CHANNEL}/activities", json=said) as r:
+        assert r.status == 200
+    assert len(connector.invalid) == 1 and "Sent to comms.." in connector.invalid[0]
+    connector.invalid.clear()  # this test's own bad text: don't fail the fixture's check at teardown

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from handlers.teams.bot import HELP, parse_command
+from bot.domain import chat_help
+from handlers.teams.bot import parse_command
 from tests.teams.harness import (
     CARD,
     COMMS,
@@ -40,7 +41,7 @@ def test_the_command_parser_knows_press_release(text: str, expected: tuple[str, 
 
 
 def test_help_mentions_it() -> None:
-    assert "**press release**" in HELP
+    assert '"press release"' in chat_help.general("teams")
 
 
 async def test_press_release_in_a_teams_chat_asks_the_questions_and_reaches_the_comms_channel(

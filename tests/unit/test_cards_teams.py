@@ -402,6 +402,19 @@ def test_confirm_becomes_a_show_card_asking_first() -> None:
     assert read_action(yes["data"]) == _payload("withdraw")
 
 
+@pytest.mark.parametrize(("label", "asks"), [
+    ("Withdraw", "Yes, withdraw"),
+    ("Cancel", "Yes, cancel"),
+    ("I have consent: send anyway", "Yes, I have consent: send anyway"),  # "I" keeps its capital
+    ("I'll lead this", "Yes, I'll lead this"),
+    ("OK to send", "Yes, OK to send"),
+])
+def test_the_confirming_button_says_yes_in_the_buttons_own_words(label: str, asks: str) -> None:
+    card = Card(title="T", text="t", actions=[Button(label=label, payload=_payload("x"), confirm="Sure?")])
+    (show,) = render_card(card)["actions"]
+    assert show["card"]["actions"][0]["title"] == asks
+
+
 def test_more_than_five_buttons_go_under_more() -> None:
     card = render_card(_representative_cards()["many_buttons"])
     actions = card["actions"]
@@ -533,7 +546,8 @@ def test_form_submit_button_and_intro() -> None:
     assert submit["data"] == {"md_form": {"form": "media_call", "conv": 7, "v": 3}}
     intro = card["body"][1]
     assert intro["isSubtle"] is True and intro["wrap"] is True
-    assert _unescape(intro["text"].replace("\n\n", "\n")).startswith(MEDIA_CALL.intro.strip().split("\n")[0].strip())
+    assert _unescape(intro["text"].replace("\n\n", "\n")).startswith(MEDIA_CALL.screen_intro.strip().split("\n")[0].strip())
+    assert "in turn" not in intro["text"]  # a one-screen form asks nothing in turn
 
 
 def test_read_form_values_round_trip() -> None:

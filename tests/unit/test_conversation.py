@@ -31,7 +31,7 @@ STORED = {
     "journalist": "Sam Reporter",
     "outlet": "BBC Essex",
     "outlet_kind": "broadcast",
-    "phone": "01245 123456",
+    "phone": "+441245123456",
     "email": "Sam@example.co.uk",
     "summary": "A&E waiting times",
     "deadline": "2026-11-27T16:00:00+00:00",
@@ -88,7 +88,7 @@ def test_an_invalid_answer_keeps_the_question_and_changes_nothing() -> None:
         conv.answer(MEDIA_CALL, ANSWERS[name], CTX)
     version = conv.version
     message = refused(conv.answer, MEDIA_CALL, "hello", CTX)
-    assert "doesn't look like a phone number" in message
+    assert "I couldn't find a phone number" in message
     assert conv.step == "phone"
     assert "phone" not in conv.answers
     assert conv.version == version
@@ -204,8 +204,9 @@ def test_skipping_phone_when_email_was_already_skipped_is_refused() -> None:
     conv.answer(MEDIA_CALL, ANSWERS["summary"], CTX)
     conv.answer(MEDIA_CALL, ANSWERS["deadline"], CTX)
     conv.edit(MEDIA_CALL, "phone")
+    assert not conv.can_skip(MEDIA_CALL)  # so no Skip button is offered
     assert refused(conv.skip, MEDIA_CALL) == CONTACT_NEEDED
-    assert conv.answers["phone"] == "01245 123456"
+    assert conv.answers["phone"] == "+441245123456"
 
 
 def test_skip_at_review_is_refused() -> None:
@@ -252,7 +253,7 @@ def test_keep_at_review_is_refused() -> None:
     [
         ("journalist", "Alex Writer", "Alex Writer"),
         ("outlet_kind", "newspaper", "newspaper"),
-        ("phone", "+44 7911 123456", "07911 123456"),
+        ("phone", "+44 7911 123456", "+447911123456"),
         ("summary", "<!channel> *urgent*", "<!channel> *urgent*"),
         ("deadline", "tomorrow 10am", "2026-11-28T10:00:00+00:00"),
     ],
@@ -384,7 +385,8 @@ def test_version_increases_on_every_change() -> None:
 
 
 def test_typed_commands() -> None:
-    assert TYPED_COMMANDS == {"back": "back", "skip": "skip", "cancel": "cancel", "send": "submit", "submit": "submit"}
+    assert TYPED_COMMANDS == {"back": "back", "skip": "skip", "cancel": "cancel", "send": "submit", "submit": "submit",
+                              "help": "help", "/help": "help"}
 
 
 # --- prefill -------------------------------------------------------------------------------------------------
@@ -401,7 +403,7 @@ def test_prefill_reads_an_email_and_a_phone_wherever_they_are() -> None:
     assert answers == {
         "outlet": "Echo",
         "email": "sam@example.co.uk",
-        "phone": "07911 123456",
+        "phone": "+447911123456",
         "summary": "Beds",
         "deadline": "2026-11-27T16:00:00+00:00",
     }
@@ -559,3 +561,66 @@ def test_a_one_screen_form_goes_to_review_with_its_guess_to_check() -> None:
     conv.answer(MEDIA_CALL, "noon", CTX)
     assert conv.answers["deadline"] == "2026-11-30T12:00:00+00:00" and conv.checks() == {}
     conv.check_ready(MEDIA_CALL, CTX)
+
+
+# --- what may be skipped, numbers, an email where a number was asked --------------------------------------
+
+
+def test_skip_is_allowed_only_where_it_would_be_accepted() -> None:
+    conv = new()
+    assert not conv.can_skip(MEDIA_CALL)  # the journalist's name is needed
+    for name in ORDER[:3]:
+        conv.answer(MEDIA_CALL, ANSWERS[name], CTX)
+    assert conv.step == "phone" and conv.can_skip(MEDIA_CALL)  # the email may still come
+    conv.skip(MEDIA_CALL)
+    assert conv.step == "email" and not conv.can_skip(MEDIA_CALL)  # no phone: the email is the only way back
+    conv.answer(MEDIA_CALL, "sam@example.co.uk", CTX)
+    assert not conv.can_skip(MEDIA_CALL)  # the enquiry is needed
+    conv.answer(MEDIA_CALL, ANSWERS["summary"], CTX)
+    conv.answer(MEDIA_CALL, ANSWERS["deadline"], CTX)
+    assert conv.reviewing and not conv.can_skip(MEDIA_CALL)
+
+
+def test_a_number_not_in_use_is_kept_with_a_gentle_word() -> None:
+    conv = new()
+    for name in ORDER[:3]:
+        conv.answer(MEDIA_CALL, ANSWERS[name], CTX)
+    said = conv.answer(MEDIA_CALL, "07700 900123", CTX)
+    assert said == "Saved. That isn't a usual UK number — check it with the journalist if you can."
+    assert conv.answers["phone"] == "+447700900123" and conv.step == "email"
+
+
+def test_a_usual_number_is_kept_without_a_word() -> None:
+    conv = new()
+    for name in ORDER[:3]:
+        conv.answer(MEDIA_CALL, ANSWERS[name], CTX)
+    assert conv.answer(MEDIA_CALL, "+1 415 555 0100", CTX) is None
+    assert conv.answers["phone"] == "+14155550100"
+
+
+def test_an_email_typed_for_the_phone_goes_in_as_the_email_and_the_phone_is_asked_again() -> None:
+    conv = new()
+    for name in ORDER[:3]:
+        conv.answer(MEDIA_CALL, ANSWERS[name], CTX)
+    version = conv.version
+    said = conv.answer(MEDIA_CALL, " Sam@Echo.example.co.uk ", CTX)
+    assert conv.answers["email"] == "Sam@echo.example.co.uk"
+    assert "phone" not in conv.answers and conv.step == "phone"  # the number is asked again
+    assert conv.version == version + 1  # the buttons on the old question stop working
+    assert said == ("That's an email address, so I've put it in as the email: Sam@echo.example.co.uk. Type their "
+                    "phone number here too if you have one, or press Skip.")
+    assert conv.can_skip(MEDIA_CALL)
+    conv.skip(MEDIA_CALL)
+    assert conv.step == "summary"  # the email question is already answered
+
+
+def test_an_email_for_the_phone_does_not_replace_a_different_email() -> None:
+    conv = new()
+    for name in ORDER[:3]:
+        conv.answer(MEDIA_CALL, ANSWERS[name], CTX)
+    conv.skip(MEDIA_CALL)
+    conv.answer(MEDIA_CALL, "first@example.co.uk", CTX)
+    conv.edit(MEDIA_CALL, "phone")
+    message = refused(conv.answer, MEDIA_CALL, "second@example.co.uk", CTX)
+    assert "the email is already first@example.co.uk" in message
+    assert conv.answers["email"] == "first@example.co.uk"

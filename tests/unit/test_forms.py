@@ -51,44 +51,82 @@ def complete(**overrides: str | None) -> dict[str, str | None]:
 
 
 @pytest.mark.parametrize(
-    ("raw", "stored"),
+    ("raw", "stored", "shown"),
     [
-        ("01245 123456", "01245 123456"),  # UK landline
-        ("01245123456", "01245 123456"),
-        ("020 7946 0000", "020 7946 0000"),  # London
-        ("0113 496 0000", "0113 496 0000"),
-        ("07911 123456", "07911 123456"),  # UK mobile
-        ("07911123456", "07911 123456"),
-        ("+44 7911 123456", "07911 123456"),  # +44 stored in national form
-        ("+447911123456", "07911 123456"),
-        ("0044 7911 123456", "07911 123456"),
-        ("+44 (0)7911 123456", "07911 123456"),
-        ("+44 1245 123456", "01245 123456"),
-        ("0800 123 4567", "0800 123 4567"),
-        ("tel: 07911 123456", "07911 123456"),  # a leading label is tolerated
-        ("+1 650 253 0000", "+1 650-253-0000"),  # international kept international
-        ("+33 1 42 68 53 00", "+33 1 42 68 53 00"),
-        ("+353 1 234 5678", "+353 1 234 5678"),
+        ("01245 123456", "+441245123456", "01245 123456"),  # UK landline
+        ("01245123456", "+441245123456", "01245 123456"),
+        ("020 7946 0000", "+442079460000", "020 7946 0000"),  # London
+        ("+44 20 7946 0958", "+442079460958", "020 7946 0958"),
+        ("0113 496 0000", "+441134960000", "0113 496 0000"),
+        ("07911 123456", "+447911123456", "07911 123456"),  # UK mobile
+        ("07911123456", "+447911123456", "07911 123456"),
+        ("+44 7911 123456", "+447911123456", "07911 123456"),  # +44 shown as dialled in the UK
+        ("+447911123456", "+447911123456", "07911 123456"),
+        ("0044 7911 123456", "+447911123456", "07911 123456"),
+        ("+44 (0)7911 123456", "+447911123456", "07911 123456"),
+        ("+44 1245 123456", "+441245123456", "01245 123456"),
+        ("0800 123 4567", "+448001234567", "0800 123 4567"),
+        ("tel: 07911 123456", "+447911123456", "07911 123456"),  # a leading label is tolerated
+        ("01245 123456 ext 12", "+441245123456;ext=12", "01245 123456, extension 12"),
+        ("+1 415 555 0100", "+14155550100", "+1 415 555 0100"),  # international kept international
+        ("+1 650 253 0000", "+16502530000", "+1 650 253 0000"),
+        ("+33 1 42 68 53 00", "+33142685300", "+33 1 42 68 53 00"),
+        ("+353 1 234 5678", "+35312345678", "+353 1 234 5678"),
     ],
 )
-def test_phone_numbers_are_accepted_and_formatted(raw: str, stored: str) -> None:
+def test_phone_numbers_are_stored_as_e164_and_shown_readably(raw: str, stored: str, shown: str) -> None:
     assert PHONE.validate(raw, CTX) == stored
+    assert PHONE.display(stored, CTX) == shown
+    assert PHONE.as_typed(stored) == shown  # what a one-screen form is pre-filled with
+    assert PHONE.validate(shown, CTX) == stored  # and reads back the same
+    assert PHONE.remark(stored) is None  # a number in use: nothing to say
 
 
-@pytest.mark.parametrize("raw", ["hello", "999", "112", "0", "07911", "12345678901234"])
-def test_not_a_phone_number_is_refused_with_an_example(raw: str) -> None:
+@pytest.mark.parametrize("raw", ["07700 900123", "01632 960123", "0800 123"])
+def test_a_possible_number_not_in_use_in_the_uk_is_saved_with_a_gentle_note(raw: str) -> None:
+    stored = PHONE.validate(raw, CTX)
+    assert stored.startswith("+44")
+    assert PHONE.remark(stored) == ("Saved. That isn't a usual UK number — check it with the journalist if you "
+                                    "can.")
+
+
+def test_a_possible_number_abroad_not_in_use_there_is_saved_with_its_own_note() -> None:
+    stored = PHONE.validate("+1 555 555 5555", CTX)
+    assert stored == "+15555555555"
+    assert PHONE.remark(stored) == ("Saved. That isn't a usual number for its country — check it with the "
+                                    "journalist if you can.")
+
+
+def test_a_number_stored_before_e164_still_reads() -> None:
+    assert PHONE.display("01245 123456", CTX) == "01245 123456"
+    assert PHONE.display("not a number", CTX) == "not a number"
+
+
+@pytest.mark.parametrize(("raw", "says"), [
+    ("hello", "I couldn't find a phone number"),
+    ("0", "I couldn't find a phone number"),
+    ("999", "too short"),
+    ("112", "too short"),
+    ("07911", "too short"),
+    ("12345", "with its area code"),
+    ("12345678901234", "too many digits"),
+    ("+999 1234567", "country code"),
+    ("sam@echo.example.co.uk", "is an email address"),
+])
+def test_what_is_not_a_number_to_call_is_refused_saying_why_with_an_example(raw: str, says: str) -> None:
     message = refusal(PHONE, raw)
-    assert message.startswith(f'"{raw}" doesn\'t look like a phone number.')
-    assert "01245 123456" in message
+    assert says in message
+    assert "doesn't look like a phone number" not in message
+    assert re.search(r"\d{3,}", message.replace(raw, ""))  # an example to copy
 
 
-def test_the_example_in_the_phone_error_message_is_accepted() -> None:
-    """Someone who types exactly what the error message suggests must get through."""
+def test_the_examples_in_the_phone_error_message_are_accepted() -> None:
+    """Someone who types exactly what the error message suggests must get through, with nothing to check."""
     message = refusal(PHONE, "hello")
-    examples = re.search(r"Please type it like (.+) or (.+)\.$", message)
+    examples = re.search(r"for example (.+), (.+) or (.+)\.$", message)
     assert examples is not None
     for example in examples.groups():
-        assert PHONE.validate(example, CTX)
+        assert PHONE.remark(PHONE.validate(example, CTX)) is None
 
 
 @pytest.mark.parametrize("raw", ["", "   ", "\u200b"])
@@ -275,7 +313,7 @@ def test_validate_all_accepts_a_complete_submission() -> None:
         "journalist": "Sam Reporter",
         "outlet": "BBC Essex",
         "outlet_kind": "broadcast",
-        "phone": "01245 123456",
+        "phone": "+441245123456",
         "email": "sam@example.co.uk",
         "summary": "A&E waiting times",
         "deadline": "2026-11-27T16:00:00+00:00",
@@ -299,7 +337,7 @@ def test_validate_all_reports_bad_answers_on_their_own_fields() -> None:
         complete(phone="hello", email="nope", outlet_kind="radio", deadline="asap"), CTX
     )
     assert set(errors) == {"phone", "email", "outlet_kind", "deadline"}
-    assert errors["phone"].startswith('"hello" doesn\'t look like a phone number.')
+    assert errors["phone"].startswith('I couldn\'t find a phone number in "hello".')
     assert errors["email"].startswith('"nope" isn\'t a valid email address')
     assert errors["outlet_kind"].startswith("Please pick one of:")
     assert errors["deadline"].startswith("How soon do they need it?")  # "asap" gives no time: asked, not guessed
