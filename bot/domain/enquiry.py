@@ -92,7 +92,7 @@ _EXPLAIN_EVENT: dict[str, dict[EnquiryState, str]] = {
     "claim": {s: "Someone has already claimed this enquiry." for s in _WORKING},
     "release": {s: "The enquiry can only be released before a draft goes for sign-off." for s in _WORKING},
     "request_sign_off": {
-        S.AWAITING_SIGN_OFF: "This draft is already with the approvers.",
+        S.AWAITING_SIGN_OFF: "This draft is already waiting for sign-off.",
         S.APPROVED: "This draft is already approved: it can be issued.",
         S.REJECTED: "The draft was rejected: save a new draft before asking for sign-off again.",
     },
@@ -109,7 +109,7 @@ _EXPLAIN_EVENT: dict[str, dict[EnquiryState, str]] = {
         S.REJECTED: "The draft was rejected: it cannot be issued.",
     },
     "close": {
-        S.AWAITING_SIGN_OFF: "The draft is with the approvers: issue it once approved, or edit it first.",
+        S.AWAITING_SIGN_OFF: "The draft is waiting for sign-off: issue it once approved, or edit it first.",
         S.APPROVED: "The response is approved: mark it as issued to close the enquiry.",
     },
 }

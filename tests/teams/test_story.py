@@ -65,7 +65,7 @@ async def test_media_call_claim_draft_and_sign_off(start_teams: StartTeams, data
         assert DRAFT in card_text(approval) and "Today 17:00" in card_text(approval)
         assert titles(approval) == ["Approve", "Request changes", "Reject"]
     card = await connector.wait_update(card_id, 3)
-    assert "Draft with the approvers" in card_text(card) and "waiting" in card_text(card)
+    assert "Waiting for sign-off" in card_text(card) and "waiting" in card_text(card)
     assert titles(card) == ["Go", "Edit draft"]  # no second request while one is out
 
     status, body = await teams.press(dana, "Approve", by=DIRECTOR)
