@@ -36,5 +36,5 @@ async def full_enquiry(core: Core, actor: Actor, ref: str) -> Reply:
     async with core.uow() as uow:
         enquiry = await enquiries.load(uow, ref)
     enquiry_rules.require(core.directory, actor, enquiry, "show")
-    return Reply(text=f"Here is the full enquiry {ref}, for you only.",
+    return Reply(text=f"I've sent you the full enquiry {ref} in your chat with Media Desk.",
                  card=views.full_enquiry_card(enquiry, core.ctx()))
