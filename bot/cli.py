@@ -109,6 +109,7 @@ async def _outbox_status(settings: Settings) -> int:
 
 
 async def _nudges_list(settings: Settings, org, limit: int) -> int:  # noqa: ANN001 - OrgConfig
+    from bot.domain.nudges import DEFERRED_KINDS, goes_at
     from storage.db import open_database
     from storage.uow import SqlUnitOfWork
 
@@ -116,6 +117,8 @@ async def _nudges_list(settings: Settings, org, limit: int) -> int:  # noqa: ANN
     try:
         async with SqlUnitOfWork(db) as uow:
             pending = await uow.nudges.pending(limit)
+            deadlines = {ref: e.deadline for ref in {n.case_ref for n in pending if n.kind in DEFERRED_KINDS}
+                         if (e := await uow.enquiries.get(ref)) is not None}
     finally:
         await db.dispose()
     if not pending:
@@ -123,7 +126,9 @@ async def _nudges_list(settings: Settings, org, limit: int) -> int:  # noqa: ANN
         return 0
     print(f"{'due (' + org.organisation.timezone + ')':<22} {'case':<13} {'kind':<22} to")
     for nudge in pending:
-        due = nudge.due_at.astimezone(org.tz).strftime("%a %d %b %H:%M")
+        # When it will really go: out of hours a reminder is held for the office to open.
+        goes = goes_at(nudge, deadlines.get(nudge.case_ref), org.office_hours.hours(org.tz))
+        due = goes.astimezone(org.tz).strftime("%a %d %b %H:%M")
         who = nudge.recipient or "comms channel"
         print(f"{due:<22} {nudge.case_ref:<13} {nudge.kind.value:<22} {who}")
     return 0

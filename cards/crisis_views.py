@@ -10,6 +10,7 @@ from bot.domain.crisis import (
     CrisisSlot,
     CrisisState,
     HoldingLine,
+    comms_label,
     crisis_approvers,
     required_crisis_slots,
 )
@@ -23,7 +24,7 @@ from cards.model import ActionPayload, Button, Card, Fact, Option, Select
 _STATUS = {
     CrisisState.REPORTED: "🚨 Reported: waiting for a comms lead",
     CrisisState.ACKNOWLEDGED: "Comms lead on it",
-    CrisisState.LINE_DRAFTED: "Holding line with its approvers",
+    CrisisState.LINE_DRAFTED: "Holding line waiting for sign-off",
     CrisisState.SIGNED_OFF: "Holding line signed off: ready to circulate",
     CrisisState.CIRCULATED: "Official line circulated",
     CrisisState.STOOD_DOWN: "Stood down",
@@ -51,7 +52,7 @@ def _detail_facts(crisis: Crisis) -> list[Fact]:
         if value is None or field.name == "what":
             continue
         shown = field.shown(value)
-        facts.append(Fact(label=field.label, value=shown, long=len(shown) > 120))
+        facts.append(Fact(label=comms_label(field), value=shown, long=len(shown) > 120))
     return facts
 
 

@@ -10,7 +10,7 @@ from bot.domain.deadline import examples
 from bot.domain.enquiry import Enquiry, EnquiryState
 from bot.domain.forms import Context, Form, Kind
 from bot.domain.media_call import OUTLET_KINDS
-from bot.domain.nudges import Nudge
+from bot.domain.nudges import FINISHED, Nudge
 from bot.domain.people import Directory
 from bot.domain.phone import readable
 from bot.domain.statement import (
@@ -23,8 +23,9 @@ from bot.domain.statement import (
     checklist,
     required_slots,
 )
-from bot.domain.timefmt import describe, time_left
+from bot.domain.timefmt import at, describe, due, span, time_left
 from cards.model import ActionPayload, Button, Card, Fact, Option, Select
+from cards.text import ELLIPSIS, truncate
 
 
 def _conv(conv: Conversation, action: str, x: str | None = None) -> ActionPayload:
@@ -136,6 +137,59 @@ def _outlet_kind(value: str) -> str:
     return next((c.label for c in OUTLET_KINDS if c.value == value), value)
 
 
+# An enquiry on the channel card and in reminders: its first few lines; "Show full enquiry" has the rest.
+EXCERPT_MAX = 300
+EXCERPT_LINES = 4
+FULL_PART_MAX = 590  # the whole text in parts: even escaped (& is 5 characters), a part and its label fit one
+#                      Slack section (3,000)
+
+
+def excerpt(text: str) -> str:
+    """The first few lines of a long text, at most EXCERPT_MAX characters, cut at a word and marked "…"."""
+    lines = text.splitlines()
+    head = "\n".join(lines[:EXCERPT_LINES])
+    cut = truncate(head, EXCERPT_MAX)
+    if cut == head and len(lines) > EXCERPT_LINES:
+        cut = head.rstrip() + ELLIPSIS
+    return cut
+
+
+def _enquiry_fact(enquiry: Enquiry) -> Fact:
+    return Fact(label="Enquiry", value=excerpt(enquiry.summary), long=True)
+
+
+def _show_full(enquiry: Enquiry) -> list[Button | Select]:
+    """The button that shows the whole enquiry privately, when the card shows only its start."""
+    if excerpt(enquiry.summary) == enquiry.summary:
+        return []
+    return [Button(label="Show full enquiry", payload=ActionPayload(a="show", k="enquiry", id=enquiry.ref))]
+
+
+def _parts(text: str, size: int) -> list[str]:
+    """`text` in consecutive parts of at most `size` characters, cut at a line's end, else at a space."""
+    parts: list[str] = []
+    rest = text.strip()
+    while len(rest) > size:
+        cut = rest.rfind("\n", 0, size + 1)
+        if cut <= size // 2:
+            cut = rest.rfind(" ", 0, size + 1)
+        cut = cut if cut > size // 2 else size
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return [*parts, rest] if rest else parts
+
+
+def full_enquiry_card(enquiry: Enquiry, ctx: Context) -> Card:
+    """The whole enquiry, shown privately to whoever pressed Show full enquiry."""
+    parts = _parts(enquiry.summary, FULL_PART_MAX)
+    facts = [Fact(label="Journalist", value=f"{enquiry.journalist}, {enquiry.outlet}"),
+             Fact(label="Deadline", value=due(enquiry.deadline, ctx.now, ctx.tz))]
+    facts += [Fact(label="Enquiry" if n == 1 else f"Enquiry, part {n} of {len(parts)}", value=part, long=True)
+              for n, part in enumerate(parts, start=1)]
+    return Card(title=f"Full enquiry: {enquiry.ref} ({enquiry.outlet})",
+                text=f"The full enquiry {enquiry.ref} from {enquiry.outlet}", facts=facts)
+
+
 def enquiry_key(ref: str) -> str:
     return f"enquiry:{ref}:comms"
 
@@ -144,7 +198,7 @@ SLOT_NAMES = {Slot.COMMS: "Director of Communications or delegate", Slot.EXECUTI
               Slot.PARTNER: "Partner organisation"}
 _STATUS = {
     EnquiryState.OPEN: "Waiting for a comms officer to claim it",
-    EnquiryState.AWAITING_SIGN_OFF: "Draft with the approvers",
+    EnquiryState.AWAITING_SIGN_OFF: "Waiting for sign-off",
     EnquiryState.CHANGES_REQUESTED: "Changes requested: the owner is editing",
     EnquiryState.REJECTED: "Draft rejected",
     EnquiryState.APPROVED: "Approved: ready to issue",
@@ -177,7 +231,10 @@ def _plan_facts(enquiry: Enquiry, directory: Directory) -> list[Fact]:
     if plan.partner:
         facts.append(Fact(label="Joint statement with", value=plan.partner))
     items = checklist(plan, enquiry.outlet_kind)
-    if items:
+    if items and enquiry.state in FINISHED:  # what was done, not what is left to do
+        facts.append(Fact(label="What was done", long=True, value="\n".join(
+            f"✅ {i.done}" if i.key in plan.ticked else f"☐ Not recorded as done: {i.label}" for i in items)))
+    elif items:
         facts.append(Fact(label="Checklist", long=True, value="\n".join(
             f"{'☑' if i.key in plan.ticked else '☐'} {i.label}" for i in items)))
     return facts
@@ -191,7 +248,8 @@ def enquiry_card(enquiry: Enquiry, now: datetime, ctx: Context, directory: Direc
         return ActionPayload(a=action, k="enquiry", id=enquiry.ref, v=enquiry.version, x=x)
 
     state = enquiry.state
-    deadline = f"{describe(enquiry.deadline, now, ctx.tz)} ({time_left(enquiry.deadline, now)})"
+    # A closed case's deadline no longer counts down.
+    deadline = describe(enquiry.deadline, now, ctx.tz) if state in FINISHED else due(enquiry.deadline, now, ctx.tz)
     status = _STATUS.get(state, "")
     if state is EnquiryState.CLAIMED and enquiry.owner:
         status = f"Claimed by {enquiry.owner.name}"
@@ -244,10 +302,13 @@ def enquiry_card(enquiry: Enquiry, now: datetime, ctx: Context, directory: Direc
         Fact(label="Contact", value=_contact(enquiry)),
         Fact(label="Deadline", value=deadline),
         Fact(label="Logged by", value=enquiry.reporter.name),
-        Fact(label="Enquiry", value=enquiry.summary, long=True),
+        _enquiry_fact(enquiry),
     ]
+    actions += _show_full(enquiry)
     if draft is not None:
-        facts.append(Fact(label=f"Draft v{draft.number}", value=draft.text, long=True))
+        issued = state is EnquiryState.CLOSED and enquiry.plan.issued
+        facts.append(Fact(label=f"Issued response (v{draft.number})" if issued else f"Draft v{draft.number}",
+                          value=draft.text, long=True))
         facts += _plan_facts(enquiry, directory)
         if state is not EnquiryState.CLAIMED or sign_offs:
             facts.append(Fact(label="Sign-off", value=_sign_off_lines(enquiry, draft, sign_offs or [], directory),
@@ -281,7 +342,7 @@ def approval_card(enquiry: Enquiry, draft: Draft, slot: Slot, email: str, sign_o
                   directory: Directory, *, superseded_by: Draft | None = None) -> Card:
     """What an approver sees on their phone: the enquiry, the deadline, the exact text, one tap to approve."""
     now = ctx.now
-    deadline = f"{describe(enquiry.deadline, now, ctx.tz)} ({time_left(enquiry.deadline, now)})"
+    deadline = due(enquiry.deadline, now, ctx.tz)
     mine = next((s for s in sign_offs if s.slot is slot and s.version == draft.number), None)
     actions: list[Button | Select] = []
     if superseded_by is not None or (enquiry.state is EnquiryState.CLAIMED and mine is None):
@@ -344,9 +405,35 @@ def decision_card(enquiry: Enquiry, draft: Draft, decision: SignOff, ctx: Contex
             f"{decision.by} rejected version {draft.number}. Write a new draft, or close the enquiry.")
         actions = [Button(label="Edit draft", payload=pay("draft"))]
     facts = [Fact(label="Comment", value=decision.comment, long=True)] if decision.comment else []
-    deadline = f"{describe(enquiry.deadline, ctx.now, ctx.tz)} ({time_left(enquiry.deadline, ctx.now)})"
+    deadline = due(enquiry.deadline, ctx.now, ctx.tz)
     return Card(title=title, text=body, body=body, facts=facts + [Fact(label="Deadline", value=deadline)],
                 actions=actions)
+
+
+def draft_saved_card(enquiry: Enquiry, saved: str) -> Card:
+    """The owner's own confirmation of a saved draft, with the next step on it."""
+    def pay(action: str) -> ActionPayload:
+        return ActionPayload(a=action, k="enquiry", id=enquiry.ref, v=enquiry.version)
+
+    body = f"{saved} When it is ready, ask for sign-off."
+    return Card(title=f"Draft saved: {enquiry.ref}", text=saved, body=body,
+                actions=[Button(label="Request sign-off", payload=pay("request_sign_off"), style="primary"),
+                         Button(label="Edit draft", payload=pay("draft"))])
+
+
+def not_the_approved_text_card(enquiry: Enquiry, draft: Draft, method: str, contact: str | None) -> Card:
+    """Issuing refused because the text was edited: the approved words back with one press, or a new draft."""
+    again = f"{method}:{contact or ''}"
+    text = (f"{enquiry.ref} was not marked as issued: that isn't the approved text (version {draft.number}). "
+            "Issue the approved wording, or save the new wording as a draft and ask for sign-off again.")
+    return Card(
+        title=f"Not issued: {enquiry.ref}", text=text, body=text,
+        facts=[Fact(label=f"The approved text, version {draft.number}", value=draft.text, long=True)],
+        actions=[Button(label="Use the approved text", style="primary", payload=ActionPayload(
+                     a="issue", k="enquiry", id=enquiry.ref, v=enquiry.version,
+                     x=again if len(again) <= 200 else method)),
+                 Button(label="Edit draft", payload=ActionPayload(a="draft", k="enquiry", id=enquiry.ref,
+                                                                  v=enquiry.version))])
 
 
 def privacy_warning_card(enquiry: Enquiry, draft: Draft, found: list[str]) -> Card:
@@ -371,7 +458,7 @@ def owner_brief_card(enquiry: Enquiry, now: datetime, ctx: Context) -> Card:
         actions=[Button(label="Draft response", payload=draft, style="primary")],
         title=f"You own {enquiry.ref}",
         text=f"You have claimed media enquiry {enquiry.ref} ({enquiry.outlet}).",
-        status=f"Deadline {describe(enquiry.deadline, now, ctx.tz)} ({time_left(enquiry.deadline, now)})",
+        status=f"Deadline {due(enquiry.deadline, now, ctx.tz)}",
         facts=[Fact(label="Journalist", value=f"{enquiry.journalist}, {enquiry.outlet}"),
                Fact(label="Contact", value=_contact(enquiry)),
                Fact(label="Enquiry", value=enquiry.summary, long=True)],
@@ -391,7 +478,7 @@ def notice_card(title: str, message: str) -> Card:
 # --- nudges ---------------------------------------------------------------------------------------------------
 
 def _deadline_text(enquiry: Enquiry, ctx: Context) -> str:
-    return f"{describe(enquiry.deadline, ctx.now, ctx.tz)} ({time_left(enquiry.deadline, ctx.now)})"
+    return due(enquiry.deadline, ctx.now, ctx.tz)
 
 
 def _snooze(enquiry: Enquiry, nudge: Nudge) -> Button:
@@ -404,12 +491,12 @@ def _case(enquiry: Enquiry, action: str, x: str | None = None, v: int | None = N
 
 
 def unclaimed_reminder_card(enquiry: Enquiry, nudge: Nudge, ctx: Context) -> Card:
-    waiting = time_left(enquiry.created_at, ctx.now).removesuffix(" ago")
+    waiting = span(ctx.now - enquiry.created_at)
     text = f"⏰ {enquiry.ref} ({enquiry.outlet}) has been waiting {waiting} for someone to claim it."
     return Card(title=f"Still unclaimed: {enquiry.ref}", text=text, body=text,
-                facts=[Fact(label="Deadline", value=_deadline_text(enquiry, ctx)),
-                       Fact(label="Enquiry", value=enquiry.summary, long=True)],
-                actions=[Button(label="Claim", payload=_case(enquiry, "claim"), style="primary")])
+                facts=[Fact(label="Deadline", value=_deadline_text(enquiry, ctx)), _enquiry_fact(enquiry)],
+                actions=[Button(label="Claim", payload=_case(enquiry, "claim"), style="primary"),
+                         *_show_full(enquiry)])
 
 
 # One digest lists at most this many enquiries: Slack shows 25 buttons to an actions block and 10 fields to a
@@ -419,7 +506,7 @@ DIGEST_MAX = 25
 
 def unclaimed_digest_line(enquiry: Enquiry, ctx: Context) -> tuple[Fact, Button]:
     """One enquiry in a digest of reminders: reference, outlet, deadline, how long it has waited, and Claim."""
-    waiting = time_left(enquiry.created_at, ctx.now).removesuffix(" ago")
+    waiting = span(ctx.now - enquiry.created_at)
     fact = Fact(label=f"{enquiry.ref}: {enquiry.outlet}",
                 value=f"Deadline {_deadline_text(enquiry, ctx)} · waiting {waiting}")
     return fact, Button(label=f"Claim {enquiry.ref}", payload=_case(enquiry, "claim"))
@@ -443,7 +530,7 @@ def deadline_reminder_card(enquiry: Enquiry, draft: Draft | None, nudge: Nudge, 
         step, action = "It is approved: issue it and mark it as issued.", Button(
             label="Mark as issued", payload=_case(enquiry, "issue"), style="primary")
     elif state is EnquiryState.AWAITING_SIGN_OFF:
-        step, action = "The draft is with the approvers.", None
+        step, action = "It is waiting for sign-off.", None
     elif draft is None:
         step, action = "No draft yet: write the response.", Button(
             label="Draft response", payload=_case(enquiry, "draft"), style="primary")
@@ -453,10 +540,12 @@ def deadline_reminder_card(enquiry: Enquiry, draft: Draft | None, nudge: Nudge, 
     else:
         step, action = "Edit the draft or close the enquiry.", Button(label="Edit draft",
                                                                        payload=_case(enquiry, "draft"))
-    text = f"⏰ The deadline for {enquiry.ref} ({enquiry.outlet}) is {_deadline_text(enquiry, ctx)}. {step}"
-    actions = ([action] if action else []) + [_snooze(enquiry, nudge)]
+    when = f"{at(enquiry.deadline, ctx.now, ctx.tz)} ({time_left(enquiry.deadline, ctx.now)})"
+    text = f"⏰ The deadline for {enquiry.ref} ({enquiry.outlet}) is {when}. {step}"
+    actions = ([action] if action else []) + [_snooze(enquiry, nudge), *_show_full(enquiry)]
     return Card(title=f"Deadline coming: {enquiry.ref}", text=text, body=text, actions=actions,
-                facts=[Fact(label="Journalist", value=f"{enquiry.journalist}, {enquiry.outlet}")])
+                facts=[Fact(label="Journalist", value=f"{enquiry.journalist}, {enquiry.outlet}"),
+                       _enquiry_fact(enquiry)])
 
 
 def sign_off_reminder_card(enquiry: Enquiry, draft: Draft, nudge: Nudge, ctx: Context) -> Card:
@@ -469,11 +558,12 @@ def sign_off_reminder_card(enquiry: Enquiry, draft: Draft, nudge: Nudge, ctx: Co
                              x=f"{slot.value}:{draft.fingerprint[:16]}")
 
     return Card(title=f"Sign-off reminder: {enquiry.ref}", text=text, body=text,
-                facts=[Fact(label=f"Draft response, version {draft.number}", value=draft.text, long=True)],
+                facts=[_enquiry_fact(enquiry),
+                       Fact(label=f"Draft response, version {draft.number}", value=draft.text, long=True)],
                 actions=[Button(label="Approve", payload=pay("approve"), style="primary"),
                          Button(label="Request changes", payload=pay("changes")),
                          Button(label="Reject", payload=pay("reject"), style="danger"),
-                         _snooze(enquiry, nudge)])
+                         _snooze(enquiry, nudge), *_show_full(enquiry)])
 
 
 def escalation_card(enquiry: Enquiry, what: str, ctx: Context, *, for_owner: bool = False) -> Card:
@@ -481,9 +571,10 @@ def escalation_card(enquiry: Enquiry, what: str, ctx: Context, *, for_owner: boo
     text = f"⚠️ Media enquiry {enquiry.ref} ({enquiry.outlet}) {what}. Deadline {_deadline_text(enquiry, ctx)}."
     if not for_owner:
         text += f" Owner: {owner}."
-    actions = [] if enquiry.owner else [Button(label="Claim", payload=_case(enquiry, "claim"), style="primary")]
-    return Card(title=f"Escalation: {enquiry.ref}", text=text, body=text, urgent=True, actions=actions,
-                facts=[Fact(label="Enquiry", value=enquiry.summary, long=True)],
+    actions: list[Button | Select] = [] if enquiry.owner else [
+        Button(label="Claim", payload=_case(enquiry, "claim"), style="primary")]
+    return Card(title=f"Escalation: {enquiry.ref}", text=text, body=text, urgent=True,
+                actions=actions + _show_full(enquiry), facts=[_enquiry_fact(enquiry)],
                 notes=["Journalists' deadlines are tight: a missed one can read as \"unavailable for comment\". "
                        "Please make sure someone responds."])
 
@@ -517,8 +608,8 @@ def on_call_card(enquiry: Enquiry, ctx: Context, *, training_url: str | None, co
                Fact(label="Contact", value=_contact(enquiry)),
                Fact(label="Deadline", value=_deadline_text(enquiry, ctx)),
                Fact(label="Logged by", value=enquiry.reporter.name),
-               Fact(label="Enquiry", value=enquiry.summary, long=True)],
+               _enquiry_fact(enquiry)],
         notes=notes,
         actions=[Button(label="Acknowledge", payload=_case(enquiry, "ack"), style="primary"),
-                 Button(label="Claim", payload=_case(enquiry, "claim"))],
+                 Button(label="Claim", payload=_case(enquiry, "claim")), *_show_full(enquiry)],
     )

@@ -203,6 +203,19 @@ CRISIS_FORM = Form(
     ),
 )
 
+# The form asks the reporter in their own voice ("Your number"); the comms card speaks about them.
+FOR_COMMS = {
+    "how": "How they heard",
+    "phone": "Reporter's number",
+    "availability": "When they can be reached",
+}
+
+
+def comms_label(field: Field) -> str:
+    """A crisis form field's label as comms read it on the crisis card."""
+    return FOR_COMMS.get(field.name, field.label)
+
+
 HOLDING_LINE_FORM_ID = "holding_line"
 UPDATE_FORM = Form(
     id="crisis_update", title="Add an update", submit_label="Add update", outro="",

@@ -92,7 +92,7 @@ _EXPLAIN_EVENT: dict[str, dict[EnquiryState, str]] = {
     "claim": {s: "Someone has already claimed this enquiry." for s in _WORKING},
     "release": {s: "The enquiry can only be released before a draft goes for sign-off." for s in _WORKING},
     "request_sign_off": {
-        S.AWAITING_SIGN_OFF: "This draft is already with the approvers.",
+        S.AWAITING_SIGN_OFF: "This draft is already waiting for sign-off.",
         S.APPROVED: "This draft is already approved: it can be issued.",
         S.REJECTED: "The draft was rejected: save a new draft before asking for sign-off again.",
     },
@@ -109,7 +109,7 @@ _EXPLAIN_EVENT: dict[str, dict[EnquiryState, str]] = {
         S.REJECTED: "The draft was rejected: it cannot be issued.",
     },
     "close": {
-        S.AWAITING_SIGN_OFF: "The draft is with the approvers: issue it once approved, or edit it first.",
+        S.AWAITING_SIGN_OFF: "The draft is waiting for sign-off: issue it once approved, or edit it first.",
         S.APPROVED: "The response is approved: mark it as issued to close the enquiry.",
     },
 }
@@ -182,6 +182,7 @@ def authorise(directory, actor, enquiry: Enquiry, action: str, target: str | Non
 
 # The owner's own work on the response: only the comms officer who owns the enquiry does these.
 OWNER_ACTIONS = frozenset({"draft", "request_sign_off", "issue", "close"})
+READ_ACTIONS = frozenset({"show"})  # reading the whole enquiry: whoever the bot shows its cards to
 COMMS_ACTIONS = frozenset({"tick", "partner"})  # the checklist; a partner's sign-off, recorded by comms
 
 
@@ -201,7 +202,12 @@ def require(directory, actor, enquiry: Enquiry, action: str, target: str | None 
     from bot.domain.errors import NotAllowed
     from bot.domain.people import Role
 
-    if action in OWNER_ACTIONS:
+    if action in READ_ACTIONS:
+        reporter = enquiry.reporter.user_id == actor.user_id and enquiry.reporter.platform == actor.platform
+        if not (reporter or is_owner(actor, enquiry) or directory.roles_of(actor.email)):
+            raise NotAllowed("Only the communications team, its approvers and the person who logged this enquiry "
+                             "can read it in full.")
+    elif action in OWNER_ACTIONS:
         if not is_owner(actor, enquiry):
             who = enquiry.owner.name if enquiry.owner else "nobody yet"
             raise NotAllowed(guidance.NOT_OWNER.format(owner=who))

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.domain.enquiry import Enquiry, EnquiryState
+from bot.domain.office_hours import OfficeHours
 
 
 class NudgeKind(StrEnum):
@@ -145,8 +146,20 @@ def added_by(event: str, enquiry: Enquiry, now: datetime, policy: NudgePolicy, *
     return []
 
 
+# The reminders that wait for the office to open (escalations, the on-call chain and crises do not).
+DEFERRED_KINDS = (NudgeKind.UNCLAIMED, NudgeKind.DEADLINE, NudgeKind.SIGN_OFF)
+
+
 def deferred_until(now: datetime, deadline: datetime, is_open: bool, next_open: datetime) -> datetime | None:
     """Out of hours a reminder waits for the office to open, unless the deadline comes first."""
     if is_open or deadline <= next_open:
         return None
     return next_open
+
+
+def goes_at(nudge: Nudge, deadline: datetime | None, hours: OfficeHours | None) -> datetime:
+    """When a pending nudge will really go: its due time, or the opening it will be held for out of hours."""
+    if hours is None or deadline is None or nudge.kind not in DEFERRED_KINDS:
+        return nudge.due_at
+    later = deferred_until(nudge.due_at, deadline, hours.is_open(nudge.due_at), hours.next_open(nudge.due_at))
+    return later or nudge.due_at

@@ -137,26 +137,37 @@ def approvers(slot: Slot, plan: Plan, directory: Directory) -> list[str]:
 @dataclass(frozen=True)
 class ChecklistItem:
     key: str
-    label: str
+    label: str  # what to do
+    done: str  # what was done, as a closed case's card says it
 
 
 def checklist(plan: Plan, outlet_kind: str) -> list[ChecklistItem]:
     """What the policy asks for this case, from its flags."""
     items: list[ChecklistItem] = []
     if outlet_kind == "newspaper":
-        items.append(ChecklistItem("written", "Newspaper: send a written response by email, keeping a record"))
+        items.append(ChecklistItem("written", "Newspaper: send a written response by email, keeping a record",
+                                   "A newspaper answered by email"))
     if plan.contentious:
         items.append(ChecklistItem("nhse_liaison",
-                                   "Contentious or regional/national interest: liaise with NHS England regional comms"))
+                                   "Contentious or regional/national interest: liaise with NHS England regional comms",
+                                   "Liaised with NHS England regional comms"))
     if plan.patient_safety:
         items += [
-            ChecklistItem("nhse_informed", "Patient safety incident: inform NHS England"),
-            ChecklistItem("psirf", "Report in line with the Patient Safety Incident Response Framework (PSIRF)"),
-            ChecklistItem("confidentiality", "Check the response respects patient confidentiality"),
+            ChecklistItem("nhse_informed", "Patient safety incident: inform NHS England", "NHS England informed"),
+            ChecklistItem("psirf", "Report in line with the Patient Safety Incident Response Framework (PSIRF)",
+                          "Reported under PSIRF"),
+            ChecklistItem("confidentiality", "Check the response respects patient confidentiality",
+                          "Response checked for patient confidentiality"),
         ]
     if plan.partner:
-        items.append(ChecklistItem("partner", f"Joint statement: agree it with {plan.partner}'s comms team"))
+        items.append(ChecklistItem("partner", f"Joint statement: agree it with {plan.partner}'s comms team",
+                                   f"Joint statement agreed with {plan.partner}'s comms team"))
     return items
+
+
+def ticked_by_issue(outlet_kind: str, method: str) -> set[str]:
+    """The checklist items that issuing the response itself does: a newspaper answered in writing by email."""
+    return {"written"} if outlet_kind == "newspaper" and method == "email" else set()
 
 
 # What staff privacy (policy: no staff personal information without consent) looks for in a draft.

@@ -12,7 +12,7 @@ from bot.domain.people import Actor
 from bot.domain.response_forms import CHANGES_FORM
 from bot.domain.statement import Decision, Slot
 from bot.domain.text import small_int
-from bot.services import crises, enquiries, intake, nudges, press_releases, responses
+from bot.services import crises, enquiries, intake, nudges, press_releases, responses, viewing
 from bot.services.core import Core, ModalRequest, Reply
 from cards.model import ActionPayload
 
@@ -61,7 +61,9 @@ async def press(core: Core, actor: Actor, payload: ActionPayload, request_key: s
             return await responses.open_decision_form(core, actor, ref, Slot.PARTNER,
                                                       small_int(version) or 0, fp, "partner")
         case "issue":
-            return await responses.open_issue_form(core, actor, ref, core.media_lead)
+            return await responses.open_issue_form(core, actor, ref, core.media_lead, again=payload.x)
+        case "show":
+            return await viewing.full_enquiry(core, actor, ref)
         case "close":
             return await responses.close(core, actor, ref, request_key)
         case "tick":

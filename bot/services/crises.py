@@ -218,7 +218,7 @@ async def save_line(core: Core, actor: Actor, ref: str, values: dict[str, Any], 
                 facts={"version": draft.number, "fingerprint": draft.fingerprint, "text": draft.text,
                        "head_of_department": crisis.head_of_department}))
             await uow.commit()
-        return Reply(text=f"Holding line version {draft.number} of {ref} is with its approvers.")
+        return Reply(text=f"Holding line version {draft.number} of {ref} is waiting for sign-off.")
 
     return await with_retries(attempt)
 

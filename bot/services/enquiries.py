@@ -10,7 +10,7 @@ from bot.domain.enquiry import ENQUIRY_WORKFLOW, Effect, Enquiry, EnquiryState, 
 from bot.domain.errors import ConcurrencyConflict, Duplicate, InvalidTransition, NotFound
 from bot.domain.forms import Context
 from bot.domain.messages import Outbound, Recipient
-from bot.domain.nudges import CANCELS, SIGN_OFF_KINDS, added_by
+from bot.domain.nudges import CANCELS, SIGN_OFF_KINDS, added_by, goes_at
 from bot.domain.people import Actor, Role
 from bot.domain.statement import Draft, SignOff, Slot, approvers, required_slots
 from bot.ports import UnitOfWork
@@ -163,7 +163,7 @@ async def channel_card(uow: UnitOfWork, core: Core, ctx: Context, e: Enquiry, dr
     sign_offs = await uow.drafts.sign_offs(e.ref, draft.number) if draft else []
     pending = await uow.nudges.pending_for(e.ref)
     return views.enquiry_card(e, ctx.now, ctx, core.directory, draft=draft, sign_offs=sign_offs,
-                              next_reminder=min((n.due_at for n in pending), default=None))
+                              next_reminder=min((goes_at(n, e.deadline, core.hours) for n in pending), default=None))
 
 
 def _viewers(core: Core, e: Enquiry) -> list[str]:

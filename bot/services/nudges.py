@@ -11,7 +11,15 @@ from bot.domain.enquiry import Enquiry
 from bot.domain.errors import NotAllowed, NotFound, ValidationFailed
 from bot.domain.forms import Context
 from bot.domain.messages import Outbound, Recipient
-from bot.domain.nudges import Nudge, NudgeKind, NudgeStatus, deferred_until, on_logged, still_applies
+from bot.domain.nudges import (
+    DEFERRED_KINDS,
+    Nudge,
+    NudgeKind,
+    NudgeStatus,
+    deferred_until,
+    on_logged,
+    still_applies,
+)
 from bot.domain.people import Actor, Role
 from bot.domain.statement import Decision
 from bot.ports import UnitOfWork
@@ -111,7 +119,7 @@ async def _fire(uow: UnitOfWork, core: Core, ctx: Context, nudge: Nudge, channel
         await uow.nudges.finish(nudge, NudgeStatus.CANCELLED, ctx.now)
         return 0
     # Out of hours, reminders wait for the office to open unless the journalist's deadline comes first.
-    if nudge.kind in (NudgeKind.UNCLAIMED, NudgeKind.DEADLINE, NudgeKind.SIGN_OFF):
+    if nudge.kind in DEFERRED_KINDS:
         later = deferred_until(ctx.now, enquiry.deadline, core.is_open(ctx.now), core.next_open(ctx.now))
         if later is not None:
             await uow.nudges.finish(nudge, NudgeStatus.CANCELLED, ctx.now)

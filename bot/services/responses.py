@@ -23,6 +23,7 @@ from bot.domain.statement import (
     fingerprint,
     privacy_concerns,
     required_slots,
+    ticked_by_issue,
 )
 from bot.services.core import Core, ModalRequest, Reply
 from bot.services.enquiries import Step, load, transition, with_retries
@@ -86,8 +87,9 @@ async def save_draft(core: Core, actor: Actor, ref: str, values: dict[str, Any],
             await transition(uow, core, ctx, enquiry, step)
             await uow.commit()
         number = step.draft.number if step.draft else 0
-        pulled = " It was with the approvers, so ask for sign-off again." if step.superseded else ""
-        return Reply(text=f"Saved draft version {number} of {ref}.{pulled}")
+        pulled = " It was waiting for sign-off, so ask for sign-off again." if step.superseded else ""
+        text = f"Saved draft version {number} of {ref}.{pulled}"
+        return Reply(text=text, card=views.draft_saved_card(enquiry, text))
 
     return await with_retries(attempt)
 
@@ -224,15 +226,21 @@ def _verb(decision: Decision) -> str:
 
 # --- issuing, closing, the checklist -------------------------------------------------------------------------
 
-async def open_issue_form(core: Core, actor: Actor, ref: str, media_lead: str | None) -> Reply:
+async def open_issue_form(core: Core, actor: Actor, ref: str, media_lead: str | None, *,
+                          again: str | None = None) -> Reply:
+    """The issue form with the approved text. `again`: "method:contact" from a refused attempt, kept for them."""
     async with core.uow() as uow:
         enquiry = await load(uow, ref)
         require(core.directory, actor, enquiry, "issue")
         _check_state(enquiry, "issue")
         draft = await uow.drafts.latest(ref)
     contact = core.directory.name_of(media_lead) if media_lead else (enquiry.owner.name if enquiry.owner else "")
-    values = {"method": "email" if enquiry.outlet_kind == "newspaper" else None,
-              "text": draft.text if draft else None, "contact": contact}
+    method = "email" if enquiry.outlet_kind == "newspaper" else None
+    if again:
+        typed_method, _, typed_contact = again.partition(":")
+        method = typed_method if typed_method in {c.value for c in ISSUE_FORM.field("method").choices} else method
+        contact = typed_contact or contact
+    values = {"method": method, "text": draft.text if draft else None, "contact": contact}
     return Reply(modal=ModalRequest("issue", {"ref": ref}, {k: v for k, v in values.items() if v}))
 
 
@@ -247,10 +255,13 @@ async def issue(core: Core, actor: Actor, ref: str, values: dict[str, Any], requ
             draft = await uow.drafts.latest(ref)
             assert draft is not None
             if fingerprint(values["text"]) != draft.fingerprint:
-                return Reply(errors={"text": "This isn't the approved text. Issue the approved wording, or save "
-                                             "the new wording as a draft and ask for sign-off again."})
+                # Nothing is recorded; the form closes and the approved words are one press away.
+                card = views.not_the_approved_text_card(enquiry, draft, values["method"], values.get("contact"))
+                return Reply(text=card.text, card=card)
             if enquiry.outlet_kind == "newspaper" and values["method"] != "email":
                 return Reply(errors={"method": "Newspaper enquiries need a written response by email."})
+            enquiry.plan.ticked = sorted(set(enquiry.plan.ticked) | ticked_by_issue(enquiry.outlet_kind,
+                                                                                   values["method"]))
             enquiry.plan.issued = {"method": values["method"], "version": draft.number,
                                    "fingerprint": draft.fingerprint, "contact": values["contact"],
                                    "at": ctx.now.isoformat(), "by": actor.label}

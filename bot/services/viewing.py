@@ -8,7 +8,7 @@ from bot.domain import press_release as press_rules
 from bot.domain.messages import MessageRef, Outbound, Recipient
 from bot.domain.people import Actor
 from bot.services import crises, enquiries, press_releases
-from bot.services.core import Core
+from bot.services.core import Core, Reply
 from cards import crisis_views, press_views, views
 from cards.model import ActionPayload, Card
 
@@ -53,3 +53,12 @@ async def card_for(core: Core, actor: Actor, view: ActionPayload) -> Card | None
         else:
             return None
     return mine.model_copy(update={"view": view})  # so Teams asks again when the card changes
+
+
+async def full_enquiry(core: Core, actor: Actor, ref: str) -> Reply:
+    """The whole text of an enquiry whose card shows only its start, for `actor` alone."""
+    async with core.uow() as uow:
+        enquiry = await enquiries.load(uow, ref)
+    enquiry_rules.require(core.directory, actor, enquiry, "show")
+    return Reply(text=f"I've sent you the full enquiry {ref} in your chat with Media Desk.",
+                 card=views.full_enquiry_card(enquiry, core.ctx()))

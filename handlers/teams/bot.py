@@ -183,9 +183,10 @@ class MediaDeskTeamsBot(ActivityHandler):
         reply, form_error = await self._data(actor, data, request_key(activity))
         if form_error is not None:
             return {"statusCode": 200, "type": _CARD, "value": form_error}
-        if isinstance(data, dict) and FORM_KEY in data and not reply.modal and not reply.card:
-            # A form sent: the form becomes a short note, so it can't be sent twice.
-            note = views.notice_card("Media Desk", reply.text or "Sent.")
+        if isinstance(data, dict) and FORM_KEY in data and not reply.modal:
+            # A form sent: the form becomes its reply (a short note, or a card with the next step), so it can't
+            # be sent twice.
+            note = reply.card or views.notice_card("Media Desk", reply.text or "Sent.")
             return {"statusCode": 200, "type": _CARD, "value": render_card(note)}
         if reply.modal is not None or reply.card is not None:
             shown = await self._show(turn_context, actor, _personal(activity), Reply(modal=reply.modal,

@@ -79,7 +79,7 @@ async def test_staff_comms_and_director_in_turn(playground: Playground, page) ->
     await chat.get_by_label("Draft response").last.fill("We are working hard to reduce waiting times at Basildon.")
     await chat.get_by_label("Spokesperson").last.select_option(label="Written statement only")
     await press(chat, "Save draft", "Draft v1", pane=channel)
-    await press(channel, "Request sign-off", "Draft with the approvers")
+    await press(channel, "Request sign-off", "Waiting for sign-off")
     await page.screenshot(path=str(SHOTS / "3-comms-drafted.png"))
 
     # Dana, the Director of Communications, approves it from her chat.

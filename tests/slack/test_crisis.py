@@ -519,12 +519,17 @@ async def test_after_alert_now_finishing_the_form_updates_the_card_and_gives_the
     [post] = [c for c in slack.fake.calls_to("chat.postMessage") if c.args["channel"] == COMMS_CHANNEL]
     ts = post.response["ts"]
     review = await fill_in_the_rest(slack)
+    assert "Your number" in text_of(review) and "Your availability" in text_of(review)  # the reporter's own words
     await slack.click(STAFF, review, "Send to comms", channel=DM)
     done = await slack.dm_saying(STAFF, f"Reported: {REF}")
     assert "Don't comment until a formal line has been approved" in text_of(done)
     assert "Keep your phone with you" in text_of(done)
     updated = await card_says(slack, "Jo Bloggs, ward manager", "All evening", "07911 123456", "PSIRF")
     await slack.settle()
+    # Comms read about the reporter, not in the reporter's own voice.
+    for words in ("Reporter's number", "When they can be reached", "How they heard"):
+        assert words in text_of(updated), words
+    assert "Your number" not in text_of(updated) and "Your availability" not in text_of(updated)
     # Updated in place, never posted again; the Director was alerted once.
     assert [c.args["channel"] for c in slack.fake.calls_to("chat.postMessage")].count(COMMS_CHANNEL) == 1
     assert updated["ts"] == ts and len(crisis_cards(slack)) == 1
@@ -590,7 +595,7 @@ async def test_a_holding_line_from_the_library_starts_the_draft_and_can_be_retir
     assert status == 200 and body in ("", "{}"), body
     hugo = await approval_card(slack, HOD, 1)
     assert LIBRARY_TEXT in text_of(hugo)
-    await card_says(slack, "Holding line v1", "Holding line with its approvers")
+    await card_says(slack, "Holding line v1", "Holding line waiting for sign-off")
     assert (await recorded(slack))[1][-1].data["text"] == LIBRARY_TEXT
 
     # Retiring a line takes it out of the library; a card still showing it says so when it is picked.
@@ -661,7 +666,7 @@ async def test_a_lead_agency_adds_a_third_sign_off_that_comms_records(desk: Desk
     await sign_off_by(slack, HOD, 1)
     await sign_off_by(slack, DIRECTOR, 1)
     still = await card_says(slack, "Director of Communications or delegate: approved by Dana Director")
-    assert "Holding line with its approvers" in text_of(still) and "Circulate the official line" not in labels(still)
+    assert "Holding line waiting for sign-off" in text_of(still) and "Circulate the official line" not in labels(still)
     crisis, _, sign_offs, _ = await recorded(slack)
     assert crisis.state is CrisisState.LINE_DRAFTED and len(sign_offs) == 2
     assert saying(slack.dms(COMMS_A), "is signed off") == []

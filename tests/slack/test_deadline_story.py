@@ -32,7 +32,7 @@ async def test_by_5_typed_in_the_conversation_is_17_00_on_the_comms_card(slack: 
     await _answer_up_to_the_deadline(slack)
     await slack.say(STAFF, "by 5")
     review = await slack.dm_saying(STAFF, "check and send")
-    assert "Today 17:00 (in 2 h 55 min)" in text_of(review)
+    assert "Today 17:00 (in about 3 hours)" in text_of(review)
     assert "Please check the deadline" not in text_of(review)  # "by 5" leaves no doubt
     card = await _send(slack, review)
     assert "MC-2026-0001" in text_of(card) and "Today 17:00" in text_of(card)
@@ -49,9 +49,9 @@ async def test_a_day_without_a_time_is_asked_about_and_remembered_across_a_resta
     await slack.restart()  # the pending day is in the database, not in memory
     await slack.say(STAFF, "5")
     review = await slack.dm_saying(STAFF, "check and send")
-    assert "Mon 30 Nov 17:00" in text_of(review)
+    assert "Monday 30 Nov, 17:00" in text_of(review)
     card = await _send(slack, review)
-    assert "Mon 30 Nov 17:00" in text_of(card)
+    assert "Monday 30 Nov, 17:00" in text_of(card)
     slack.fake.assert_conformant()
 
 
@@ -78,16 +78,16 @@ async def test_a_one_screen_form_with_monday_is_checked_in_the_dm_and_logged_onc
     review = await slack.dm_saying(STAFF, "Please check the deadline")
     shown = text_of(review)
     assert "“Monday” gives no time, so I've put 17:00 on Monday 30 Nov, the end of the working day." in shown
-    assert "Mon 30 Nov 17:00" in shown
+    assert "Monday 30 Nov, 17:00" in shown
     assert labels(review)[:2] == ["Send to comms", "Change the deadline"]
     assert "Not sent yet" in text_of(await slack.dm_saying(STAFF, "Not sent yet"))
     await slack.settle()
     assert slack.fake.messages_in(COMMS_CHANNEL) == []  # no enquiry until the reading is confirmed
 
     card = await _send(slack, review)
-    assert "MC-2026-0001" in text_of(card) and "Mon 30 Nov 17:00" in text_of(card)
+    assert "MC-2026-0001" in text_of(card) and "Monday 30 Nov, 17:00" in text_of(card)
     confirmation = await slack.dm_saying(STAFF, "Sent to comms: MC-2026-0001")
-    assert "Mon 30 Nov 17:00" in text_of(confirmation)
+    assert "Monday 30 Nov, 17:00" in text_of(confirmation)
     slack.fake.assert_conformant()
 
 
@@ -146,4 +146,4 @@ async def test_a_day_typed_after_the_command_is_asked_about_when_the_deadline_co
     assert "Just the time will do" in text_of(asked)
     await slack.say(STAFF, "half 4")
     review = await slack.dm_saying(STAFF, "check and send")
-    assert "Mon 30 Nov 16:30" in text_of(review)
+    assert "Monday 30 Nov, 16:30" in text_of(review)

@@ -44,7 +44,7 @@ async def test_staff_logs_a_call_and_comms_claims_it(slack: SlackHarness) -> Non
     card = await slack.next_in_channel(COMMS_CHANNEL, 0)
     shown = text_of(card)
     for expected in ("MC-2026-0001", "BBC Essex", "TV or radio", "Sam Reporter", "01245 123456",
-                     "Today 16:00", "in 1 h 55 min", "Sam Staff", "Waiting for a comms officer"):
+                     "Today 16:00", "in 1 hour 55 minutes", "Sam Staff", "Waiting for a comms officer"):
         assert expected in shown, expected
     assert "Claim" in labels(card)
     confirmation = await slack.next_dm(STAFF, 8)

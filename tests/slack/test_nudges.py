@@ -14,6 +14,7 @@ from datetime import datetime
 
 import pytest
 
+from bot import cli
 from bot.config import OnCallSection, OrgConfig
 from tests.conformance import check_block_kit
 from tests.fakes.slack_api import FakeSlackApi
@@ -215,8 +216,8 @@ async def test_an_unclaimed_enquiry_is_chased_in_the_channel_escalated_once_and_
     assert unclaimed_reminders(slack, ref) == []
     await at(slack, "14:20")
     [first] = unclaimed_reminders(slack, ref)
-    assert "has been waiting 15 min for someone to claim it" in text_of(first)
-    assert "Today 17:00 (in 2 h 40 min)" in text_of(first)
+    assert "has been waiting 15 minutes for someone to claim it" in text_of(first)
+    assert "Today 17:00 (in about 3 hours)" in text_of(first)
     assert labels(first) == ["Claim"]
     assert check_block_kit(first["blocks"]) == []
     assert "Next reminder: Today 14:35" in text_of(comms_card(slack, ref))
@@ -227,7 +228,7 @@ async def test_an_unclaimed_enquiry_is_chased_in_the_channel_escalated_once_and_
     assert len(unclaimed_reminders(slack, ref)) == 1
     await at(slack, "14:35")
     assert len(unclaimed_reminders(slack, ref)) == 2
-    assert "has been waiting 30 min" in text_of(unclaimed_reminders(slack, ref)[-1])
+    assert "has been waiting 30 minutes" in text_of(unclaimed_reminders(slack, ref)[-1])
     for who in (HEAD, DIRECTOR):
         [escalation] = escalations(slack, who, ref, "is still unclaimed")
         assert "Owner: nobody" in text_of(escalation) and labels(escalation) == ["Claim"]
@@ -266,7 +267,7 @@ async def test_reminders_due_together_go_as_one_digest_whose_buttons_claim_each_
     for ref, outlet in zip(refs, outlets, strict=True):
         assert f"{ref}: {outlet}" in text_of(digest) and unclaimed_reminders(slack, ref) == []
         assert "Next reminder: Today 14:35" in text_of(comms_card(slack, ref))
-    assert text_of(digest).count("Deadline Today 17:00 (in 2 h 40 min) · waiting 15 min") == 3
+    assert text_of(digest).count("Deadline Today 17:00 (in about 3 hours) · waiting 15 minutes") == 3
     assert labels(digest) == [f"Claim {ref}" for ref in refs]
     assert check_block_kit(digest["blocks"]) == []
 
@@ -278,7 +279,7 @@ async def test_reminders_due_together_go_as_one_digest_whose_buttons_claim_each_
     posted = len(in_channel(slack))
     await at(slack, "14:35")
     [again] = in_channel(slack)[posted:]
-    assert labels(again) == [f"Claim {refs[0]}", f"Claim {refs[2]}"] and "waiting 30 min" in text_of(again)
+    assert labels(again) == [f"Claim {refs[0]}", f"Claim {refs[2]}"] and "waiting 30 minutes" in text_of(again)
     for who in (HEAD, DIRECTOR):
         assert [len(escalations(slack, who, ref, "is still unclaimed")) for ref in refs] == [1, 0, 1]
 
@@ -288,7 +289,7 @@ async def test_reminders_due_together_go_as_one_digest_whose_buttons_claim_each_
     await at(slack, "14:50")
     [alone] = in_channel(slack)[posted:]
     assert alone == unclaimed_reminders(slack, refs[2])[-1] and labels(alone) == ["Claim"]
-    assert "has been waiting 45 min for someone to claim it" in text_of(alone)
+    assert "has been waiting 45 minutes for someone to claim it" in text_of(alone)
     everything_conforms(slack)
 
 
@@ -315,7 +316,7 @@ async def test_the_owner_is_reminded_at_half_time_and_60_and_15_minutes_before_w
     assert deadline_reminders(slack, COMMS_A, ref) == []
     await at(slack, "15:17:30")
     [half] = deadline_reminders(slack, COMMS_A, ref)
-    assert "Today 16:30 (in 1 h 12 min)" in text_of(half) and "No draft yet" in text_of(half)
+    assert "today at 16:30 (in 1 hour 12 minutes)" in text_of(half) and "No draft yet" in text_of(half)
     assert labels(half) == ["Draft response", "Remind me in 30 min"]
     assert check_block_kit(half["blocks"]) == []
     assert "Next reminder: Today 15:30" in text_of(comms_card(slack, ref))
@@ -327,14 +328,14 @@ async def test_the_owner_is_reminded_at_half_time_and_60_and_15_minutes_before_w
     await at(slack, "15:30")
     assert len(deadline_reminders(slack, COMMS_A, ref)) == 2
     sixty = deadline_reminders(slack, COMMS_A, ref)[-1]
-    assert "Today 16:30 (in 1 h)" in text_of(sixty) and "Ask for sign-off" in text_of(sixty)
+    assert "today at 16:30 (in 1 hour)" in text_of(sixty) and "Ask for sign-off" in text_of(sixty)
     assert labels(sixty) == ["Request sign-off", "Remind me in 30 min"]
 
     await at(slack, "16:14:59")
     assert len(deadline_reminders(slack, COMMS_A, ref)) == 2
     await at(slack, "16:15")
     assert len(deadline_reminders(slack, COMMS_A, ref)) == 3
-    assert "(in 15 min)" in text_of(deadline_reminders(slack, COMMS_A, ref)[-1])
+    assert "(in 15 minutes)" in text_of(deadline_reminders(slack, COMMS_A, ref)[-1])
     await at(slack, "16:29")
     await slack.tick()
     await slack.settle()
@@ -381,7 +382,7 @@ async def test_remind_me_in_30_minutes_sends_the_reminder_again_30_minutes_later
     await at(slack, "16:00")
     assert len(deadline_reminders(slack, COMMS_A, ref)) == 3
     again = deadline_reminders(slack, COMMS_A, ref)[-1]
-    assert "Today 16:30 (in 30 min)" in text_of(again) and "Remind me in 30 min" in labels(again)
+    assert "today at 16:30 (in 30 minutes)" in text_of(again) and "Remind me in 30 min" in labels(again)
     await slack.tick()
     await slack.settle()
     assert len(deadline_reminders(slack, COMMS_A, ref)) == 3
@@ -400,7 +401,7 @@ async def test_snoozing_one_owner_reminder_keeps_the_later_ones(desk) -> None:
     assert len(deadline_reminders(slack, COMMS_A, ref)) == 3  # the snoozed one, again
     await at(slack, "16:15")
     assert len(deadline_reminders(slack, COMMS_A, ref)) == 4  # the 15-minute warning is still due
-    assert "(in 15 min)" in text_of(deadline_reminders(slack, COMMS_A, ref)[-1])
+    assert "(in 15 minutes)" in text_of(deadline_reminders(slack, COMMS_A, ref)[-1])
 
 
 async def test_owner_reminders_out_of_hours_wait_for_the_office_to_open(desk) -> None:
@@ -413,7 +414,7 @@ async def test_owner_reminders_out_of_hours_wait_for_the_office_to_open(desk) ->
         assert deadline_reminders(slack, COMMS_A, ref) == [], when
     await at(slack, "2026-11-30T08:00:00+00:00")
     [deferred] = deadline_reminders(slack, COMMS_A, ref)
-    assert "Today 10:00 (in 2 h)" in text_of(deferred)
+    assert "today at 10:00 (in 2 hours)" in text_of(deferred)
     await at(slack, "2026-11-30T09:00:00+00:00")
     await at(slack, "2026-11-30T09:45:00+00:00")
     assert len(deadline_reminders(slack, COMMS_A, ref)) == 3
@@ -709,8 +710,26 @@ async def test_the_card_shows_the_deferred_reminder_as_the_next_one(desk) -> Non
     [ask] = await eventually(lambda: on_call_asks(slack, ON_CALL_B, ref), "Priya to be asked")
     await press(slack, ON_CALL_B, ask, "Acknowledge", "D" + ON_CALL_B[0])
     await eventually(lambda: "Acknowledged by Priya Oncall" in text_of(comms_card(slack, ref)), "the card")
+    await slack.settle()
+    # Due at 03:00, it will be held for the office to open: the card says when it will really go, at once.
+    assert "Next reminder: Today 08:00" in text_of(comms_card(slack, ref))
+    assert "Today 03:00" not in text_of(comms_card(slack, ref))
     await at(slack, "03:05")
     assert "Next reminder: Today 08:00" in text_of(comms_card(slack, ref))
+
+
+async def test_an_owners_reminder_due_in_the_night_shows_as_the_opening_time(desk, capsys) -> None:  # noqa: ANN001
+    # Claimed at 17:50 on Friday for Monday 10:00: the half-time reminder (Sunday 01:55) goes on Monday at 08:00.
+    slack = await desk("2026-11-27T17:50:00+00:00")
+    ref = await logged_and_claimed(slack, "Monday 10am")
+    card = text_of(comms_card(slack, ref))
+    assert "Next reminder: Monday 30 Nov, 08:00" in card and "01:55" not in card
+    # `mediadesk nudges list` says the same.
+    assert await cli._nudges_list(slack.settings(), slack.org, 200) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if ref in line]
+    deadline = [line for line in rows if "deadline " in line and "missed" not in line]
+    assert deadline[0].startswith("Mon 30 Nov 08:00") and not any(line.startswith("Sun") for line in rows), rows
+    assert any(line.startswith("Mon 30 Nov 10:00") and "deadline_missed" in line for line in rows), rows
 
 
 async def test_out_of_hours_with_the_deadline_before_opening_the_on_call_director_is_reminded(desk) -> None:

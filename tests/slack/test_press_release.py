@@ -270,7 +270,7 @@ async def through_sign_offs(slack: SlackHarness) -> dict:
 async def test_a_proactive_release_goes_through_every_stage_to_issued(desk: Desk) -> None:
     slack = await desk()
     c = await ask_for_release(slack)
-    assert "EMBARGOED until Thu 3 Dec 10:00" in text_of(c)  # the embargo, shown from the start
+    assert "EMBARGOED until Thursday 3 Dec, 10:00" in text_of(c)  # the embargo, shown from the start
     assert "Essex County Council, Anglia Ruskin University" in text_of(c)
     assert labels(c) == ["Claim", "Stop this release"]
 

@@ -291,7 +291,7 @@ async def test_changes_requested_then_new_version_approved(slack: SlackHarness) 
 async def test_edit_while_with_approvers_retires_old_cards_and_their_clicks(slack: SlackHarness) -> None:
     ref, dana_v1, _ = await in_sign_off(slack)
     await write_draft(slack, COMMS_A, comms_card(slack), COMMS_CHANNEL, "Edit draft", WORDING_V2)
-    assert "It was with the approvers, so ask for sign-off again" in text_of(
+    assert "It was waiting for sign-off, so ask for sign-off again" in text_of(
         await dm_saying(slack, COMMS_A, "Saved draft version 2"))
     await card_says(slack, "Draft v2")
     for who in (DIRECTOR, HEAD):
@@ -382,7 +382,7 @@ async def test_executive_and_director_both_needed(slack: SlackHarness) -> None:
 
     await slack.click(DIRECTOR, dana, "Approve", channel=dm_channel(DIRECTOR))
     card = await card_says(slack, "✅ Director of Communications or delegate: approved by Dana Director")
-    assert "⏳ Executive: waiting (Evan Exec)" in text_of(card) and "Draft with the approvers" in text_of(card)
+    assert "⏳ Executive: waiting (Evan Exec)" in text_of(card) and "Waiting for sign-off" in text_of(card)
     assert "Mark as issued" not in labels(card)
     await eventually(lambda: "Approved by Dana Director" in text_of(cards_for(slack, HEAD)[0]), "Harper's card")
     assert labels(cards_for(slack, HEAD)[0]) == []
@@ -592,20 +592,43 @@ async def test_approving_after_the_enquiry_closed_is_refused(slack: SlackHarness
     conformant(slack)
 
 
-async def test_issuing_text_other_than_the_approved_text_is_refused_inline(slack: SlackHarness) -> None:
+async def test_issuing_text_other_than_the_approved_text_is_refused_with_the_approved_text_one_press_away(
+        slack: SlackHarness) -> None:
     ref, dana, _ = await in_sign_off(slack)
     await slack.click(DIRECTOR, dana, "Approve", channel=dm_channel(DIRECTOR))
     told = await dm_saying(slack, COMMS_A, f"Approved: {ref}")
     opened, view = await issue_modal(slack, told, dm_channel(COMMS_A))
     assert initial(view, "text") == WORDING and initial(view, "contact") == "Casey Comms"  # the media lead
     await slack.settle()
-    before, messages = await recorded(slack, ref), snapshot(slack)
-    status, body = await submit_modal(slack, COMMS_A, opened, {"method": "phone", "text": WORDING + " Thanks."})
-    assert status == 200
-    assert set(json.loads(body)["errors"]) == {"text"}
-    assert "isn't the approved text" in body
-    await assert_nothing_changed(slack, ref, before, messages)
-    # The exact approved words (with different line endings) go through.
+    before = await recorded(slack, ref)
+    status, body = await submit_modal(slack, COMMS_A, opened, {"method": "phone", "text": WORDING + " Thanks.",
+                                                               "contact": "Alex Press"})
+    assert status == 200 and body in ("", "{}"), body
+    refused = await dm_saying(slack, COMMS_A, f"Not issued: {ref}")
+    assert "isn't the approved text" in text_of(refused) and labels(refused) == ["Use the approved text", "Edit draft"]
+    assert "The approved text, version 1" in text_of(refused) and "reduce waiting times at Basildon" in text_of(refused)
+    await slack.settle()
+    enquiry, history, sign_offs = await recorded(slack, ref)  # nothing recorded
+    assert (enquiry.state, enquiry.version, len(history), sign_offs) == (
+        before[0].state, before[0].version, len(before[1]), before[2])
+    assert enquiry.plan.issued is None
+    # One press: the form again with the approved words back in it, and what they chose kept.
+    opened = len(slack.fake.calls_to("views.open")) + 1
+    await slack.click(COMMS_A, refused, "Use the approved text", channel=dm_channel(COMMS_A))
+    view = (await slack.fake.wait_for("views.open", count=opened))[-1].args["view"]
+    assert initial(view, "text") == WORDING and initial(view, "method") == "phone"
+    assert initial(view, "contact") == "Alex Press"
+    status, body = await submit_modal(slack, COMMS_A, opened, {"method": "phone"})  # (the fake re-sends no select)
+    assert status == 200 and body in ("", "{}"), body
+    await card_says(slack, "Issued by phone by Casey Comms")
+    conformant(slack)
+
+
+async def test_issuing_the_approved_words_with_other_line_endings_goes_through(slack: SlackHarness) -> None:
+    ref, dana, _ = await in_sign_off(slack)
+    await slack.click(DIRECTOR, dana, "Approve", channel=dm_channel(DIRECTOR))
+    told = await dm_saying(slack, COMMS_A, f"Approved: {ref}")
+    opened, _ = await issue_modal(slack, told, dm_channel(COMMS_A))
     status, body = await submit_modal(slack, COMMS_A, opened, {"method": "phone", "text": WORDING + "\r\n"})
     assert status == 200 and body in ("", "{}"), body
     await card_says(slack, "Issued by phone by Casey Comms")
@@ -637,7 +660,13 @@ async def test_newspaper_needs_a_written_response_by_email(slack: SlackHarness) 
     await assert_nothing_changed(slack, ref, before, messages)
     status, body = await submit_modal(slack, COMMS_A, opened, {"method": "email"})
     assert status == 200 and body in ("", "{}"), body
-    await card_says(slack, "Issued by email by Casey Comms")
+    closed = await card_says(slack, "Issued by email by Casey Comms")
+    # The closed card says what was done, counts down to nothing and offers nothing to press or fill in.
+    assert "What was done" in text_of(closed) and "✅ A newspaper answered by email" in text_of(closed)
+    assert "Newspaper: send a written response" not in text_of(closed)
+    assert "Today 17:00" in text_of(closed) and "(in " not in text_of(closed) and " ago)" not in text_of(closed)
+    assert "Issued response (v1)" in text_of(closed)
+    assert labels(closed) == [] and not [b for b in closed["blocks"] if b["type"] in ("actions", "input")]
     conformant(slack)
 
 
@@ -667,7 +696,7 @@ async def test_staff_personal_details_warn_before_sign_off_and_consent_overrides
     dana = await next_card(slack, DIRECTOR, 0)
     await next_card(slack, HEAD, 0)
     assert "07911 123456" in text_of(dana) and labels(dana) == ["Approve", "Request changes", "Reject"]
-    await card_says(slack, "Draft with the approvers")
+    await card_says(slack, "Waiting for sign-off")
     _, history, _ = await recorded(slack, ref)
     asked = [h for h in history if h.event == "request_sign_off"]
     assert len(asked) == 1 and asked[0].actor == "Casey Comms"

@@ -43,10 +43,10 @@ async def test_monday_in_the_chat_asks_what_time_on_monday(teams: Teams) -> None
     assert "Keep current answer" not in titles(asked)
     await teams.say("noon")
     review = await teams.card_saying(STAFF, "check and send")
-    assert "Mon 30 Nov 12:00" in card_text(review)
+    assert "Monday 30 Nov, 12:00" in card_text(review)
     await teams.press(review, "Send to comms")
     card = await teams.next_card(COMMS_CHANNEL, 0)
-    assert "Mon 30 Nov 12:00" in card_text(card)
+    assert "Monday 30 Nov, 12:00" in card_text(card)
 
 
 async def _one_screen_form(teams: Teams, deadline: str) -> dict:
@@ -70,14 +70,14 @@ async def test_a_one_screen_form_with_monday_is_checked_in_the_chat_and_logged_o
     review = await teams.card_saying(STAFF, "Please check the deadline")
     shown = card_text(review)
     assert "“Monday” gives no time, so I've put 17:00 on Monday 30 Nov, the end of the working day." in shown
-    assert "Mon 30 Nov 17:00" in shown
+    assert "Monday 30 Nov, 17:00" in shown
     assert titles(review) == ["Go", "Send to comms", "Change the deadline", "Cancel"]
     await teams.settle()
     assert teams.connector.cards_in(COMMS_CHANNEL) == []  # no enquiry until the reading is confirmed
 
     await teams.press(review, "Send to comms")
     card = await teams.next_card(COMMS_CHANNEL, 0)
-    assert "MC-2026-0001" in card_text(card) and "Mon 30 Nov 17:00" in card_text(card)
+    assert "MC-2026-0001" in card_text(card) and "Monday 30 Nov, 17:00" in card_text(card)
     await teams.card_saying(STAFF, "Sent to comms: MC-2026-0001")
 
 
@@ -89,8 +89,8 @@ async def test_a_one_screen_form_guess_can_be_changed_to_the_time_they_gave(team
     asked = await teams.card_saying(STAFF, "What time on Monday 30 Nov?")
     assert "Keep current answer" in titles(asked)
     await teams.say("half 4")
-    review = await teams.card_saying(STAFF, "Mon 30 Nov 16:30")
+    review = await teams.card_saying(STAFF, "Monday 30 Nov, 16:30")
     assert "Please check the deadline" not in card_text(review)  # said exactly: nothing left to check
     await teams.press(review, "Send to comms")
     card = await teams.next_card(COMMS_CHANNEL, 0)
-    assert "Mon 30 Nov 16:30" in card_text(card)
+    assert "Monday 30 Nov, 16:30" in card_text(card)

@@ -51,9 +51,9 @@ async def test_an_unclaimed_enquiry_is_chased_in_the_teams_comms_channel(start_t
     assert "Next reminder: Today 14:20" in card_text(card)
 
     await at(teams, "14:19")
-    assert saying(teams, COMMS_CHANNEL, "waiting 15 min") == []
+    assert saying(teams, COMMS_CHANNEL, "waiting 15 minutes") == []
     await at(teams, "14:20")
-    [reminder] = saying(teams, COMMS_CHANNEL, "has been waiting 15 min for someone to claim it")
+    [reminder] = saying(teams, COMMS_CHANNEL, "has been waiting 15 minutes for someone to claim it")
     assert "MC-2026-0001" in card_text(reminder) and titles(reminder) == ["Claim"]
     # The channel card itself is refreshed in place with the next reminder's time.
     assert "Next reminder: Today 14:35" in card_text(teams.connector.current(COMMS_CHANNEL, 0))

@@ -437,7 +437,7 @@ async def test_an_embargo_a_late_change_and_the_directors_override_on_teams(team
     await teams.say("Thursday 10am")
     await teams.press(await teams.card_saying(STAFF, "Who is the project lead"), "Skip")
     await teams.press(await teams.card_saying(STAFF, "check and send"), "Send to comms")
-    await channel_card_saying(teams, "EMBARGOED until Thu 3 Dec 10:00")
+    await channel_card_saying(teams, "EMBARGOED until Thursday 3 Dec, 10:00")
 
     await press_on_channel(teams, "Claim")
     await form_on_channel(teams, "Release details…", {"quoted": f"Evan Exec, {EXECUTIVE['email']}"})

@@ -51,8 +51,10 @@ async def test_media_call_claim_draft_and_sign_off(start_teams: StartTeams, data
     assert "Draft response" in card_text(form) and titles(form) == ["Save draft"]
     assert {i["id"] for i in inputs_of(form)} >= {"statement", "spokesperson"}
     status, body = await teams.submit(form, {"statement": DRAFT, "spokesperson": "written"}, by=COMMS)
-    assert body["type"] == "application/vnd.microsoft.card.adaptive"  # the form becomes a note: not sent twice
-    assert titles(body["value"]) == [] and inputs_of(body["value"]) == []
+    # The form becomes the confirmation (so it can't be sent twice), with the next step on it.
+    assert body["type"] == "application/vnd.microsoft.card.adaptive"
+    assert "Saved draft version 1 of MC-2026-0001" in card_text(body["value"])
+    assert titles(body["value"]) == ["Request sign-off", "Edit draft"] and inputs_of(body["value"]) == []
     card = await connector.wait_update(card_id, 2)
     assert "Draft v1" in card_text(card) and DRAFT in card_text(card)
     assert titles(card) == ["Go", "Edit draft", "Request sign-off", "Release", "Close without response"]
@@ -65,7 +67,7 @@ async def test_media_call_claim_draft_and_sign_off(start_teams: StartTeams, data
         assert DRAFT in card_text(approval) and "Today 17:00" in card_text(approval)
         assert titles(approval) == ["Approve", "Request changes", "Reject"]
     card = await connector.wait_update(card_id, 3)
-    assert "Draft with the approvers" in card_text(card) and "waiting" in card_text(card)
+    assert "Waiting for sign-off" in card_text(card) and "waiting" in card_text(card)
     assert titles(card) == ["Go", "Edit draft"]  # no second request while one is out
 
     status, body = await teams.press(dana, "Approve", by=DIRECTOR)

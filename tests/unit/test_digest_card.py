@@ -39,7 +39,7 @@ def test_a_full_digest_fits_slack_and_teams(outlet: str, count: int) -> None:
     assert card.title == f"Still unclaimed: {count} media enquiries"
     assert [b.label for b in card.actions] == [f"Claim {e.ref}" for e in cases]
     assert [b.payload for b in card.actions] == [ActionPayload(a="claim", k="enquiry", id=e.ref, v=1) for e in cases]
-    assert all("Today 17:20 (in 3 h)" in f.value and "waiting 15 min" in f.value for f in card.facts)
+    assert all("Today 17:20 (in 3 hours)" in f.value and "waiting 15 minutes" in f.value for f in card.facts)
 
     message = render_message(card)
     assert check_block_kit(message["blocks"]) == []

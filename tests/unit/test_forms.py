@@ -247,7 +247,7 @@ def test_skipped_answer_displays_as_skipped() -> None:
 
 
 def test_deadline_display_is_local_with_time_left() -> None:
-    assert MEDIA_CALL.field("deadline").display("2026-11-27T16:00:00+00:00", CTX) == "Today 16:00 (in 1 h 55 min)"
+    assert MEDIA_CALL.field("deadline").display("2026-11-27T16:00:00+00:00", CTX) == "Today 16:00 (in 1 hour 55 minutes)"
 
 
 # --- hostile and international text --------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from bot.domain.nudges import (
     NudgePolicy,
     added_by,
     deferred_until,
+    goes_at,
     on_logged,
     owner_reminders,
     still_applies,
@@ -389,3 +390,34 @@ def test_over_a_bank_holiday_weekend_a_reminder_waits_until_tuesday() -> None:
     opens = HOURS.next_open(christmas)
     assert deferred_until(christmas, utc("2026-12-29 12:00"), HOURS.is_open(christmas), opens) == \
         utc("2026-12-29 08:00")
+
+
+# --- when a pending reminder will really go ------------------------------------------------------------------------
+
+def _nudge(kind: NudgeKind, due: str) -> Nudge:
+    return Nudge("MC-2026-0001", kind, utc(due), "casey.comms@example.nhs.uk")
+
+
+@pytest.mark.parametrize(
+    ("kind", "due", "deadline", "goes"),
+    [
+        # Saturday 03:32: held for Monday's opening (08:00 GMT), the deadline being later.
+        (NudgeKind.DEADLINE, "2026-11-28 03:32", "2026-11-30 12:00", "2026-11-30 08:00"),
+        (NudgeKind.UNCLAIMED, "2026-12-03 03:00", "2026-12-03 12:00", "2026-12-03 08:00"),
+        (NudgeKind.SIGN_OFF, "2026-12-03 19:30", "2026-12-04 16:00", "2026-12-04 08:00"),
+        # In office hours: as due.
+        (NudgeKind.DEADLINE, "2026-12-03 10:15", "2026-12-03 12:00", "2026-12-03 10:15"),
+        # The deadline comes before opening: it goes when due, out of hours.
+        (NudgeKind.DEADLINE, "2026-12-03 03:00", "2026-12-03 06:00", "2026-12-03 03:00"),
+        # Escalations and the on-call chain are never held.
+        (NudgeKind.DEADLINE_MISSED, "2026-12-03 03:00", "2026-12-03 03:00", "2026-12-03 03:00"),
+        (NudgeKind.ON_CALL, "2026-12-03 03:00", "2026-12-03 12:00", "2026-12-03 03:00"),
+    ],
+)
+def test_goes_at_applies_the_office_hours_deferral(kind: NudgeKind, due: str, deadline: str, goes: str) -> None:
+    assert goes_at(_nudge(kind, due), utc(deadline), HOURS) == utc(goes)
+
+
+def test_goes_at_without_office_hours_is_the_due_time() -> None:
+    nudge = _nudge(NudgeKind.DEADLINE, "2026-11-28 03:32")
+    assert goes_at(nudge, utc("2026-11-30 12:00"), None) == nudge.due_at
