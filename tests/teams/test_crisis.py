@@ -54,8 +54,8 @@ async def test_the_comms_card_speaks_about_the_reporter_in_comms_voice(teams: Te
     review = await teams.card_saying(STAFF, "Check the details")
     assert "Your number" in card_text(review) and "Your availability" in card_text(review)
     await teams.press(review, "Send to comms")
-    updated = await teams.connector.wait_update(card_id)
-    text = card_text(updated)
+    await teams.settle()
+    text = card_text(teams.connector.current(COMMS_CHANNEL, 0))
     assert "07911 123456" in text and "All evening" in text
     for words in ("Reporter's number", "When they can be reached", "How they heard"):
         assert words in text, words
