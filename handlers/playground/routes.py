@@ -28,9 +28,10 @@ NO_WEBCHAT = ("// Web Chat is not installed. Run scripts/setup (it fetches botfr
 @web.middleware
 async def loopback_only(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
                         ) -> web.StreamResponse:
-    """From this machine, to this machine: a page elsewhere can't reach in by renaming itself (DNS rebinding)."""
+    """From this machine, to this machine: a page elsewhere can't reach in by renaming itself (DNS rebinding).
+    The Host header itself is read: without one (HTTP/1.0) aiohttp would put this machine's own name in its place."""
     try:
-        host = urlsplit("//" + (request.host or "")).hostname or ""
+        host = urlsplit("//" + request.headers.get("Host", "")).hostname or ""
     except ValueError:
         host = ""
     if not _loopback_address(request.remote) or host not in _LOCAL_NAMES:

@@ -3,6 +3,7 @@ themselves, and everything a stranger or a bad request might try."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -143,6 +144,30 @@ async def test_only_this_machine_by_its_own_name(playground: Playground) -> None
         assert status == 200, host
     assert _loopback_address("127.0.0.1") and _loopback_address("::1")
     assert not _loopback_address("10.0.0.1") and not _loopback_address(None) and not _loopback_address("x")
+
+
+@pytest.mark.parametrize("head", [b"GET /playground/people HTTP/1.0\r\n\r\n",
+                                  b"GET /playground/people HTTP/1.0\r\nHost:\r\n\r\n",
+                                  b"GET /playground/people HTTP/1.1\r\nConnection: close\r\n\r\n"])
+async def test_a_request_without_a_host_is_refused(playground: Playground, head: bytes) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", playground.server.port)
+    try:
+        writer.write(head)
+        await writer.drain()
+        answer = await asyncio.wait_for(reader.read(), timeout=5)
+    finally:
+        writer.close()
+    status = answer.split(b"\r\n", 1)[0]
+    assert status.split()[1] in (b"400", b"403"), status  # never the people list
+    assert b"Casey Comms" not in answer
+    reader, writer = await asyncio.open_connection("127.0.0.1", playground.server.port)
+    try:  # the same request, naming this machine, is answered
+        writer.write(b"GET /playground/people HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+        await writer.drain()
+        answer = await asyncio.wait_for(reader.read(), timeout=5)
+    finally:
+        writer.close()
+    assert answer.startswith(b"HTTP/1.0 200") and b"Casey Comms" in answer
 
 
 async def test_the_teams_endpoint_stays_shut(playground: Playground) -> None:
