@@ -155,7 +155,7 @@ async def post_activity(request: web.Request) -> web.Response:
     if not isinstance(body.get("type"), str):
         return web.json_response({"error": {"code": "BadArgument", "message": "an activity needs a type"}},
                                  status=400)
-    return web.json_response({"id": _door(request).receive(s, body)})
+    return web.json_response({"id": await _door(request).receive(s, body)})
 
 
 async def _json(request: web.Request) -> dict[str, Any]:
