@@ -24,9 +24,11 @@ from botbuilder.schema import Activity, ChannelAccount, ConversationAccount
 from bot.config import Settings
 from bot.domain.people import Actor, Directory
 from bot.ports import InboundRequest
-from bot.services import inbox
+from bot.services import inbox, viewing
 from bot.services.core import Core
-from handlers.playground.adapter import BOT, PlaygroundAdapter
+from cards.model import ActionPayload
+from cards.teams import read_action, render_card
+from handlers.playground.adapter import BOT, PlaygroundAdapter, cards_of, for_web_chat
 from handlers.playground.memory_store import MemoryReferenceStore
 from handlers.playground.people import Persona, personas
 from handlers.playground.transcript import Transcript
@@ -79,9 +81,11 @@ class PlaygroundIdentity:
     async def actor(self, turn_context: TurnContext) -> Actor | None:
         sender = turn_context.activity.from_property
         persona = self._people.get(getattr(sender, "aad_object_id", None) or "") if sender else None
-        if persona is None:
-            return None
-        return Actor(platform=PLATFORM, user_id=persona.id, email=persona.id, name=persona.name)
+        return None if persona is None else actor_of(persona)
+
+
+def actor_of(persona: Persona) -> Actor:
+    return Actor(platform=PLATFORM, user_id=persona.id, email=persona.id, name=persona.name)
 
 
 class PlaygroundDoor:
@@ -127,6 +131,30 @@ class PlaygroundDoor:
 
     def session(self, token: str) -> Session | None:
         return self._sessions.get(token)
+
+    # --- a person is shown the conversation --------------------------------------------------------------------
+
+    async def shown(self, session: Session, activities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The activities as this session's person sees them: a shared card with only the buttons they may press
+        (the view Teams asks for with a card's refresh), every button one Web Chat can run."""
+        actor = actor_of(session.persona)
+        seen = []
+        for activity in activities:
+            views = {}
+            for n, attachment in enumerate(cards_of(activity)):
+                asked = _view_asked(attachment["content"])
+                if asked is not None and (mine := await self._view(actor, asked)) is not None:
+                    views[n] = mine
+            seen.append(for_web_chat(activity, views))
+        return seen
+
+    async def _view(self, actor: Actor, view: ActionPayload) -> dict[str, Any] | None:
+        try:
+            card = await viewing.card_for(self._core, actor, view)
+        except Exception:  # the shared card is shown instead: a click not allowed is still refused
+            log.exception("could not build a personal view of a playground card")
+            return None
+        return None if card is None else render_card(card)
 
     # --- a person says something -------------------------------------------------------------------------------
 
@@ -265,6 +293,14 @@ def inbox_request(session: Session, echo: dict[str, Any]) -> InboundRequest:
     key = request_key(turn_activity(session, echo, None))
     body = {"conversation": session.conversation_id, "person": session.persona.id, "activity": echo}
     return InboundRequest(key, PLATFORM, session.persona.id, json.dumps(body))
+
+
+def _view_asked(card: dict[str, Any]) -> ActionPayload | None:
+    """The view a shared card asks for each person (its Teams refresh action), if it has one."""
+    refresh = card.get("refresh")
+    action = refresh.get("action") if isinstance(refresh, dict) else None
+    view = read_action(action.get("data")) if isinstance(action, dict) else None
+    return view if view is not None and view.a == "view" else None
 
 
 def _client_id(posted: dict[str, Any]) -> str | None:

@@ -143,8 +143,9 @@ async def get_activities(request: web.Request) -> web.Response:
         watermark = int(request.query.get("watermark") or 0)
     except ValueError:
         return web.json_response({"error": {"code": "BadArgument", "message": "watermark"}}, status=400)
-    activities, mark = _door(request).transcripts[s.conversation_id].since(watermark)
-    return web.json_response({"activities": activities, "watermark": str(mark)})
+    door = _door(request)
+    activities, mark = door.transcripts[s.conversation_id].since(watermark)
+    return web.json_response({"activities": await door.shown(s, activities), "watermark": str(mark)})
 
 
 async def post_activity(request: web.Request) -> web.Response:

@@ -21,6 +21,7 @@ from tests.teams.harness import card_text, find_action
 ROOT = Path(__file__).resolve().parents[2]
 STAFF = "sam.staff@example.nhs.uk"
 CASEY = "casey.comms@example.nhs.uk"
+ALEX = "alex.press@example.nhs.uk"
 DANA = "dana.director@example.nhs.uk"
 HARPER = "harper.head@example.nhs.uk"
 

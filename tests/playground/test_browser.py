@@ -69,6 +69,7 @@ async def test_staff_comms_and_director_in_turn(playground: Playground, page) ->
     await page.screenshot(path=str(SHOTS / "1-staff-review.png"))
     await press(chat, "Send to comms", "Sent to comms: MC-2026-0001")
     await expect(channel.get_by_text("Waiting for a comms officer to claim it")).to_be_visible()
+    await expect(channel.get_by_role("button", name="Claim", exact=True)).to_have_count(0)  # not Sam's to press
     await page.screenshot(path=str(SHOTS / "2-staff-sent.png"))
 
     # Casey, a comms officer, claims it in the channel and drafts the statement in their chat.
