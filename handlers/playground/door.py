@@ -24,7 +24,7 @@ from botbuilder.schema import Activity, ChannelAccount, ConversationAccount
 from bot.config import Settings
 from bot.domain.people import Actor, Directory
 from bot.ports import InboundRequest
-from bot.services import inbox, viewing
+from bot.services import inbox, open_cases, viewing
 from bot.services.core import Core
 from cards.model import ActionPayload
 from cards.teams import read_action, render_card
@@ -108,13 +108,18 @@ class PlaygroundDoor:
                                      send_to_user=self.delivery.to_user)
 
     async def start(self) -> None:
-        """Every persona has a chat with Media Desk from the start, so DMs reach people who never typed."""
+        """Every persona has a chat with Media Desk from the start, so DMs reach people who never typed; the comms
+        channel, empty again, has the open cases' cards queued to it (where they were, so they change in place)."""
         now = self._now()
         for persona in self.people.values():
             await references.remember(self.store, self._reference(chat_id(persona.id), "personal", persona),
                                       now=now, kind="personal", aad_object_id=persona.id, email=persona.id)
         await references.remember(self.store, self._reference(COMMS, "channel", None), now=now, kind="channel",
                                   channel_id=COMMS)
+        try:
+            await open_cases.show_again(self._core, PLATFORM)
+        except Exception:  # the playground still opens; the cards come back as their cases change
+            log.exception("could not show the open cases in the playground's comms channel")
 
     # --- sessions ----------------------------------------------------------------------------------------------
 
