@@ -93,6 +93,7 @@ class PlaygroundDoor:
 
     def __init__(self, *, core: Core, directory: Directory, now: Callable[[], datetime]) -> None:
         self._core, self._now = core, now
+        self.instance = secrets.token_hex(8)  # this run: sessions (and the page's tokens) last as long as it does
         self.people = {p.id: p for p in personas(directory)}
         self.transcripts: dict[str, Transcript] = {COMMS: Transcript()}
         self.transcripts.update({chat_id(p.id): Transcript() for p in self.people.values()})

@@ -57,6 +57,7 @@ def playground_app(webchat_js: Path) -> web.Application:
     app.router.add_get("/playground.css", _static("playground.css", "text/css"))
     app.router.add_get("/webchat.js", _webchat(webchat_js))
     app.router.add_get("/people", people)
+    app.router.add_get("/alive", alive)
     app.router.add_post("/session", session)
     app.router.add_post("/directline/conversations", start_conversation)
     app.router.add_get("/directline/conversations/{cid}", start_conversation)
@@ -96,6 +97,11 @@ def _door(request: web.Request) -> PlaygroundDoor:
 
 async def people(request: web.Request) -> web.Response:
     return web.json_response([p.as_json() for p in _door(request).people.values()])
+
+
+async def alive(request: web.Request) -> web.Response:
+    """Which run of the server this is: the page reconnects when it changes (its tokens died with the last)."""
+    return web.json_response({"instance": _door(request).instance})
 
 
 async def session(request: web.Request) -> web.Response:

@@ -145,10 +145,12 @@ def every_card_valid(pane: Pane) -> int:
 
 
 async def running_playground(database_url: str, clock: Clock, *, configure: Callable[[Settings], Settings]
-                             = lambda s: s, org: OrgConfig | None = None) -> AsyncIterator[Playground]:
+                             = lambda s: s, org: OrgConfig | None = None, port: int = 0
+                             ) -> AsyncIterator[Playground]:
+    """The app in playground mode; `port`: a fixed one, to start it again where a browser left it."""
     settings = configure(Settings(database_url=database_url, host="127.0.0.1", outbox_tick_seconds=0.2,
                                   nudge_tick_seconds=3600))
-    server = TestServer(create_app(settings, org=org or example_org(), clock=clock), host="127.0.0.1", port=0)
+    server = TestServer(create_app(settings, org=org or example_org(), clock=clock), host="127.0.0.1", port=port)
     await server.start_server()
     session = aiohttp.ClientSession()
     try:
