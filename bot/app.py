@@ -161,7 +161,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
 
     scheduler.add_job(nudge_tick, "interval", seconds=settings.nudge_tick_seconds, id="nudges",
                       max_instances=1, coalesce=True)
-    doors = [door for door in (slack, teams) if door is not None]
+    doors = [door for door in (slack, teams, playground) if door is not None]
 
     async def finish_cut_off(every_lease: bool = False) -> None:
         for door in doors:

@@ -83,6 +83,8 @@ def _check_config(settings: Settings, org) -> int:  # noqa: ANN001 - OrgConfig
     print(f"Comms channel (Teams): {org.teams.comms_channel or '(not set)'}")
     for role, emails in org.people.model_dump(exclude={'names', 'media_lead'}).items():
         print(f"  {role}: {len(emails)} people")
+    for gap in org.role_gaps():
+        print(f"Warning: {gap}. Add them to [people] in {settings.mediadesk_config or 'mediadesk.toml'}.")
     from datetime import UTC, datetime
 
     hours, now = org.office_hours.hours(org.tz), datetime.now(UTC)

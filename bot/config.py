@@ -256,6 +256,27 @@ class OrgConfig(BaseModel):
         roles = {role: getattr(self.people, role.value) for role in Role}
         return Directory.build(roles, self.people.names)
 
+    def role_gaps(self) -> list[str]:
+        """What a flow can't do because [people] names nobody in a role it needs, one sentence each."""
+        p, gaps = self.people, []
+        if not p.comms_team:
+            gaps.append("comms_team is empty: nobody can claim a media enquiry or lead a crisis")
+        if not p.director_of_comms and not p.sign_off_delegates:
+            gaps.append("director_of_comms and sign_off_delegates are empty: nobody can sign off a statement, a "
+                        "crisis holding line or a press release")
+        if not p.heads_of_department:
+            gaps.append("heads_of_department is empty: the crisis holding line cannot name a head of department "
+                        "(their email has to be typed each time)")
+        if not p.executives:
+            gaps.append("executives is empty: a statement or reactive press release that needs executive sign-off "
+                        "cannot name an executive (their email has to be typed each time)")
+        if not p.spokespeople:
+            gaps.append("spokespeople is empty: a draft response can only be a written statement")
+        if not p.on_call_directors and not self.on_call.rotation:
+            gaps.append("on_call_directors is empty (and so is [on_call] rotation): out of hours nobody is told of "
+                        "a new media enquiry or crisis")
+        return gaps
+
 
 class ConfigError(Exception):
     """The TOML file is unreadable or invalid; the message names the line."""

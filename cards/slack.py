@@ -222,6 +222,8 @@ def _input_element(
     field: Field, value: Any, ctx: Context | None
 ) -> PlainTextInputElement | StaticSelectElement | CheckboxesElement:
     """The input element for one field: a text box (one or several lines) or a static select."""
+    if field.kind in (Kind.CHOICE, Kind.FLAGS) and not field.choices:
+        raise ValueError(f"field {field.name!r} has nothing to choose from (see bot/domain/role_fields.py)")
     placeholder = _plain(field.placeholder, PLACEHOLDER_MAX) if field.placeholder else None
     if field.kind is Kind.FLAGS:
         options = [_option(c.label, c.value) for c in field.choices[:CHECKBOXES_MAX]]

@@ -331,6 +331,8 @@ def _flag_values(value: Any) -> list[str]:
 def _input(field: Field, value: Any, ctx: Context | None) -> dict:
     """One field as an input whose id is the field name."""
     choice = field.kind in (Kind.CHOICE, Kind.FLAGS)
+    if choice and not field.choices:
+        raise ValueError(f"field {field.name!r} has nothing to choose from (see bot/domain/role_fields.py)")
     element: dict[str, Any] = {
         "type": "Input.ChoiceSet" if choice else "Input.Text",
         "id": field.name,

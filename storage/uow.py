@@ -72,6 +72,12 @@ class SqlEnquiries:
             plan=Plan.from_json(row.plan), routing=dict(row.routing or {}), created_at=row.created_at,
         )
 
+    async def open_refs(self) -> list[str]:
+        """Enquiries not yet closed or withdrawn, oldest first."""
+        done = (EnquiryState.CLOSED.value, EnquiryState.WITHDRAWN.value)
+        query = select(EnquiryRow.ref).where(EnquiryRow.state.not_in(done)).order_by(EnquiryRow.id)
+        return list((await self.s.execute(query)).scalars())
+
     async def save(self, e: Enquiry, expected_version: int, now: datetime) -> None:
         result = await self.s.execute(
             update(EnquiryRow)
@@ -160,6 +166,12 @@ class SqlPressReleases:
         pr.load_plan(row.plan)
         return pr
 
+    async def open_refs(self) -> list[str]:
+        """Press releases not yet closed, oldest first."""
+        query = select(PressReleaseRow.ref).where(PressReleaseRow.state != PressState.CLOSED.value) \
+            .order_by(PressReleaseRow.id)
+        return list((await self.s.execute(query)).scalars())
+
     async def save(self, pr: PressRelease, expected_version: int, now: datetime) -> None:
         result = await self.s.execute(
             update(PressReleaseRow).where(PressReleaseRow.id == pr.id, PressReleaseRow.version == expected_version)
@@ -220,6 +232,11 @@ class SqlCrises:
                       head_of_department=row.head_of_department, lead_agency=row.lead_agency,
                       routing=dict(row.routing or {}), confirmations=list((row.confirmations or {}).get("who", [])),
                       created_at=row.created_at)
+
+    async def open_refs(self) -> list[str]:
+        """Crises not yet stood down, oldest first."""
+        query = select(CrisisRow.ref).where(CrisisRow.state != CrisisState.STOOD_DOWN.value).order_by(CrisisRow.id)
+        return list((await self.s.execute(query)).scalars())
 
     async def save(self, c: Crisis, expected_version: int, now: datetime) -> None:
         result = await self.s.execute(

@@ -12,6 +12,7 @@ from bot.domain import guidance
 from bot.domain.enquiry import Person
 from bot.domain.forms import Choice, Field, Form, Kind
 from bot.domain.people import Directory, Role
+from bot.domain.role_fields import person_field
 from bot.domain.workflow import Transition, Workflow
 
 
@@ -237,12 +238,12 @@ LEAD_AGENCY_FORM = Form(
 
 
 def holding_line_form(directory: Directory) -> Form:
-    heads = tuple(Choice(e, directory.name_of(e)) for e in directory.people_with(Role.HEAD_OF_DEPARTMENT))
     fields = [Field("text", "Holding line", "The holding line", Kind.LONG_TEXT, max_len=3000,
                     help="The words everyone will use until there is more to say.")]
-    fields.append(Field("head_of_department", "Head of department to sign off", "Who signs it off?", Kind.CHOICE,
-                        choices=heads, help="Appendix C: approved by the relevant head of department and signed "
-                                            "off by the Director of Communications or delegate."))
+    fields.append(person_field(directory, Role.HEAD_OF_DEPARTMENT, "head_of_department",
+                               "Head of department to sign off", "Who signs it off?",
+                               help="Appendix C: approved by the relevant head of department and signed off by "
+                                    "the Director of Communications or delegate."))
     return Form(id=HOLDING_LINE_FORM_ID, title="Holding line", submit_label="Send for sign-off", outro="",
                 intro="Start from the library or write it here. It goes straight to its approvers.",
                 fields=tuple(fields))

@@ -27,6 +27,7 @@ from bot.domain.enquiry import Person
 from bot.domain.errors import ValidationFailed
 from bot.domain.forms import Choice, Field, Form, Kind, Rule
 from bot.domain.people import Directory, Role
+from bot.domain.role_fields import person_field
 from bot.domain.statement import fingerprint
 from bot.domain.text import small_int
 from bot.domain.workflow import Transition, Workflow
@@ -566,7 +567,6 @@ def _text_or_link(answers: Mapping[str, Any]) -> str | None:
 
 
 def decide_form(directory: Directory) -> Form:
-    executives = tuple(Choice(e, directory.name_of(e)) for e in directory.people_with(Role.EXECUTIVE))
     fields = [
         Field("outcome", "Response", "Is a release needed?", Kind.CHOICE, choices=OUTCOMES,
               help="Appendix E: comms assess whether a release is required."),
@@ -575,10 +575,9 @@ def decide_form(directory: Directory) -> Form:
               help="The person providing the information, or a senior spokesperson such as the Director of "
                    "Communications or an executive."),
     ]
-    if executives:
-        fields.append(Field("executive", "Executive sign-off", "Which executive signs it off with the Director?",
-                            Kind.CHOICE, optional=True, choices=executives,
-                            help="Escalated to executives as appropriate (Appendix E)."))
+    fields.append(person_field(directory, Role.EXECUTIVE, "executive", "Executive sign-off",
+                               "Which executive signs it off with the Director?", optional=True,
+                               help="Escalated to executives as appropriate (Appendix E)."))
     fields.append(Field("note", "Why", "Anything to record about the decision", Kind.LONG_TEXT, optional=True,
                         max_len=1000))
     return Form(id="press_decide", title="How to respond", intro="Record how comms will respond.", outro="",

@@ -8,6 +8,7 @@ from typing import Any
 from bot.domain import guidance
 from bot.domain.forms import Choice, Field, Form, Kind, Rule
 from bot.domain.people import Directory, Role
+from bot.domain.role_fields import person_field
 from bot.domain.statement import WRITTEN_ONLY
 
 FLAG_CHOICES = (
@@ -19,7 +20,7 @@ FLAG_CHOICES = (
 
 def _executive_named(answers: Mapping[str, Any]) -> str | None:
     if "needs_executive" in (answers.get("flags") or []) and not answers.get("executive"):
-        return "Choose which executive should sign it off."
+        return "Say which executive should sign it off."
     return None
 
 
@@ -28,7 +29,6 @@ def statement_form(directory: Directory) -> Form:
     spokespeople = [Choice(WRITTEN_ONLY, "Written statement only")] + [
         Choice(e, directory.name_of(e)) for e in directory.people_with(Role.SPOKESPERSON)
     ]
-    executives = tuple(Choice(e, directory.name_of(e)) for e in directory.people_with(Role.EXECUTIVE))
     fields = [
         Field("statement", "Draft response", "The response to send to the journalist", Kind.LONG_TEXT,
               max_len=3000, help="The exact words that will be approved and issued."),
@@ -39,13 +39,12 @@ def statement_form(directory: Directory) -> Form:
         Field("flags", "This enquiry…", "Does any of this apply?", Kind.FLAGS, optional=True,
               choices=FLAG_CHOICES),
     ]
-    if executives:
-        fields.append(Field("executive", "Executive to sign off", "Which executive?", Kind.CHOICE,
-                            optional=True, choices=executives))
+    fields.append(person_field(directory, Role.EXECUTIVE, "executive", "Executive to sign off", "Which executive?",
+                               optional=True))
     fields.append(Field("partner", "Joint statement with", "Partner organisation, for a joint statement",
                         optional=True, placeholder="e.g. Essex County Council"))
     return Form(id="statement", title="Draft response", intro=guidance.DRAFTING, outro="", submit_label="Save draft",
-                fields=tuple(fields), rules=(Rule(("executive",), _executive_named),) if executives else ())
+                fields=tuple(fields), rules=(Rule(("executive",), _executive_named),))
 
 
 ISSUE_METHODS = (

@@ -56,16 +56,30 @@ class PlaygroundAdapter(BotAdapter):
 
 
 def _as_web_chat(activity: Activity) -> dict[str, Any]:
-    """The activity as Web Chat reads it. Web Chat runs Action.Submit but not Action.Execute (Universal Actions are
-    Teams' own), so buttons become Action.Submit (the bot reads both the same way) and there are no per-person
-    views: everyone sees every button, and a click by someone not allowed is refused, as on Slack."""
+    """The activity as Web Chat reads it, but with its cards as Teams would get them: `for_web_chat` finishes
+    the job for each person when they are shown it (their own view of a shared card, buttons Web Chat runs)."""
     data = copy.deepcopy(activity.serialize())
     for key in ("serviceUrl", "replyToId", "recipient"):
         data.pop(key, None)
-    for attachment in data.get("attachments") or []:
-        if isinstance(attachment.get("content"), dict):
-            attachment["content"].pop("refresh", None)  # user-specific views are Teams' own too
-            _submit_instead_of_execute(attachment["content"])
+    return data
+
+
+def cards_of(activity: dict[str, Any]) -> list[dict[str, Any]]:
+    return [a for a in activity.get("attachments") or [] if isinstance(a.get("content"), dict)]
+
+
+def for_web_chat(activity: dict[str, Any], views: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """A stored activity as one person sees it. `views`: their own view of a card, by its attachment's place.
+
+    Web Chat runs Action.Submit but not Action.Execute (Universal Actions are Teams' own), so buttons become
+    Action.Submit (the bot reads both the same way), and the refresh that asks Teams for a person's view goes:
+    the person's view is put in its place here instead."""
+    data = copy.deepcopy(activity)
+    for n, attachment in enumerate(cards_of(data)):
+        if n in views:
+            attachment["content"] = copy.deepcopy(views[n])
+        attachment["content"].pop("refresh", None)
+        _submit_instead_of_execute(attachment["content"])
     return data
 
 

@@ -28,9 +28,10 @@ NO_WEBCHAT = ("// Web Chat is not installed. Run scripts/setup (it fetches botfr
 @web.middleware
 async def loopback_only(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
                         ) -> web.StreamResponse:
-    """From this machine, to this machine: a page elsewhere can't reach in by renaming itself (DNS rebinding)."""
+    """From this machine, to this machine: a page elsewhere can't reach in by renaming itself (DNS rebinding).
+    The Host header itself is read: without one (HTTP/1.0) aiohttp would put this machine's own name in its place."""
     try:
-        host = urlsplit("//" + (request.host or "")).hostname or ""
+        host = urlsplit("//" + request.headers.get("Host", "")).hostname or ""
     except ValueError:
         host = ""
     if not _loopback_address(request.remote) or host not in _LOCAL_NAMES:
@@ -56,6 +57,7 @@ def playground_app(webchat_js: Path) -> web.Application:
     app.router.add_get("/playground.css", _static("playground.css", "text/css"))
     app.router.add_get("/webchat.js", _webchat(webchat_js))
     app.router.add_get("/people", people)
+    app.router.add_get("/alive", alive)
     app.router.add_post("/session", session)
     app.router.add_post("/directline/conversations", start_conversation)
     app.router.add_get("/directline/conversations/{cid}", start_conversation)
@@ -95,6 +97,11 @@ def _door(request: web.Request) -> PlaygroundDoor:
 
 async def people(request: web.Request) -> web.Response:
     return web.json_response([p.as_json() for p in _door(request).people.values()])
+
+
+async def alive(request: web.Request) -> web.Response:
+    """Which run of the server this is: the page reconnects when it changes (its tokens died with the last)."""
+    return web.json_response({"instance": _door(request).instance})
 
 
 async def session(request: web.Request) -> web.Response:
@@ -142,8 +149,9 @@ async def get_activities(request: web.Request) -> web.Response:
         watermark = int(request.query.get("watermark") or 0)
     except ValueError:
         return web.json_response({"error": {"code": "BadArgument", "message": "watermark"}}, status=400)
-    activities, mark = _door(request).transcripts[s.conversation_id].since(watermark)
-    return web.json_response({"activities": activities, "watermark": str(mark)})
+    door = _door(request)
+    activities, mark = door.transcripts[s.conversation_id].since(watermark)
+    return web.json_response({"activities": await door.shown(s, activities), "watermark": str(mark)})
 
 
 async def post_activity(request: web.Request) -> web.Response:
@@ -154,7 +162,7 @@ async def post_activity(request: web.Request) -> web.Response:
     if not isinstance(body.get("type"), str):
         return web.json_response({"error": {"code": "BadArgument", "message": "an activity needs a type"}},
                                  status=400)
-    return web.json_response({"id": _door(request).receive(s, body)})
+    return web.json_response({"id": await _door(request).receive(s, body)})
 
 
 async def _json(request: web.Request) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestServer
 
 from bot.app import create_app
 from bot.clock import Clock
-from bot.config import Settings, load_org_config
+from bot.config import OrgConfig, Settings, load_org_config
 from handlers.playground.routes import DOOR
 from tests.adaptive import assert_adaptive_card
 from tests.teams.harness import card_text, find_action
@@ -21,11 +21,12 @@ from tests.teams.harness import card_text, find_action
 ROOT = Path(__file__).resolve().parents[2]
 STAFF = "sam.staff@example.nhs.uk"
 CASEY = "casey.comms@example.nhs.uk"
+ALEX = "alex.press@example.nhs.uk"
 DANA = "dana.director@example.nhs.uk"
 HARPER = "harper.head@example.nhs.uk"
 
 
-def example_org():  # noqa: ANN201 - OrgConfig
+def example_org() -> OrgConfig:
     return load_org_config(ROOT / "mediadesk.example.toml")
 
 
@@ -144,10 +145,12 @@ def every_card_valid(pane: Pane) -> int:
 
 
 async def running_playground(database_url: str, clock: Clock, *, configure: Callable[[Settings], Settings]
-                             = lambda s: s) -> AsyncIterator[Playground]:
+                             = lambda s: s, org: OrgConfig | None = None, port: int = 0
+                             ) -> AsyncIterator[Playground]:
+    """The app in playground mode; `port`: a fixed one, to start it again where a browser left it."""
     settings = configure(Settings(database_url=database_url, host="127.0.0.1", outbox_tick_seconds=0.2,
                                   nudge_tick_seconds=3600))
-    server = TestServer(create_app(settings, org=example_org(), clock=clock), host="127.0.0.1", port=0)
+    server = TestServer(create_app(settings, org=org or example_org(), clock=clock), host="127.0.0.1", port=port)
     await server.start_server()
     session = aiohttp.ClientSession()
     try:

@@ -9,8 +9,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.clock import FrozenClock
 from bot.config import Settings
-from tests.playground.harness import ROOT, Playground
+from tests.playground.harness import CASEY, ROOT, STAFF, Playground, running_playground
+from tests.playground.test_direct_line import log_a_call
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -18,7 +20,7 @@ SHOTS = ROOT / "test-output" / "playground"
 
 
 @pytest.fixture
-async def page(playground: Playground) -> AsyncIterator[object]:
+async def page() -> AsyncIterator[object]:
     if CHROMIUM is None:
         pytest.skip("chromium is not installed (Debian: apt-get install chromium; .ci/run installs it)")
     if not Settings().webchat_js.is_file():
@@ -69,6 +71,7 @@ async def test_staff_comms_and_director_in_turn(playground: Playground, page) ->
     await page.screenshot(path=str(SHOTS / "1-staff-review.png"))
     await press(chat, "Send to comms", "Sent to comms: MC-2026-0001")
     await expect(channel.get_by_text("Waiting for a comms officer to claim it")).to_be_visible()
+    await expect(channel.get_by_role("button", name="Claim", exact=True)).to_have_count(0)  # not Sam's to press
     await page.screenshot(path=str(SHOTS / "2-staff-sent.png"))
 
     # Casey, a comms officer, claims it in the channel and drafts the statement in their chat.
@@ -92,3 +95,29 @@ async def test_staff_comms_and_director_in_turn(playground: Playground, page) ->
     # One card in the channel, changed in place.
     await expect(channel.get_by_text("Media enquiry MC-2026-0001: BBC Essex")).to_have_count(1)
     await page.screenshot(path=str(SHOTS / "4-director-approved.png"))
+
+
+async def test_the_page_reconnects_after_a_restart(sqlite_url: str, clock: FrozenClock, page) -> None:  # noqa: ANN001
+    from playwright.async_api import expect
+
+    async for playground in running_playground(sqlite_url, clock):
+        await log_a_call(await playground.pane(STAFF, "chat"))
+        port = playground.server.port
+        await page.goto(str(playground.server.make_url("/playground/#" + CASEY)))
+        channel, chat = page.locator("#channel"), page.locator("#chat")
+        await expect(channel.get_by_text("Waiting for a comms officer to claim it")).to_be_visible()
+    # Stopped: the page says so, and the server's tokens are gone with it.
+    await expect(page.get_by_role("status")).to_contain_text("reconnects by itself", timeout=10_000)
+    await page.screenshot(path=str(SHOTS / "restart-1-down.png"))
+
+    async for _restarted in running_playground(sqlite_url, clock, port=port):
+        await expect(page.get_by_role("status")).to_have_text("Reconnected to Media Desk.", timeout=15_000)
+        # The channel shows the open enquiry again, and Casey can act on it from the same page.
+        await channel.get_by_role("button", name="Claim", exact=True).last.click(timeout=10_000)
+        await expect(channel.get_by_text("Claimed by Casey Comms")).to_be_visible()
+        await expect(channel.get_by_text("Media enquiry MC-2026-0001: BBC Essex")).to_have_count(1)
+        box = chat.get_by_role("textbox")
+        await box.fill("hello")
+        await box.press("Enter")
+        await expect(chat.get_by_text("Hello!").last).to_be_visible()
+        await page.screenshot(path=str(SHOTS / "restart-2-reconnected.png"))

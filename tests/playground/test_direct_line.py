@@ -3,13 +3,14 @@ themselves, and everything a stranger or a bad request might try."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 
 from handlers.playground.routes import _loopback_address
-from tests.playground.harness import CASEY, DANA, STAFF, Pane, Playground, cards_of, every_card_valid
-from tests.teams.harness import card_text
+from tests.playground.harness import ALEX, CASEY, DANA, STAFF, Pane, Playground, cards_of, every_card_valid
+from tests.teams.harness import card_text, titles
 
 
 async def log_a_call(sam: Pane) -> dict[str, Any]:
@@ -70,7 +71,7 @@ async def test_people_act_as_themselves_whatever_the_client_claims(playground: P
     sam = await playground.pane(STAFF, "chat")
     await log_a_call(sam)
     as_sam = await playground.pane(STAFF, "channel")
-    card = await as_sam.card_saying("MC-2026-0001")
+    card = await (await playground.pane(CASEY, "channel")).card_saying("MC-2026-0001")  # Sam has no Claim button
     # Web Chat lets the page say who it is; the server goes by the token alone.
     await as_sam.post({"type": "message", "value": find_data(card, "Claim"),
                        "from": {"id": "pg-" + CASEY, "name": "Casey Comms"}})
@@ -78,6 +79,28 @@ async def test_people_act_as_themselves_whatever_the_client_claims(playground: P
     assert "claim" in refused.lower()
     still = await as_sam.card_saying("MC-2026-0001")
     assert "Waiting for a comms officer" in card_text(still)
+
+
+async def test_each_person_sees_only_the_buttons_they_may_press(playground: Playground) -> None:
+    await log_a_call(await playground.pane(STAFF, "chat"))
+    shown = {who: await (await playground.pane(who, "channel")).card_saying("MC-2026-0001")
+             for who in (STAFF, CASEY, ALEX, DANA)}
+    assert titles(shown[STAFF]) == [] and titles(shown[DANA]) == []  # staff, and the director: nothing to press
+    assert "Claim" in titles(shown[CASEY]) and "Claim" in titles(shown[ALEX])
+    assert "Waiting for a comms officer" in card_text(shown[STAFF])  # the same card, without the buttons
+
+    casey = await playground.pane(CASEY, "channel")
+    await casey.press(shown[CASEY], "Claim")
+    mine = await casey.card_saying("Claimed by Casey Comms")
+    alex = await playground.pane(ALEX, "channel")
+    others = await alex.card_saying("Claimed by Casey Comms")
+    assert {"Draft response", "Release"} <= set(titles(mine))
+    assert "Claim" not in titles(others) and "Draft response" not in titles(others)
+    sam = await playground.pane(STAFF, "channel")
+    assert titles(await sam.card_saying("Claimed by Casey Comms")) == []
+    for pane in (casey, alex, sam):
+        assert every_card_valid(pane) > 0
+        assert "refresh" not in str(list(pane.seen.values()))
 
 
 async def test_crisis_raises_the_alert_in_the_channel(playground: Playground) -> None:
@@ -143,6 +166,30 @@ async def test_only_this_machine_by_its_own_name(playground: Playground) -> None
         assert status == 200, host
     assert _loopback_address("127.0.0.1") and _loopback_address("::1")
     assert not _loopback_address("10.0.0.1") and not _loopback_address(None) and not _loopback_address("x")
+
+
+@pytest.mark.parametrize("head", [b"GET /playground/people HTTP/1.0\r\n\r\n",
+                                  b"GET /playground/people HTTP/1.0\r\nHost:\r\n\r\n",
+                                  b"GET /playground/people HTTP/1.1\r\nConnection: close\r\n\r\n"])
+async def test_a_request_without_a_host_is_refused(playground: Playground, head: bytes) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", playground.server.port)
+    try:
+        writer.write(head)
+        await writer.drain()
+        answer = await asyncio.wait_for(reader.read(), timeout=5)
+    finally:
+        writer.close()
+    status = answer.split(b"\r\n", 1)[0]
+    assert status.split()[1] in (b"400", b"403"), status  # never the people list
+    assert b"Casey Comms" not in answer
+    reader, writer = await asyncio.open_connection("127.0.0.1", playground.server.port)
+    try:  # the same request, naming this machine, is answered
+        writer.write(b"GET /playground/people HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+        await writer.drain()
+        answer = await asyncio.wait_for(reader.read(), timeout=5)
+    finally:
+        writer.close()
+    assert answer.startswith(b"HTTP/1.0 200") and b"Casey Comms" in answer
 
 
 async def test_the_teams_endpoint_stays_shut(playground: Playground) -> None:

@@ -1,0 +1,26 @@
+"""The first steps of each flow, as people take them in the playground (shared by the tests)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.playground.harness import Pane
+
+
+async def raise_crisis(reporter: Pane, what: str = "Fire at Basildon hospital car park, TV crews outside"
+                       ) -> dict[str, Any]:
+    """Report a crisis in one's chat and raise the alert; the card that says comms have been alerted."""
+    await reporter.say("crisis")
+    await reporter.card_saying("What has happened?")
+    await reporter.say(what)
+    await reporter.press(await reporter.card_saying("Alert comms now"), "🚨 Alert comms now")
+    return await reporter.card_saying("Comms have been alerted")
+
+
+async def request_release(requester: Pane, project: str = "Harlow diagnostic centre") -> dict[str, Any]:
+    """Ask comms for a proactive press release on its one-screen form; the card that says it was sent."""
+    await requester.say("press release form")
+    form = await requester.card_saying("Send to comms")
+    await requester.press(form, "Send to comms", kind="proactive", project=project,
+                          what="A new diagnostic centre opens in Harlow in March", key_messages="Faster tests, nearer")
+    return await requester.card_saying("Sent to comms: PR-")
