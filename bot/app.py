@@ -10,6 +10,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -98,6 +99,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     settings, org, clock = app[SETTINGS], app[ORG], app[CLOCK]
     db = open_database(settings.database_url)
     relay_holder: list[OutboxRelay] = []
+    inbox_store = SqlInboxStore(db)
 
     def kick() -> None:
         if relay_holder:
@@ -110,7 +112,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
                 on_call_contacts=org.on_call.contacts,
                 crisis_ack=timedelta(minutes=org.crisis.acknowledge_minutes),
                 crisis_sign_off=timedelta(minutes=org.crisis.sign_off_minutes),
-                press=org.press_releases.timings(), inbox=SqlInboxStore(db))
+                press=org.press_releases.timings(), inbox=inbox_store)
     deliveries = {}
     slack = None
     if settings.slack_enabled:
@@ -146,6 +148,20 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     relay = OutboxRelay(SqlOutboxStore(db), deliveries, clock, lease_seconds=settings.outbox_lease_seconds)
     relay_holder.append(relay)
     scheduler = AsyncIOScheduler(timezone="UTC")
+    # The scheduler's jobs as they run, so that shutdown stops them before the database goes (a job left
+    # mid-query on a closed SQLite connection would wait for it for ever).
+    running: set[asyncio.Task[Any]] = set()
+
+    def tracked(job: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+        async def run(*args: object, **kwargs: object) -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                running.add(task)
+            try:
+                await job(*args, **kwargs)
+            finally:
+                running.discard(task)
+        return run
 
     async def sweep() -> None:
         relay.kick()  # joins a drain already running instead of starting a second one
@@ -159,7 +175,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         except Exception:  # the next tick tries again; the rows are still due
             log.exception("nudge tick failed")
 
-    scheduler.add_job(nudge_tick, "interval", seconds=settings.nudge_tick_seconds, id="nudges",
+    scheduler.add_job(tracked(nudge_tick), "interval", seconds=settings.nudge_tick_seconds, id="nudges",
                       max_instances=1, coalesce=True)
     doors = [door for door in (slack, teams, playground) if door is not None]
 
@@ -170,7 +186,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
             except Exception:  # the next sweep tries again; the requests are still kept
                 log.exception("could not finish requests cut off by a restart")
 
-    scheduler.add_job(finish_cut_off, "interval", seconds=INBOX_SWEEP_SECONDS, id="inbox", max_instances=1,
+    scheduler.add_job(tracked(finish_cut_off), "interval", seconds=INBOX_SWEEP_SECONDS, id="inbox", max_instances=1,
                       coalesce=True)
     scheduler.start()
     app[DATABASE], app[CORE], app[RELAY], app[SLACK], app[TEAMS] = db, core, relay, slack, teams
@@ -190,11 +206,16 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         yield
     finally:
         scheduler.shutdown(wait=False)
-        recovering.cancel()
+        stopping = [recovering, *running]
+        for task in stopping:
+            task.cancel()
+        await asyncio.gather(*stopping, return_exceptions=True)
         try:
             await asyncio.wait_for(relay.idle(), timeout=5)
         except (TimeoutError, asyncio.CancelledError):
             log.warning("outbox still sending at shutdown; the rest goes on the next start")
+        await relay.close()
+        await inbox_store.idle()
         if slack is not None:
             await slack.close()
         if teams is not None:

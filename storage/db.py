@@ -48,7 +48,8 @@ class WriteLock:
             if waiter.done() and not waiter.cancelled():
                 self.release()  # handed the lock as we were cancelled: pass it on
             else:
-                queue.remove(waiter)
+                with contextlib.suppress(ValueError):  # release() may have dropped it already
+                    queue.remove(waiter)
             raise
         return True
 

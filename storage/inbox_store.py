@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from typing import Any
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -38,6 +38,11 @@ class SqlInboxStore:
         if self._writing is None or self._writing.done():
             self._writing = asyncio.get_running_loop().create_task(self._write_waiting())
         return await kept
+
+    async def idle(self) -> None:
+        """Wait for a write of accepted requests to finish (at shutdown, before the database closes)."""
+        if self._writing is not None:
+            await asyncio.gather(self._writing, return_exceptions=True)
 
     async def _write_waiting(self) -> None:
         while self._waiting:

@@ -81,8 +81,13 @@ class OutboxRelay:
         """Wait for a kicked drain to finish (used at shutdown)."""
         while self._task is not None and not self._task.done():
             await asyncio.shield(self._task)
-        if self._renewing is not None:
-            self._renewing.cancel()
+
+    async def close(self) -> None:
+        """Stop a drain still running and the lease renewal, and wait for both (before the database closes)."""
+        tasks = [t for t in (self._task, self._renewing) if t is not None and not t.done()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def release_leases(self) -> None:
         """At the start of the only process (SQLite): what a dead run had leased is sent now, not a lease later."""

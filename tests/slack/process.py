@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from bot.clock import SystemClock
 from storage.db import open_database
-from storage.models import SeenRequestRow, OutboxRow
+from storage.models import OutboxRow, SeenRequestRow
 from tests.fakes.slack_api import FakeSlackApi
 from tests.slack.harness import CAST, COMMS_A, COMMS_B, COMMS_CHANNEL, DIRECTOR, SECRET, TOKEN, SlackHarness
 
