@@ -51,10 +51,16 @@ REPLAYED_FORM = ("Media Desk restarted before your form could open. Please press
                  "command) again.")
 
 
+WORK_SLOTS = 4
+
+
 @dataclass(frozen=True)
 class SlackContext:
     core: Core
     identity: SlackIdentity
+    # How many acknowledged requests do their work at once. The rest wait their turn (they are kept in the inbox),
+    # so that under a burst the event loop still answers new requests within Slack's 3 seconds, and quickly.
+    slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(WORK_SLOTS))
     # Requests being finished after a restart: the door waits for each before the same person's next one.
     waiting: dict[str, asyncio.Future[None]] = field(default_factory=dict)
     live: set[str] = field(default_factory=set)  # accepted by this process and not yet finished
@@ -200,7 +206,8 @@ def _replayed(request: AsyncBoltRequest) -> bool:
 async def _work(deps: SlackContext, key: str, run: Callable[[], Awaitable[Reply]]) -> Reply:
     """Run the use case, then mark the request finished (done, refused or failed: it is not run again)."""
     try:
-        return await _guarded(run)
+        async with deps.slots:
+            return await _guarded(run)
     finally:
         await deps.finished(key)
 
