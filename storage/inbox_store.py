@@ -8,7 +8,7 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -79,7 +79,7 @@ class SqlInboxStore:
         lapsed = or_(SeenRequestRow.lease_until.is_(None), SeenRequestRow.lease_until < now)
         query = (select(SeenRequestRow)
                  .where(SeenRequestRow.status == "pending", SeenRequestRow.platform == platform,
-                        True if every_lease else lapsed)
+                        true() if every_lease else lapsed)
                  .order_by(SeenRequestRow.seq, SeenRequestRow.key).limit(limit)
                  .with_for_update(skip_locked=True))
         async with self._db.writing(), self._db.sessions() as s, s.begin():
