@@ -24,7 +24,8 @@ from bot.services.relay import OutboxRelay
 from storage.db import Database, open_database
 from storage.inbox_store import SqlInboxStore
 from storage.outbox_store import SqlOutboxStore
-from storage.uow import SqlReferenceStore, SqlUnitOfWork
+from storage.repositories.references import SqlReferenceStore
+from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger("mediadesk.app")
 access = logging.getLogger("mediadesk.access")

@@ -9,9 +9,11 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.domain.conversation import Conversation
+from bot.domain.crisis import Crisis, HoldingLine
 from bot.domain.enquiry import Enquiry
 from bot.domain.messages import HistoryEntry, MessageRef, Outbound
 from bot.domain.nudges import Nudge, NudgeKind, NudgeStatus
+from bot.domain.press_release import PressComment, PressRelease
 from bot.domain.statement import Draft, SignOff
 
 
@@ -22,6 +24,44 @@ class EnquiryRepository(Protocol):
     async def save(self, enquiry: Enquiry, expected_version: int, now: datetime) -> None:
         """Write changes; raise ConcurrencyConflict if someone else saved first."""
         ...
+
+
+class CrisisRepository(Protocol):
+    async def add(self, crisis: Crisis, now: datetime) -> Crisis: ...
+    async def get(self, ref: str) -> Crisis | None: ...
+    async def open_refs(self) -> list[str]: ...
+    async def save(self, crisis: Crisis, expected_version: int, now: datetime) -> None:
+        """Write changes; raise ConcurrencyConflict if someone else saved first."""
+        ...
+
+
+class HoldingLineRepository(Protocol):
+    """The library of approved holding lines a crisis can start from."""
+
+    async def add(self, title: str, text: str, by: str, now: datetime) -> HoldingLine: ...
+    async def active(self) -> list[HoldingLine]: ...
+    async def get(self, line_id: int) -> HoldingLine | None:
+        """The line, unless it was retired."""
+        ...
+    async def retire(self, line_id: int, now: datetime) -> bool:
+        """False when there was no such line in use."""
+        ...
+
+
+class PressReleaseRepository(Protocol):
+    async def add(self, release: PressRelease, now: datetime) -> PressRelease: ...
+    async def get(self, ref: str) -> PressRelease | None: ...
+    async def open_refs(self) -> list[str]: ...
+    async def save(self, release: PressRelease, expected_version: int, now: datetime) -> None:
+        """Write changes; raise ConcurrencyConflict if someone else saved first."""
+        ...
+
+
+class PressCommentRepository(Protocol):
+    async def add(self, case_ref: str, comment: PressComment) -> None:
+        """Add a comment; raise ConcurrencyConflict for a second collated set of amendments in one round."""
+        ...
+    async def for_case(self, case_ref: str) -> list[PressComment]: ...
 
 
 class DraftRepository(Protocol):
@@ -73,12 +113,27 @@ class OutboxRepository(Protocol):
 class UnitOfWork(Protocol):
     """One transaction. Nothing is written unless `commit()` is called inside the `async with`."""
 
-    enquiries: EnquiryRepository
-    drafts: DraftRepository
-    nudges: NudgeRepository
-    conversations: ConversationRepository
-    history: HistoryRepository
-    outbox: OutboxRepository
+    # Read-only (properties), so an implementation may hold its own repository classes.
+    @property
+    def enquiries(self) -> EnquiryRepository: ...
+    @property
+    def crises(self) -> CrisisRepository: ...
+    @property
+    def holding_lines(self) -> HoldingLineRepository: ...
+    @property
+    def press_releases(self) -> PressReleaseRepository: ...
+    @property
+    def press_comments(self) -> PressCommentRepository: ...
+    @property
+    def drafts(self) -> DraftRepository: ...
+    @property
+    def nudges(self) -> NudgeRepository: ...
+    @property
+    def conversations(self) -> ConversationRepository: ...
+    @property
+    def history(self) -> HistoryRepository: ...
+    @property
+    def outbox(self) -> OutboxRepository: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(self, *exc: object) -> None: ...

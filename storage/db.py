@@ -63,19 +63,6 @@ class WriteLock:
                     return
         self._held = False
 
-    async def __aenter__(self) -> None:
-        await self.acquire()
-
-    async def __aexit__(self, *exc: object) -> None:
-        self.release()
-
-    @contextlib.asynccontextmanager
-    async def urgently(self) -> AsyncIterator[None]:
-        await self.acquire(urgent=True)
-        try:
-            yield
-        finally:
-            self.release()
 
 
 @dataclass
@@ -89,6 +76,20 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
+
+    @contextlib.asynccontextmanager
+    async def writing(self, *, urgent: bool = False) -> AsyncIterator[None]:
+        """Hold the writer for a transaction that writes (an urgent one goes before the work already waiting);
+        nothing to wait for on PostgreSQL, which takes many writers."""
+        lock = self.write_lock
+        if lock is None:
+            yield
+            return
+        await lock.acquire(urgent=urgent)
+        try:
+            yield
+        finally:
+            lock.release()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

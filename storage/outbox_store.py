@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.orm import aliased
 
-from bot.domain.messages import MessageRef, Outbound, Recipient
+from bot.domain.messages import MessageRef, Outbound, Recipient, RecipientKind
 from storage.db import Database
 from storage.models import MessageRefRow, OutboxRow
+from storage.repositories.common import rows_changed
 
 
 class SqlOutboxStore:
@@ -33,31 +35,24 @@ class SqlOutboxStore:
             .order_by(edit, OutboxRow.id).limit(limit)
             .with_for_update(skip_locked=True, of=OutboxRow)
         )
-        lock = self._db.write_lock
-        if lock is not None:
-            await lock.acquire()
-        try:
-            async with self._db.sessions() as s, s.begin():
-                found = (await s.execute(query)).all()
-                if not found:
-                    return []
-                rows = [row for row, is_edit in found if is_edit == found[0].edit]
-                ids = [r.id for r in rows]
-                await s.execute(
-                    update(OutboxRow).where(OutboxRow.id.in_(ids))
-                    .values(lease_until=now + timedelta(seconds=lease_seconds), attempts=OutboxRow.attempts + 1,
-                            first_attempt_at=func.coalesce(OutboxRow.first_attempt_at, now))
-                    .execution_options(synchronize_session=False)
-                )
-                return [
-                    Outbound(recipient=Recipient(r.recipient_kind, r.platform, r.recipient), card=dict(r.card),
-                             key=r.message_key, case_ref=r.case_ref, update_only=r.update_only, id=r.id,
-                             attempts=r.attempts + 1, first_attempt_at=r.first_attempt_at or now)
-                    for r in rows
-                ]
-        finally:
-            if lock is not None:
-                lock.release()
+        async with self._db.writing(), self._db.sessions() as s, s.begin():
+            found = (await s.execute(query)).all()
+            if not found:
+                return []
+            rows = [row for row, is_edit in found if is_edit == found[0].edit]
+            ids = [r.id for r in rows]
+            await s.execute(
+                update(OutboxRow).where(OutboxRow.id.in_(ids))
+                .values(lease_until=now + timedelta(seconds=lease_seconds), attempts=OutboxRow.attempts + 1,
+                        first_attempt_at=func.coalesce(OutboxRow.first_attempt_at, now))
+                .execution_options(synchronize_session=False)
+            )
+            return [
+                Outbound(recipient=Recipient(cast(RecipientKind, r.recipient_kind), r.platform, r.recipient), card=dict(r.card),
+                         key=r.message_key, case_ref=r.case_ref, update_only=r.update_only, id=r.id,
+                         attempts=r.attempts + 1, first_attempt_at=r.first_attempt_at or now)
+                for r in rows
+            ]
 
     async def renew(self, ids: list[int], until: datetime) -> None:
         """Extend the leases of messages this process is still working on (a live process keeps its work)."""
@@ -72,27 +67,18 @@ class SqlOutboxStore:
                           .values(lease_until=None).execution_options(synchronize_session=False))
 
     async def _write(self, *statements, ref: tuple | None = None) -> None:
-        lock = self._db.write_lock
-        if lock is not None:
-            await lock.acquire()
-        try:
-            async with self._db.sessions() as s, s.begin():
-                for statement in statements:
-                    await s.execute(statement)
-                if ref is not None:
-                    platform, key, message_ref, outbox_id, now = ref
-                    values = {"channel": message_ref.channel, "ts": message_ref.ts, "outbox_id": outbox_id,
-                              "updated_at": now}
-                    result = await s.execute(
-                        update(MessageRefRow)
-                        .where(MessageRefRow.platform == platform, MessageRefRow.message_key == key)
-                        .values(**values)
-                    )
-                    if result.rowcount == 0:
-                        s.add(MessageRefRow(platform=platform, message_key=key, **values))
-        finally:
-            if lock is not None:
-                lock.release()
+        async with self._db.writing(), self._db.sessions() as s, s.begin():
+            for statement in statements:
+                await s.execute(statement)
+            if ref is not None:
+                platform, key, message_ref, outbox_id, now = ref
+                values = {"channel": message_ref.channel, "ts": message_ref.ts, "outbox_id": outbox_id,
+                          "updated_at": now}
+                moved = await rows_changed(s, update(MessageRefRow)
+                                           .where(MessageRefRow.platform == platform, MessageRefRow.message_key == key)
+                                           .values(**values))
+                if moved == 0:
+                    s.add(MessageRefRow(platform=platform, message_key=key, **values))
 
     async def ref_for(self, platform: str, key: str) -> MessageRef | None:
         async with self._db.sessions() as s:
@@ -108,7 +94,7 @@ class SqlOutboxStore:
         )
 
     async def retry_at(self, message: Outbound, when: datetime, error: str, *, count_attempt: bool = True) -> None:
-        values = {"next_attempt_at": when, "lease_until": None, "last_error": error[:500]}
+        values: dict[str, Any] = {"next_attempt_at": when, "lease_until": None, "last_error": error[:500]}
         if not count_attempt:
             values["attempts"] = OutboxRow.attempts - 1  # the claim counted it; this was only a wait
         await self._write(update(OutboxRow).where(OutboxRow.id == message.id).values(**values))

@@ -71,7 +71,7 @@ class PressStep:
 
 
 async def load(uow: UnitOfWork, ref: str) -> PressRelease:
-    pr = await uow.press_releases.get(ref)  # type: ignore[attr-defined]
+    pr = await uow.press_releases.get(ref)
     if pr is None:
         raise NotFound(f"I can't find press release {ref}.")
     return pr
@@ -98,7 +98,7 @@ async def request(uow: UnitOfWork, core: Core, actor: Actor, answers: dict[str, 
     pr.embargo = _instant(answers.get("embargo"))
     pr.preferred = _instant(answers.get("preferred_date"))
     pr.due = _due(core, ctx, pr)
-    await uow.press_releases.add(pr, ctx.now)  # type: ignore[attr-defined]
+    await uow.press_releases.add(pr, ctx.now)
     await uow.history.append(record(pr.ref, ctx.now, "requested", actor, kind=kind.value, details=answers,
                                     state=pr.state.value, due=_iso(pr.due)))
     await _channel_card(uow, core, ctx, pr)
@@ -149,7 +149,7 @@ async def _transition(uow: UnitOfWork, core: Core, ctx: Context, pr: PressReleas
     order = [e for e in PressEffect if e in effects]
     for effect in order:
         await _EFFECTS[effect](uow, core, ctx, pr, step)
-    await uow.press_releases.save(pr, expected, ctx.now)  # type: ignore[attr-defined]
+    await uow.press_releases.save(pr, expected, ctx.now)
 
 
 def _why_skipped(stage: PressState, pr: PressRelease) -> str:
@@ -237,7 +237,7 @@ async def _open_form(core: Core, actor: Actor, action: str, ref: str, x: str | N
     async with core.uow() as uow:
         pr = await load(uow, ref)
         draft = await uow.drafts.latest(ref)
-        comments = await uow.press_comments.for_case(ref)  # type: ignore[attr-defined]
+        comments = await uow.press_comments.for_case(ref)
     meta: dict[str, Any] = {"ref": ref}
     values: dict[str, Any] = {}
     match action:
@@ -418,7 +418,7 @@ async def _collated(uow: UnitOfWork, ctx: Context, pr: PressRelease, actor: Acto
                     text: str) -> PressComment:
     comment = PressComment(pr.state, "amends", actor.label, actor.email, text, ctx.now,
                            draft.number if draft else None)
-    await uow.press_comments.add(pr.ref, comment)  # type: ignore[attr-defined]  # one set per round
+    await uow.press_comments.add(pr.ref, comment)  # one set per round
     return comment
 
 
@@ -460,7 +460,7 @@ async def _team_comment(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRele
     PRESS_WORKFLOW.apply(pr.state, "team_comment")
     comment = PressComment(pr.state, "team", actor.label, actor.email, values["comment"], ctx.now,
                            draft.number if draft else None)
-    await uow.press_comments.add(pr.ref, comment)  # type: ignore[attr-defined]
+    await uow.press_comments.add(pr.ref, comment)
     await _transition(uow, core, ctx, pr, PressStep(actor, "team_comment", comment=comment,
                                                     facts={"comment": values["comment"], **_draft_facts(draft)}))
     lead = core.directory.name_of(pr.lead_email() or "")
@@ -598,7 +598,7 @@ async def _approve(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, 
 async def _state_of(uow: UnitOfWork, pr: PressRelease) -> tuple[Draft | None, list[SignOff], list[PressComment]]:
     draft = await uow.drafts.latest(pr.ref)
     sign_offs = await uow.drafts.sign_offs(pr.ref, draft.number) if draft else []
-    comments = await uow.press_comments.for_case(pr.ref)  # type: ignore[attr-defined]
+    comments = await uow.press_comments.for_case(pr.ref)
     return draft, sign_offs, comments
 
 
@@ -715,7 +715,7 @@ _EFFECTS: dict[PressEffect, Callable[[UnitOfWork, Core, Context, PressRelease, P
 
 async def fire_nudge(uow: UnitOfWork, core: Core, ctx: Context, nudge: Nudge) -> int:
     """A stage fell due: chase whoever holds it (the channel when nobody has claimed it), then again later."""
-    pr = await uow.press_releases.get(nudge.case_ref)  # type: ignore[attr-defined]
+    pr = await uow.press_releases.get(nudge.case_ref)
     if pr is None or pr.state is P.CLOSED or pr.state.value != nudge.data.get("state"):
         await uow.nudges.finish(nudge, NudgeStatus.CANCELLED, ctx.now)
         return 0

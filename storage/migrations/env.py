@@ -28,7 +28,10 @@ def _run(connection: Connection) -> None:
 
 
 async def _online() -> None:
-    engine = create_async_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:  # storage/migrate.py always names one
+        raise RuntimeError("No database to migrate: run migrations through storage.migrate (mediadesk db upgrade)")
+    engine = create_async_engine(url)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run)

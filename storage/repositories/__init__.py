@@ -1,0 +1,1 @@
+"""The repositories of the unit of work (storage/uow.py), one module per kind of record."""
