@@ -72,6 +72,8 @@ class Database:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     write_lock: WriteLock | None = field(default=None)
+    # Inbox keys whose work committed in this process (the inbox's finish then has nothing left to write).
+    done_by_work: set[str] = field(default_factory=set)
 
     @property
     def is_sqlite(self) -> bool:

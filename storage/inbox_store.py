@@ -68,10 +68,14 @@ class SqlInboxStore:
             return set((await s.execute(statement)).scalars())
 
     async def finish(self, key: str, now: datetime) -> None:
+        stored = request_key(key)
+        if stored in self._db.done_by_work:  # its work's own commit marked it done: nothing to write
+            self._db.done_by_work.discard(stored)
+            return
         async with self._db.writing(), self._db.sessions() as s, s.begin():
             await s.execute(
                 update(SeenRequestRow)
-                .where(SeenRequestRow.key == request_key(key), SeenRequestRow.status == "pending")
+                .where(SeenRequestRow.key == stored, SeenRequestRow.status == "pending")
                 .values(status="done", done_at=now, body=None, lease_until=None))
 
     async def claim_unfinished(self, platform: str, now: datetime, lease_seconds: float, limit: int, *,

@@ -31,6 +31,7 @@ class SqlUnitOfWork:
         self._db = db
         self._hooks = on_commit or []
         self.outbox_written = False
+        self._marked: str | None = None
 
     async def __aenter__(self) -> SqlUnitOfWork:
         self._held = AsyncExitStack()  # the writer, held until the transaction ends
@@ -60,6 +61,10 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
+        if self._marked is not None:
+            if len(self._db.done_by_work) > 10_000:  # never finished (a door that does not call finish): forget
+                self._db.done_by_work.clear()  # the finish then writes, as it would without this note
+            self._db.done_by_work.add(self._marked)
         if self.outbox_written:
             for hook in self._hooks:
                 hook()
@@ -77,6 +82,7 @@ class SqlUnitOfWork:
             .values(status="done", done_at=now, body=None, lease_until=None)
             .execution_options(synchronize_session=False)))
         if done == 1:
+            self._marked = stored
             return
         try:  # not from the inbox (a use case called directly), or done already
             async with self.session.begin_nested():
