@@ -21,7 +21,7 @@ from cards.model import Card
 from storage.models import OutboxRow
 from tests.adaptive import assert_adaptive_card
 from tests.conformance import assert_block_kit, assert_view
-from tests.playground.flows import raise_crisis, request_release
+from tests.playground.flows import log_a_call, raise_crisis, request_release
 from tests.playground.harness import (
     ALEX,
     CASEY,
@@ -33,7 +33,6 @@ from tests.playground.harness import (
     find_submit,
     running_playground,
 )
-from tests.playground.test_direct_line import log_a_call
 from tests.slack.harness import frozen
 from tests.teams.harness import card_text
 

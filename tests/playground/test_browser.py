@@ -11,8 +11,8 @@ import pytest
 
 from bot.clock import FrozenClock
 from bot.config import Settings
+from tests.playground.flows import log_a_call
 from tests.playground.harness import CASEY, ROOT, STAFF, Playground, running_playground
-from tests.playground.test_direct_line import log_a_call
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -9,24 +9,9 @@ from typing import Any
 import pytest
 
 from handlers.playground.routes import _loopback_address
-from tests.playground.harness import ALEX, CASEY, DANA, STAFF, Pane, Playground, cards_of, every_card_valid
+from tests.playground.flows import log_a_call
+from tests.playground.harness import ALEX, CASEY, DANA, STAFF, Playground, cards_of, every_card_valid
 from tests.teams.harness import card_text, titles
-
-
-async def log_a_call(sam: Pane) -> dict[str, Any]:
-    await sam.say("media call")
-    await sam.card_saying("question 1 of 7")
-    await sam.say("Sam Reporter")
-    await sam.say("BBC Essex")
-    await sam.press(await sam.card_saying("What kind of outlet"), "TV or radio")
-    await sam.say("01245 123456")
-    await sam.press(await sam.card_saying("What's their email address"), "Skip")
-    await sam.say("A&E waiting times at Basildon")
-    await sam.say("4pm")
-    review = await sam.card_saying("Send to comms")
-    assert "Today 16:00" in card_text(review)
-    await sam.press(review, "Send to comms")
-    return await sam.card_saying("Sent to comms")
 
 
 async def test_log_claim_draft_and_approve(playground: Playground) -> None:

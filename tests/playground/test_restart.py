@@ -6,9 +6,8 @@ from __future__ import annotations
 import asyncio
 
 from bot.clock import FrozenClock
-from tests.playground.flows import raise_crisis, request_release
+from tests.playground.flows import log_a_call, raise_crisis, request_release
 from tests.playground.harness import CASEY, STAFF, Pane, cards_of, every_card_valid, running_playground
-from tests.playground.test_direct_line import log_a_call
 from tests.teams.harness import card_text, titles
 
 EVAN = "evan.exec@example.nhs.uk"

@@ -1,10 +1,12 @@
-"""Drive the real server the way Slack does: signed HTTP in, a fake Web API recording what comes out."""
+"""Drive the real server the way Slack does: signed HTTP in, a fake Web API recording what comes out; and the
+waits, forms and first steps the Slack suites share."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -12,11 +14,15 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from sqlalchemy import func, select
 
-from bot.app import CORE, RELAY, SLACK, create_app
+from bot.app import CORE, DATABASE, RELAY, SLACK, create_app
 from bot.clock import FrozenClock
 from bot.config import OrgConfig, PeopleSection, Settings, SlackSection
 from bot.services import nudges
+from storage.db import open_database
+from storage.models import OutboxRow
+from tests.conformance import check_block_kit, check_view
 from tests.fakes.slack_api import FakeSlackApi
 from tests.slack_requests import SlackRequests
 
@@ -229,3 +235,123 @@ def text_of(message: dict[str, Any]) -> str:
 def frozen(when: str) -> FrozenClock:
     return FrozenClock(datetime.fromisoformat(when))
 
+
+# --- waiting for everything a request caused, and reading what is stored ------------------------------------
+
+async def rows(database_url: str, model: Any) -> list[Any]:
+    db = open_database(database_url)
+    try:
+        async with db.sessions() as s:
+            return list((await s.execute(select(model).order_by(*model.__table__.primary_key.columns))).scalars())
+    finally:
+        await db.dispose()
+
+
+async def listeners_done(timeout: float = 5.0) -> None:
+    """Wait for Bolt's listeners that run on after their ack (the HTTP answer comes before they finish)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        running = [t for t in asyncio.all_tasks() if not t.done()
+                   and "run_ack_function_asynchronously" in getattr(t.get_coro(), "__qualname__", "")]
+        if not running:
+            return
+        await asyncio.wait(running, timeout=max(0.0, deadline - time.monotonic()))
+    raise AssertionError("Bolt listeners still running")
+
+
+async def outbox_idle(slack: SlackHarness, timeout: float = 5.0) -> None:
+    """Wait until nothing in the outbox is due now (sent, dead, or waiting for a later retry)."""
+    assert slack.app is not None
+    db, now = slack.app[DATABASE], slack.clock.now()
+    due = select(func.count()).select_from(OutboxRow).where(OutboxRow.status == "pending",
+                                                             OutboxRow.next_attempt_at <= now)
+    deadline = time.monotonic() + timeout
+    while True:
+        await slack.settle()
+        async with db.sessions() as s:
+            if (await s.execute(due)).scalar_one() == 0:
+                break
+        if time.monotonic() > deadline:
+            raise AssertionError("the outbox still has messages due")
+        await asyncio.sleep(0.02)
+    await slack.app[RELAY].idle()
+
+
+async def quiet(slack: SlackHarness) -> None:
+    """Everything the requests so far caused has happened: listeners finished, the outbox delivered."""
+    await listeners_done()
+    await outbox_idle(slack)
+
+
+def ephemerals_to(slack: SlackHarness, who: tuple[str, str, str]) -> list[str]:
+    return [e["text"] for e in slack.fake.ephemerals if e["user"] == who[0]]
+
+
+# --- forms, the first steps of a media call, and Block Kit conformance ----------------------------------------
+
+async def logged_and_claimed(slack: SlackHarness, outlet: str = "BBC Essex", kind: str = "TV or radio") -> dict:
+    """A staff member logs an enquiry; Casey claims it. Returns the comms card."""
+    await slack.command(STAFF, f"{outlet}, A&E waiting times, deadline 5pm")
+    await slack.next_dm(STAFF, 0)
+    await slack.say(STAFF, "Sam Reporter")
+    q = await slack.next_dm(STAFF, 1)
+    await slack.click(STAFF, q, kind, channel="D" + STAFF[0])
+    await slack.next_dm(STAFF, 2)
+    await slack.say(STAFF, "01245 123456")
+    q = await slack.next_dm(STAFF, 3)
+    await slack.click(STAFF, q, "Skip", channel="D" + STAFF[0])
+    review = await slack.next_dm(STAFF, 4)
+    await slack.click(STAFF, review, "Send to comms", channel="D" + STAFF[0])
+    card = await slack.next_in_channel(COMMS_CHANNEL, 0)
+    await slack.click(COMMS_A, card, "Claim", channel=COMMS_CHANNEL)
+    await slack.fake.wait_for("chat.update", predicate=lambda c: c.args["channel"] == COMMS_CHANNEL)
+    await slack.settle()
+    return slack.fake.messages_in(COMMS_CHANNEL)[0]
+
+
+async def submit_modal(slack: SlackHarness, who: tuple, opened_count: int, values: dict) -> tuple[int, str]:
+    """Fill in the latest modal opened for `who` with `values` (field -> text, or list for checkboxes)."""
+    calls = await slack.fake.wait_for("views.open", count=opened_count)
+    view = calls[-1].args["view"]
+    assert check_view(view) == []
+    state: dict = {}
+    for block in view["blocks"]:
+        if block["type"] != "input":
+            continue
+        name, element = block["block_id"], block["element"]
+        value = values.get(name)
+        if element["type"] == "checkboxes":
+            state[name] = {"value": {"type": "checkboxes", "selected_options": [
+                {"value": v, "text": {"type": "plain_text", "text": v}} for v in (value or [])]}}
+        elif element["type"] == "static_select":
+            state[name] = {"value": {"type": "static_select", "selected_option": (
+                {"value": value, "text": {"type": "plain_text", "text": value}} if value else None)}}
+        else:
+            state[name] = {"value": value if value is not None else element.get("initial_value")}
+    return await slack.send(*slack.requests.view_submission(who[0], view["callback_id"], state,
+                                                            private_metadata=view["private_metadata"]))
+
+
+async def fill_modal(slack: SlackHarness, who: tuple, open_it: Callable[[], Awaitable[Any]],
+                     values: dict) -> tuple[dict, int, str]:
+    """Open a modal (by `open_it`), check it, and submit `values`. Returns (the view, status, body)."""
+    opened = len(slack.fake.calls_to("views.open")) + 1
+    await open_it()
+    calls = await slack.fake.wait_for("views.open", count=opened)
+    view = calls[-1].args["view"]
+    status, body = await submit_modal(slack, who, opened, values)
+    return view, status, body
+
+
+def every_message_sent(slack: SlackHarness) -> list[dict]:
+    """Every message the bot posted, updated or showed privately: {"text", "blocks"} as sent."""
+    sent = [c.args for c in slack.fake.calls if c.method in ("chat.postMessage", "chat.update", "chat.postEphemeral")]
+    return [{"text": a.get("text", ""), "blocks": a.get("blocks") or []} for a in sent]
+
+
+def assert_all_conformant(slack: SlackHarness) -> None:
+    for message in every_message_sent(slack):
+        assert check_block_kit(message["blocks"]) == [], message
+    for call in slack.fake.calls_to("views.open"):
+        assert check_view(call.args["view"]) == [], call.args["view"]
+    slack.fake.assert_conformant()

@@ -26,6 +26,7 @@ from storage.db import open_database
 from storage.uow import SqlUnitOfWork
 from tests.conformance import check_block_kit, check_view
 from tests.fakes.slack_api import FakeSlackApi
+from tests.slack.crisis_steps import ephemerals, forged, next_ephemeral, replies
 from tests.slack.harness import (
     COMMS_A,
     COMMS_B,
@@ -37,14 +38,17 @@ from tests.slack.harness import (
     OUTSIDER,
     STAFF,
     SlackHarness,
+    assert_all_conformant,
     eventually,
+    every_message_sent,
+    fill_modal,
     find_action,
     frozen,
     labels,
     org_config,
+    submit_modal,
     text_of,
 )
-from tests.slack.test_sign_off_story import submit_modal
 
 FRIDAY = "2026-11-27T14:05:00+00:00"  # Friday 27 November 2026, 14:05 London (GMT): office hours
 SATURDAY_NIGHT = "2026-11-28T21:00:00+00:00"  # Saturday 28 November 2026, 21:00 London (GMT): out of hours
@@ -133,20 +137,6 @@ async def card_says(slack: SlackHarness, *words: str, ref: str = REF) -> dict:
 
 def saying(messages: list[dict], *words: str) -> list[dict]:
     return [m for m in messages if all(w in text_of(m) for w in words)]
-
-
-def ephemerals(slack: SlackHarness, who: tuple) -> list[dict]:
-    return [c.args for c in slack.fake.calls_to("chat.postEphemeral") if c.args.get("user") == who[0]]
-
-
-async def next_ephemeral(slack: SlackHarness, who: tuple, after: int) -> dict:
-    await eventually(lambda: len(ephemerals(slack, who)) > after, f"a private reply to {who[2]}")
-    return ephemerals(slack, who)[-1]
-
-
-def replies(slack: SlackHarness, who: tuple) -> list[str]:
-    """Everything the bot told `who` privately: ephemerals and plain DMs (a reply to a modal goes to the DM)."""
-    return [text_of(e) for e in ephemerals(slack, who)] + [text_of(m) for m in slack.dms(who)]
 
 
 async def reply_saying(slack: SlackHarness, who: tuple, words: str) -> str:
@@ -243,26 +233,6 @@ async def press(slack: SlackHarness, who: tuple, message: dict, label: str, wher
     return await next_ephemeral(slack, who, before)
 
 
-async def forged(slack: SlackHarness, who: tuple, payload: ActionPayload, where: str) -> dict:
-    """A click carrying a button value never shown to `who` (copied, or made up). Returns the private reply."""
-    before = len(ephemerals(slack, who))
-    status, body = await slack.send(*slack.requests.block_action(who[0], f"md.{payload.a}.0", payload.encode(),
-                                                                 channel_id=where))
-    assert status == 200, body
-    return await next_ephemeral(slack, who, before)
-
-
-async def fill_modal(slack: SlackHarness, who: tuple, open_it: Callable[[], Awaitable[Any]],
-                     values: dict) -> tuple[dict, int, str]:
-    """Open a modal (by `open_it`), check it, and submit `values`. Returns (the view, status, body)."""
-    opened = len(slack.fake.calls_to("views.open")) + 1
-    await open_it()
-    calls = await slack.fake.wait_for("views.open", count=opened)
-    view = calls[-1].args["view"]
-    status, body = await submit_modal(slack, who, opened, values)
-    return view, status, body
-
-
 async def draft_line(slack: SlackHarness, who: tuple, text: str, label: str | None = None,
                      message: dict | None = None, where: str = COMMS_CHANNEL) -> dict:
     """Press "Draft holding line" (or `label`) on the crisis card and send the line for sign-off."""
@@ -310,20 +280,6 @@ async def sign_off(slack: SlackHarness, version: int = 1) -> None:
         await eventually(lambda who=who: any("You approved" in r for r in replies(slack, who)),
                          f"{who[2]}'s approval")
     await card_says(slack, "Holding line signed off")
-
-
-def every_message_sent(slack: SlackHarness) -> list[dict]:
-    """Every message the bot posted, updated or showed privately: {"text", "blocks"} as sent."""
-    sent = [c.args for c in slack.fake.calls if c.method in ("chat.postMessage", "chat.update", "chat.postEphemeral")]
-    return [{"text": a.get("text", ""), "blocks": a.get("blocks") or []} for a in sent]
-
-
-def assert_all_conformant(slack: SlackHarness) -> None:
-    for message in every_message_sent(slack):
-        assert check_block_kit(message["blocks"]) == [], message
-    for call in slack.fake.calls_to("views.open"):
-        assert check_view(call.args["view"]) == [], call.args["view"]
-    slack.fake.assert_conformant()
 
 
 # =================================================================================================================

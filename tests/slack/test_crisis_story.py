@@ -13,9 +13,9 @@ from tests.slack.harness import (
     STAFF,
     SlackHarness,
     labels,
+    submit_modal,
     text_of,
 )
-from tests.slack.test_sign_off_story import submit_modal
 
 DM = "D" + STAFF[0]
 

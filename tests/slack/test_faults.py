@@ -13,8 +13,18 @@ import pytest
 
 from storage.models import EnquiryRow, MessageRefRow, OutboxRow
 from tests.fakes.slack_api import Call, FakeSlackApi
-from tests.slack.harness import COMMS_A, COMMS_CHANNEL, STAFF, SlackHarness, labels, text_of
-from tests.slack.test_security import ephemerals_to, listeners_done, quiet, rows
+from tests.slack.harness import (
+    COMMS_A,
+    COMMS_CHANNEL,
+    STAFF,
+    SlackHarness,
+    ephemerals_to,
+    labels,
+    listeners_done,
+    quiet,
+    rows,
+    text_of,
+)
 
 DM = "D" + STAFF[0]
 

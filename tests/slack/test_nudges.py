@@ -31,9 +31,9 @@ from tests.slack.harness import (
     frozen,
     labels,
     org_config,
+    submit_modal,
     text_of,
 )
-from tests.slack.test_sign_off_story import submit_modal
 
 # The on-call rota: two directors taking alternate weeks, handing over on Mondays at 08:00 London time from
 # 5 January 2026, and a deputy. Omar has the even weeks (e.g. from 23 Nov, 7 Dec, 21 Dec 2026), Priya the odd ones

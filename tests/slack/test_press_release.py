@@ -22,6 +22,7 @@ from storage.models import OutboxRow
 from storage.uow import SqlUnitOfWork
 from tests.adaptive import validate_adaptive_card
 from tests.fakes.slack_api import FakeSlackApi
+from tests.slack.crisis_steps import forged, replies
 from tests.slack.harness import (
     COMMS_A,
     COMMS_B,
@@ -33,12 +34,14 @@ from tests.slack.harness import (
     OUTSIDER,
     STAFF,
     SlackHarness,
+    assert_all_conformant,
     eventually,
+    fill_modal,
     frozen,
     labels,
+    submit_modal,
     text_of,
 )
-from tests.slack.test_crisis import assert_all_conformant, fill_modal, forged, replies
 
 FRIDAY = "2026-11-27T14:05:00+00:00"  # Friday 27 November 2026, 14:05 London: office hours
 DM = "D" + STAFF[0]
@@ -377,8 +380,6 @@ async def test_comms_can_decide_no_response_is_needed(desk: Desk) -> None:
     [call] = await slack.fake.wait_for("views.open", count=1)
     inputs = [b for b in call.args["view"]["blocks"] if b["type"] == "input"]
     assert [b["block_id"] for b in inputs][:3] == ["kind", "news", "why"]
-    from tests.slack.test_sign_off_story import submit_modal
-
     status, body = await submit_modal(slack, STAFF, 1, {"kind": "reactive", "news": "A story about parking",
                                                         "why": "Not really about us", "urgency": "week"})
     assert status == 200 and body in ("", "{}"), body

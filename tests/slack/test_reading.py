@@ -15,16 +15,10 @@ from tests.slack.harness import (
     SlackHarness,
     eventually,
     labels,
+    submit_modal,
     text_of,
 )
-from tests.slack.test_sign_off import (
-    comms_card,
-    dm_channel,
-    drafted,
-    next_card,
-    press,
-)
-from tests.slack.test_sign_off_story import submit_modal
+from tests.slack.sign_off_steps import comms_card, dm_channel, drafted, next_card, press
 
 # A long enquiry, as a reporter might paste it: 3,000 characters, many lines, and a last line to look for.
 LONG = "\n".join([f"Question {n}: the journalist asks about waiting times at Basildon A&E, the number of "

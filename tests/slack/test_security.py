@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import DATABASE, RELAY
 from bot.logs import JsonFormatter, configure
 from handlers.slack.listeners import UNKNOWN_BUTTON
 from storage.db import open_database
@@ -31,7 +30,10 @@ from tests.slack.harness import (
     STAFF,
     TOKEN,
     SlackHarness,
+    ephemerals_to,
     find_action,
+    quiet,
+    rows,
     text_of,
 )
 from tests.slack_requests import SlackRequests
@@ -54,55 +56,6 @@ async def stored(database_url: str, *, bookkeeping: bool = True) -> dict[str, in
                     for name, model in _TABLES.items() if bookkeeping or name != "seen_requests"}
     finally:
         await db.dispose()
-
-
-async def rows(database_url: str, model: Any) -> list[Any]:
-    db = open_database(database_url)
-    try:
-        async with db.sessions() as s:
-            return list((await s.execute(select(model).order_by(*model.__table__.primary_key.columns))).scalars())
-    finally:
-        await db.dispose()
-
-
-async def listeners_done(timeout: float = 5.0) -> None:
-    """Wait for Bolt's listeners that run on after their ack (the HTTP answer comes before they finish)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        running = [t for t in asyncio.all_tasks() if not t.done()
-                   and "run_ack_function_asynchronously" in getattr(t.get_coro(), "__qualname__", "")]
-        if not running:
-            return
-        await asyncio.wait(running, timeout=max(0.0, deadline - time.monotonic()))
-    raise AssertionError("Bolt listeners still running")
-
-
-async def outbox_idle(slack: SlackHarness, timeout: float = 5.0) -> None:
-    """Wait until nothing in the outbox is due now (sent, dead, or waiting for a later retry)."""
-    assert slack.app is not None
-    db, now = slack.app[DATABASE], slack.clock.now()
-    due = select(func.count()).select_from(OutboxRow).where(OutboxRow.status == "pending",
-                                                             OutboxRow.next_attempt_at <= now)
-    deadline = time.monotonic() + timeout
-    while True:
-        await slack.settle()
-        async with db.sessions() as s:
-            if (await s.execute(due)).scalar_one() == 0:
-                break
-        if time.monotonic() > deadline:
-            raise AssertionError("the outbox still has messages due")
-        await asyncio.sleep(0.02)
-    await slack.app[RELAY].idle()
-
-
-async def quiet(slack: SlackHarness) -> None:
-    """Everything the requests so far caused has happened: listeners finished, the outbox delivered."""
-    await listeners_done()
-    await outbox_idle(slack)
-
-
-def ephemerals_to(slack: SlackHarness, who: tuple[str, str, str]) -> list[str]:
-    return [e["text"] for e in slack.fake.ephemerals if e["user"] == who[0]]
 
 
 def card_updates(slack: SlackHarness) -> list[Any]:

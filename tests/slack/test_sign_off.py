@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
-import re
 from typing import Any
 
 import pytest
@@ -31,42 +30,34 @@ from tests.slack.harness import (
     eventually,
     find_action,
     labels,
+    logged_and_claimed,
+    submit_modal,
     text_of,
 )
-from tests.slack.test_sign_off_story import logged_and_claimed, submit_modal
+from tests.slack.sign_off_steps import (
+    WORDING,
+    card_says,
+    cards_for,
+    comms_card,
+    dm_channel,
+    dms_saying,
+    drafted,
+    ephemerals,
+    next_card,
+    next_ephemeral,
+    press,
+    ref_of,
+    write_draft,
+)
 
-WORDING = "We are working hard to reduce waiting times at Basildon A&E. <!channel> *bold* <@U123>"
 WORDING_V2 = "We have opened a new triage area at Basildon A&E and are recruiting 20 more nurses."
 
 
 # --- what people see ----------------------------------------------------------------------------------------------
 
-def dm_channel(who: tuple) -> str:
-    return "D" + who[0]
-
-
-def comms_card(slack: SlackHarness) -> dict:
-    return slack.fake.messages_in(COMMS_CHANNEL)[0]
-
-
-def ref_of(card: dict) -> str:
-    found = re.search(r"MC-\d{4}-\d{4}", text_of(card))
-    assert found, text_of(card)
-    return found.group(0)
-
-
-def ephemerals(slack: SlackHarness, who: tuple) -> list[dict]:
-    return [c.args for c in slack.fake.calls_to("chat.postEphemeral") if c.args.get("user") == who[0]]
-
-
 def shown(message: dict) -> str:
     """Text and blocks of an ephemeral (or any posted message) as one string."""
     return text_of(message)
-
-
-async def next_ephemeral(slack: SlackHarness, who: tuple, after: int) -> dict:
-    await eventually(lambda: len(ephemerals(slack, who)) > after, f"an ephemeral to {who[2]}")
-    return ephemerals(slack, who)[-1]
 
 
 async def dm_saying(slack: SlackHarness, who: tuple, words: str) -> dict:
@@ -75,27 +66,6 @@ async def dm_saying(slack: SlackHarness, who: tuple, words: str) -> dict:
         found = [m for m in slack.dms(who) if words in text_of(m)]
         return found[-1] if found else None
     return await eventually(find, f"a DM to {who[2]} saying {words!r}")
-
-
-def cards_for(slack: SlackHarness, who: tuple) -> list[dict]:
-    """The approval cards in `who`'s DMs (not the bot's one-line replies), oldest first."""
-    return [m for m in slack.dms(who) if "Sign-off: MC-" in text_of(m)]
-
-
-async def next_card(slack: SlackHarness, who: tuple, after: int) -> dict:
-    """Wait until `who` has more than `after` approval cards; return the newest."""
-    await eventually(lambda: len(cards_for(slack, who)) > after, f"approval card {after + 1} for {who[2]}")
-    return cards_for(slack, who)[-1]
-
-
-def dms_saying(slack: SlackHarness, who: tuple, words: str) -> list[dict]:
-    return [m for m in slack.dms(who) if words in text_of(m)]
-
-
-async def card_says(slack: SlackHarness, words: str) -> dict:
-    await eventually(lambda: words in text_of(comms_card(slack)), f"the comms card to say {words!r}")
-    await slack.settle()
-    return comms_card(slack)
 
 
 def snapshot(slack: SlackHarness) -> dict:
@@ -117,28 +87,6 @@ async def recorded(slack: SlackHarness, ref: str) -> tuple[Any, list, list]:
 
 # --- what people do -----------------------------------------------------------------------------------------------
 
-async def write_draft(slack: SlackHarness, who: tuple, message: dict, channel: str, label: str, text: str,
-                      **more: Any) -> None:
-    """Press Draft response / Edit draft on `message`, fill in the modal and save it."""
-    opened = len(slack.fake.calls_to("views.open")) + 1
-    saved_before = len(dms_saying(slack, who, "Saved draft version"))
-    await slack.click(who, message, label, channel=channel)
-    values = {"statement": text, "spokesperson": "written", **more}
-    status, body = await submit_modal(slack, who, opened, values)
-    assert status == 200 and body in ("", "{}"), body
-    await eventually(lambda: len(dms_saying(slack, who, "Saved draft version")) > saved_before, "the draft saved")
-    await slack.settle()
-
-
-async def drafted(slack: SlackHarness, text: str = WORDING, outlet: str = "BBC Essex", kind: str = "TV or radio",
-                  **more: Any) -> str:
-    """Logged, claimed by Casey, version 1 drafted. Returns the reference."""
-    card = await logged_and_claimed(slack, outlet=outlet, kind=kind)
-    await write_draft(slack, COMMS_A, card, COMMS_CHANNEL, "Draft response", text, **more)
-    await card_says(slack, "Draft v1")
-    return ref_of(comms_card(slack))
-
-
 async def ask_for_sign_off(slack: SlackHarness, who: tuple = COMMS_A) -> dict:
     """The owner presses Request sign-off on the comms card; returns their ephemeral reply."""
     before = len(ephemerals(slack, who))
@@ -156,14 +104,6 @@ async def in_sign_off(slack: SlackHarness, **kwargs: Any) -> tuple[str, dict, di
     dana = copy.deepcopy(await next_card(slack, DIRECTOR, 0))
     harper = copy.deepcopy(await next_card(slack, HEAD, 0))
     return ref, dana, harper
-
-
-async def press(slack: SlackHarness, who: tuple, message: dict, label: str, channel: str) -> dict:
-    """Press a button that answers privately; return the ephemeral reply."""
-    before = len(ephemerals(slack, who))
-    status, _ = await slack.click(who, message, label, channel=channel)
-    assert status == 200
-    return await next_ephemeral(slack, who, before)
 
 
 async def forged(slack: SlackHarness, who: tuple, payload: ActionPayload, channel: str) -> tuple[int, dict]:

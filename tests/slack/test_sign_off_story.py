@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.conformance import check_block_kit, check_view
+from tests.conformance import check_block_kit
 from tests.slack.harness import (
     COMMS_A,
     COMMS_CHANNEL,
@@ -13,53 +13,12 @@ from tests.slack.harness import (
     STAFF,
     SlackHarness,
     labels,
+    logged_and_claimed,
+    submit_modal,
     text_of,
 )
 
 DM = "D" + STAFF[0]
-
-
-async def logged_and_claimed(slack: SlackHarness, outlet: str = "BBC Essex", kind: str = "TV or radio") -> dict:
-    """A staff member logs an enquiry; Casey claims it. Returns the comms card."""
-    await slack.command(STAFF, f"{outlet}, A&E waiting times, deadline 5pm")
-    await slack.next_dm(STAFF, 0)
-    await slack.say(STAFF, "Sam Reporter")
-    q = await slack.next_dm(STAFF, 1)
-    await slack.click(STAFF, q, kind, channel=DM)
-    await slack.next_dm(STAFF, 2)
-    await slack.say(STAFF, "01245 123456")
-    q = await slack.next_dm(STAFF, 3)
-    await slack.click(STAFF, q, "Skip", channel=DM)
-    review = await slack.next_dm(STAFF, 4)
-    await slack.click(STAFF, review, "Send to comms", channel=DM)
-    card = await slack.next_in_channel(COMMS_CHANNEL, 0)
-    await slack.click(COMMS_A, card, "Claim", channel=COMMS_CHANNEL)
-    await slack.fake.wait_for("chat.update", predicate=lambda c: c.args["channel"] == COMMS_CHANNEL)
-    await slack.settle()
-    return slack.fake.messages_in(COMMS_CHANNEL)[0]
-
-
-async def submit_modal(slack: SlackHarness, who: tuple, opened_count: int, values: dict) -> tuple[int, str]:
-    """Fill in the latest modal opened for `who` with `values` (field -> text, or list for checkboxes)."""
-    calls = await slack.fake.wait_for("views.open", count=opened_count)
-    view = calls[-1].args["view"]
-    assert check_view(view) == []
-    state: dict = {}
-    for block in view["blocks"]:
-        if block["type"] != "input":
-            continue
-        name, element = block["block_id"], block["element"]
-        value = values.get(name)
-        if element["type"] == "checkboxes":
-            state[name] = {"value": {"type": "checkboxes", "selected_options": [
-                {"value": v, "text": {"type": "plain_text", "text": v}} for v in (value or [])]}}
-        elif element["type"] == "static_select":
-            state[name] = {"value": {"type": "static_select", "selected_option": (
-                {"value": value, "text": {"type": "plain_text", "text": value}} if value else None)}}
-        else:
-            state[name] = {"value": value if value is not None else element.get("initial_value")}
-    return await slack.send(*slack.requests.view_submission(who[0], view["callback_id"], state,
-                                                            private_metadata=view["private_metadata"]))
 
 
 async def test_draft_sign_off_and_issue(slack: SlackHarness) -> None:

@@ -7,8 +7,7 @@ from __future__ import annotations
 import json
 
 from storage.models import EnquiryRow
-from tests.slack.harness import COMMS_CHANNEL, STAFF, SlackHarness, labels, text_of
-from tests.slack.test_security import rows
+from tests.slack.harness import COMMS_CHANNEL, STAFF, SlackHarness, labels, rows, text_of
 
 DM = "D" + STAFF[0]
 

@@ -14,8 +14,9 @@ from aiohttp.test_utils import TestServer
 
 from bot.app import create_app
 from bot.config import OrgConfig, Settings
+from tests.fakes.bot_connector import APP_ID, TENANT, FakeConnector, KeyServer
 from tests.slack.harness import frozen
-from tests.teams.harness import APP_ID, CAST, TENANT, FakeConnector, KeyServer, Teams, org_config
+from tests.teams.harness import CAST, Teams, org_config
 
 FRIDAY = "2026-11-27T14:05:00+00:00"  # Friday 27 November 2026, 14:05 London (GMT): an ordinary afternoon
 

@@ -9,17 +9,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from storage.models import ConversationRefRow, ConversationRow, OutboxRow, SeenRequestRow
-from tests.teams.harness import (
-    APP_ID,
-    COMMS,
-    COMMS_CHANNEL,
-    OTHER_TENANT,
-    STAFF,
-    TENANT,
-    Teams,
-    card_text,
-    personal,
-)
+from tests.fakes.bot_connector import APP_ID, OTHER_TENANT, TENANT, personal
+from tests.teams.harness import COMMS, COMMS_CHANNEL, STAFF, Teams, card_text
 
 PERSONAL = personal(STAFF)
 

@@ -18,16 +18,13 @@ from sqlalchemy import func, select
 
 from storage.db import open_database
 from storage.models import OutboxRow, SeenRequestRow
+from tests.fakes.bot_connector import APP_ID, TENANT, FakeConnector, KeyServer
 from tests.slack.process import free_port
 from tests.teams.harness import (
-    APP_ID,
     CAST,
     COMMS,
     COMMS_CHANNEL,
     DIRECTOR,
-    TENANT,
-    FakeConnector,
-    KeyServer,
     Teams,
     card_text,
     log_a_call,

@@ -26,6 +26,7 @@ from tests.teams.harness import (
     personal,
     titles,
 )
+from tests.teams.press_release_steps import REF, ask_for_a_reactive_release, channel_card_saying
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -74,23 +75,7 @@ async def test_press_release_in_a_teams_chat_asks_the_questions_and_reaches_the_
 # The stories, through /api/messages: the channel card updated in place, each person's own 1:1 chat cards
 # =================================================================================================================
 
-REF = "PR-2026-0001"
 STATEMENT = "We know access to GP appointments matters. We are adding 20,000 appointments this winter."
-
-
-async def channel_card_saying(teams: Teams, *words: str, timeout: float = 8.0) -> tuple[str, dict[str, Any]]:
-    """The press release's one channel card as it reads now, once it says all `words`: (activity id, card)."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while asyncio.get_running_loop().time() < deadline:
-        posted = teams.connector.posted_cards(COMMS_CHANNEL)
-        if posted:
-            current = teams.connector.current(COMMS_CHANNEL, 0)
-            if all(w in card_text(current) for w in words):
-                await teams.settle()
-                return posted[0][0], teams.connector.current(COMMS_CHANNEL, 0)
-        await asyncio.sleep(0.02)
-    now = card_text(teams.connector.current(COMMS_CHANNEL, 0)) if teams.connector.posted_cards(COMMS_CHANNEL) else ""
-    raise AssertionError(f"the channel card does not say {words!r}; it says: {now[:1500]}")
 
 
 async def mine_saying(teams: Teams, who: dict[str, str], *words: str, button: str | None = None,
@@ -148,20 +133,6 @@ async def sent(teams: Teams, form: dict[str, Any], values: dict[str, Any], by: d
     assert inputs_of(note) == [] and titles(note) == [], card_text(note)
     await teams.settle()
     return note
-
-
-async def ask_for_a_reactive_release(teams: Teams) -> None:
-    await teams.say("press release")
-    await teams.press(await teams.card_saying(STAFF, "Are we making news"), "Reacting to news (reactive)")
-    await teams.card_saying(STAFF, "What is on the news agenda")
-    await teams.say("A national report ranks our area last for GP access.")
-    await teams.card_saying(STAFF, "Why does it matter to us")
-    await teams.say("Local papers will ask what we are doing.")
-    await teams.press(await teams.card_saying(STAFF, "How urgent is it"), "Today (within hours)")
-    for words in ("Who could be quoted", "Which partners", "Who is the project lead"):
-        await teams.press(await teams.card_saying(STAFF, words), "Skip")
-    await teams.press(await teams.card_saying(STAFF, "check and send"), "Send to comms")
-    await teams.card_saying(STAFF, f"Sent to comms: {REF}")
 
 
 async def test_a_reactive_request_where_comms_decide_a_statement_only(teams: Teams) -> None:

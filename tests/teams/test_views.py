@@ -113,7 +113,7 @@ async def test_a_button_in_your_own_chat_that_opens_a_form_says_so(teams: Teams)
 
 
 async def test_the_press_release_card_too(teams: Teams) -> None:
-    from tests.teams.test_press_release import REF, ask_for_a_reactive_release, channel_card_saying
+    from tests.teams.press_release_steps import REF, ask_for_a_reactive_release, channel_card_saying
 
     for who in (COMMS, DIRECTOR):
         await teams.open_chat(who)
