@@ -66,12 +66,16 @@ class Pane:
             self.seen[activity["id"]] = activity
         return body["activities"]
 
-    async def card_saying(self, text: str, timeout: float = 8.0) -> dict[str, Any]:
-        """The newest bot card that says `text` (after the bot and the outbox have had their turn)."""
+    async def card_saying(self, text: str, timeout: float = 8.0, *, besides: set[str] = frozenset()
+                          ) -> dict[str, Any]:
+        """The newest bot card that says `text` (after the bot and the outbox have had their turn), leaving out
+        the activities in `besides` (those seen before, when the same flow is run again)."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
             await self.poll()
             for activity in reversed(list(self.seen.values())):
+                if activity["id"] in besides:
+                    continue
                 for card in cards_of(activity):
                     if text in card_text(card):
                         return card
