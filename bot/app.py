@@ -10,7 +10,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -18,6 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.clock import Clock, SystemClock
 from bot.config import ConfigError, OrgConfig, Settings, load_org_config
 from bot.logs import request_id
+from bot.ports import Delivery
 from bot.services import nudges
 from bot.services.core import Core
 from bot.services.relay import OutboxRelay
@@ -26,6 +27,10 @@ from storage.inbox_store import SqlInboxStore
 from storage.outbox_store import SqlOutboxStore
 from storage.repositories.references import SqlReferenceStore
 from storage.uow import SqlUnitOfWork
+
+if TYPE_CHECKING:  # each door is imported only when it is switched on (create_app)
+    from handlers.slack import SlackDoor
+    from handlers.teams import TeamsDoor
 
 log = logging.getLogger("mediadesk.app")
 access = logging.getLogger("mediadesk.access")
@@ -36,8 +41,8 @@ CLOCK = web.AppKey("clock", Clock)
 DATABASE = web.AppKey("database", Database)
 CORE = web.AppKey("core", Core)
 RELAY = web.AppKey("relay", OutboxRelay)
-SLACK = web.AppKey("slack", object)
-TEAMS = web.AppKey("teams", object)
+SLACK: web.AppKey[SlackDoor | None] = web.AppKey("slack")
+TEAMS: web.AppKey[TeamsDoor | None] = web.AppKey("teams")
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")  # a caller's id is kept only if it is short and plain
 MAX_BODY = 1024 * 1024  # Slack payloads are far smaller; anything bigger is refused with 413
@@ -114,7 +119,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
                 crisis_ack=timedelta(minutes=org.crisis.acknowledge_minutes),
                 crisis_sign_off=timedelta(minutes=org.crisis.sign_off_minutes),
                 press=org.press_releases.timings(), inbox=inbox_store)
-    deliveries = {}
+    deliveries: dict[str, Delivery] = {}
     slack = None
     if settings.slack_enabled:
         from handlers.slack import SlackDoor

@@ -123,7 +123,9 @@ class PeopleSection(BaseModel):
     names: dict[str, str] = {}
 
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_WEEKDAYS: tuple[Weekday, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                                  "sunday")
 
 
 class OfficeHoursSection(BaseModel):
@@ -132,8 +134,7 @@ class OfficeHoursSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
     opens: time = time(8, 0)
     closes: time = time(18, 0)
-    days: list[Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]] = list(
-        _WEEKDAYS[:5])
+    days: list[Weekday] = list(_WEEKDAYS[:5])
     bank_holidays: str = Field(default="GB-ENG", pattern=r"^[A-Z]{2}(-[A-Z]{2,3})?$",
                                description="country and subdivision for the holidays library")
     closures: list[date] = []

@@ -172,6 +172,7 @@ def crisis_approval_card(crisis: Crisis, draft: Draft, slot: CrisisSlot, email: 
 
 
 def lead_decision_card(crisis: Crisis, decision: SignOff) -> Card:
+    actions: list[Button | Select]
     if crisis.state is CrisisState.SIGNED_OFF:
         text = f"The holding line for {crisis.ref} is signed off. Circulate it from the crisis card."
         actions = [Button(label="Circulate the official line", payload=_pay(crisis, "circulate"), style="primary")]
@@ -183,8 +184,9 @@ def lead_decision_card(crisis: Crisis, decision: SignOff) -> Card:
 
 
 def official_line_card(crisis: Crisis, draft: Draft, *, for_reporter: bool) -> Card:
-    actions = [Button(label="I have the official line", payload=_pay(crisis, "confirm"), style="primary")] \
-        if for_reporter else []
+    actions: list[Button | Select] = [
+        Button(label="I have the official line", payload=_pay(crisis, "confirm"), style="primary")
+    ] if for_reporter else []
     return Card(title=f"Official line: {crisis.ref}", text=f"Official line for {crisis.ref}: {draft.text[:200]}",
                 status="✅ The official line to use", urgent=True,
                 facts=[Fact(label="Official line", value=draft.text, long=True)],

@@ -27,7 +27,7 @@ from bot.domain.press_release import (
 from bot.domain.statement import Draft, SignOff
 from bot.domain.text import ending
 from bot.domain.timefmt import describe, time_left
-from cards.model import ActionPayload, Button, Card, Fact
+from cards.model import ActionPayload, Button, Card, Fact, Select
 
 P = PressState
 _OUTCOMES = {Outcome.RELEASE: "A press release", Outcome.STATEMENT: "A statement only",
@@ -182,7 +182,7 @@ def press_card(pr: PressRelease, ctx: Context, directory: Directory, *, draft: D
     latest_set = next((c for c in reversed(comments) if c.kind == "amends"), None)
     if latest_set and pr.state in (P.AMENDING, P.FINAL_AMENDS):
         facts.append(Fact(label=f"Amendments from {latest_set.by}", value=latest_set.text, long=True))
-    actions: list[Button] = []
+    actions: list[Button | Select] = []
     s = pr.state
     if s is P.REQUESTED:
         actions.append(Button(label="Claim", payload=_pay(pr, "claim"), style="primary"))
@@ -230,7 +230,7 @@ def person_card(pr: PressRelease, ctx: Context, directory: Directory, email: str
     me = email.lower()
     decided = _decided(sign_offs, draft)
     lead = pr.lead_email()
-    actions: list[Button] = []
+    actions: list[Button | Select] = []
     notes: list[str] = []
     yours = None
     s = pr.state
@@ -303,7 +303,7 @@ def requester_news_card(pr: PressRelease, event: str, ctx: Context) -> Card:
 
 def owner_news_card(pr: PressRelease, ctx: Context, headline: str, comment: str | None) -> Card:
     facts = [Fact(label="Comments", value=comment, long=True)] if comment else []
-    actions: list[Button] = []
+    actions: list[Button | Select] = []
     if pr.state in pr_domain.DRAFTING or pr.state in (*pr_domain.SIGN_OFF_STAGES,):
         actions.append(Button(label="Save a version…" if pr.state in pr_domain.DRAFTING else "Late change…",
                               payload=_pay(pr, "draft"), style="primary"))

@@ -306,8 +306,8 @@ def enquiry_card(enquiry: Enquiry, now: datetime, ctx: Context, directory: Direc
     ]
     actions += _show_full(enquiry)
     if draft is not None:
-        issued = state is EnquiryState.CLOSED and enquiry.plan.issued
-        facts.append(Fact(label=f"Issued response (v{draft.number})" if issued else f"Draft v{draft.number}",
+        was_issued = state is EnquiryState.CLOSED and bool(enquiry.plan.issued)
+        facts.append(Fact(label=f"Issued response (v{draft.number})" if was_issued else f"Draft v{draft.number}",
                           value=draft.text, long=True))
         facts += _plan_facts(enquiry, directory)
         if state is not EnquiryState.CLAIMED or sign_offs:
@@ -388,6 +388,7 @@ def decision_card(enquiry: Enquiry, draft: Draft, decision: SignOff, ctx: Contex
     def pay(action: str) -> ActionPayload:
         return ActionPayload(a=action, k="enquiry", id=enquiry.ref, v=enquiry.version)
 
+    actions: list[Button | Select]
     if enquiry.state is EnquiryState.APPROVED:
         title, body = f"Approved: {enquiry.ref}", (
             f"Every sign-off is in for version {draft.number} (last: {decision.by}). "

@@ -165,6 +165,7 @@ class Conversation:
         self._require_active()
         if refusal := self._skip_refusal(form, self.answers):
             raise ValidationFailed(refusal)
+        assert self.step is not None  # _skip_refusal refuses while reviewing
         f = form.field(self.step)
         self.answers[f.name] = None
         self.pending.pop(f.name, None)

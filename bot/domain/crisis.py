@@ -38,7 +38,7 @@ C, F = CrisisState, CrisisEffect
 _ACTIVE = (C.REPORTED, C.ACKNOWLEDGED, C.LINE_DRAFTED, C.SIGNED_OFF, C.CIRCULATED)
 
 
-def _transitions() -> list[Transition[CrisisState]]:
+def _transitions() -> list[Transition[CrisisState, CrisisEffect]]:
     t = [
         Transition(C.REPORTED, "acknowledge", C.ACKNOWLEDGED, (F.UPDATE_CARD, F.TELL_REPORTER)),
         Transition(C.ACKNOWLEDGED, "draft_line", C.LINE_DRAFTED, (F.UPDATE_CARD, F.ASK_APPROVERS)),
@@ -89,7 +89,7 @@ _EXPLAIN: Mapping[str, Mapping[CrisisState, str]] = {
 for _event in ("approve_last", "request_changes"):
     _EXPLAIN = {**_EXPLAIN, _event: _EXPLAIN["approve"]}
 
-CRISIS_WORKFLOW: Workflow[CrisisState] = Workflow(
+CRISIS_WORKFLOW: Workflow[CrisisState, CrisisEffect] = Workflow(
     "crisis", _transitions(),
     explain=lambda state, event: _EXPLAIN.get(event, {}).get(state)
     or ("This crisis has been stood down." if state is C.STOOD_DOWN

@@ -130,9 +130,10 @@ def _ask_time(raw: str, day: Day, part: str | None, now: datetime, tz: ZoneInfo,
         question = f'Which day and what time next week? For example "{on + timedelta(days=1):%A} 4pm".'
     else:
         sentence, question = f"“{raw}” gives no time, so I've put {clock:%H:%M} {words}, {why}." + note, None
-    if proposal <= now:
-        proposal, sentence = None, f"“{raw}” gives no time."
-    return Reading(proposal, False, sentence,
+    gone = proposal <= now
+    if gone:
+        sentence = f"“{raw}” gives no time."
+    return Reading(None if gone else proposal, False, sentence,
                    question=question or f"What time {words}?{note}", day=on, part=part)
 
 
@@ -159,7 +160,8 @@ def _at_time(raw: str, phrase: Phrase, day: Day, part: str | None, now: datetime
         raise too_far(f"{when.astimezone(tz):%a %-d %b %Y %H:%M}", examples(now, tz))
     on = pick.date()
     sentence = f"“{raw}” read as {stated(when, now, tz)}"
-    if phrase.idiom is None and (len(hours) == 1 or phrase.clock.fixed) and (phrase.clock.fixed or on == first):
+    fixed = phrase.clock is not None and phrase.clock.fixed  # no clock: an idiom ("first thing") gives hours
+    if phrase.idiom is None and (len(hours) == 1 or fixed) and (fixed or on == first):
         return Reading(when, True, sentence + ".")
     if phrase.idiom:
         sentence += f" ({IDIOMS[phrase.idiom]}). If they gave a time, type it instead."

@@ -37,7 +37,7 @@ E = Effect
 _WORKING = (S.CLAIMED, S.AWAITING_SIGN_OFF, S.CHANGES_REQUESTED, S.REJECTED, S.APPROVED)
 
 
-def _transitions() -> list[Transition[EnquiryState]]:
+def _transitions() -> list[Transition[EnquiryState, Effect]]:
     t = [
         Transition(S.OPEN, "claim", S.CLAIMED, (E.UPDATE_CARD, E.BRIEF_OWNER, E.NOTIFY_REPORTER)),
         Transition(S.CLAIMED, "release", S.OPEN, (E.UPDATE_CARD, E.NOTIFY_PREVIOUS_OWNER)),
@@ -71,7 +71,7 @@ def _transitions() -> list[Transition[EnquiryState]]:
     return t
 
 
-ENQUIRY_WORKFLOW: Workflow[EnquiryState] = Workflow(
+ENQUIRY_WORKFLOW: Workflow[EnquiryState, Effect] = Workflow(
     "enquiry",
     _transitions(),
     explain=lambda state, event: _EXPLAIN.get((state, event))
@@ -83,7 +83,7 @@ ENQUIRY_WORKFLOW: Workflow[EnquiryState] = Workflow(
     }.get(state, f"That can't be done while the enquiry is {state.replace('_', ' ')}."),
 )
 
-_EXPLAIN = {
+_EXPLAIN: dict[tuple[EnquiryState, str], str] = {
     (S.OPEN, "release"): "Nobody has claimed this enquiry, so there is nothing to release.",
     (S.OPEN, "hand_over"): "Claim the enquiry first; then you can hand it over.",
 }

@@ -96,7 +96,8 @@ def still_applies(nudge: Nudge, enquiry: Enquiry, data: dict[str, Any]) -> bool:
         case NudgeKind.ON_CALL:
             return state is EnquiryState.OPEN and not enquiry.routing.get("acknowledged_by")
         case NudgeKind.DEADLINE:
-            return state in WORKING and bool(enquiry.owner) and (enquiry.owner.email or "").lower() == nudge.recipient
+            return (state in WORKING and enquiry.owner is not None
+                    and (enquiry.owner.email or "").lower() == nudge.recipient)
         case NudgeKind.DEADLINE_MISSED:
             return state not in FINISHED
         case NudgeKind.SIGN_OFF | NudgeKind.SIGN_OFF_ESCALATION:

@@ -86,7 +86,7 @@ OPEN = (*BEFORE_ISSUE, P.ISSUED)
 _MOVE = (F.UPDATE_CARD, F.UPDATE_PEOPLE, F.NEW_STAGE)  # old cards updated, then the new holders asked
 
 
-def _transitions() -> list[Transition[PressState]]:
+def _transitions() -> list[Transition[PressState, PressEffect]]:
     t = [
         Transition(P.REQUESTED, "claim", P.GATHERING, (*_MOVE, F.TELL_REQUESTER)),
         Transition(P.REQUESTED, "claim_reactive", P.DECIDING, (*_MOVE, F.TELL_REQUESTER)),
@@ -180,7 +180,8 @@ def _explain(state: PressState, event: str) -> str:
     return f"That can't be done while the press release is at the {STAGE_NAMES[state].lower()} stage."
 
 
-PRESS_WORKFLOW: Workflow[PressState] = Workflow("press_release", _transitions(), explain=_explain)
+PRESS_WORKFLOW: Workflow[PressState, PressEffect] = Workflow("press_release", _transitions(),
+                                                              explain=_explain)
 
 STAGE_NAMES: Mapping[PressState, str] = {
     P.REQUESTED: "Requested",
@@ -261,8 +262,9 @@ class PressSlot(str):
             return P.QUOTE_APPROVAL
         return P.DIRECTOR_SIGN_OFF
 
+    # Shadows str.index, hence the ignore: renaming it (say to `number`) means changing its unit test too.
     @property
-    def index(self) -> int:
+    def index(self) -> int:  # type: ignore[override]  # the partner's or quote's number, 1-based
         tail = self.rsplit("_", 1)[-1]
         return small_int(tail) or 0
 
@@ -412,7 +414,8 @@ def holders(pr: PressRelease, directory: Directory, decided: set[str]) -> list[s
     """Who holds the current stage (emails); [] means the comms team as a whole (nobody has claimed it)."""
     owner = [pr.owner.email.lower()] if pr.owner and pr.owner.email else []
     if pr.state in COLLATING:
-        return [pr.lead_email()] if pr.lead_email() else owner
+        lead = pr.lead_email()
+        return [lead] if lead else owner
     if pr.state in (P.LEAD_SIGN_OFF, P.QUOTE_APPROVAL, P.DIRECTOR_SIGN_OFF):
         people: list[str] = []
         for slot in slots_for(pr.state, pr):

@@ -9,10 +9,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING, TypeGuard
 
 import phonenumbers
 
 from bot.domain.people import Directory, Role
+
+if TYPE_CHECKING:  # both import this module (through bot.domain.enquiry)
+    from bot.domain.crisis import CrisisSlot
+    from bot.domain.press_release import PressSlot
 
 WRITTEN_ONLY = "written"  # the spokesperson choice meaning "no interview: a written statement only"
 
@@ -39,7 +44,7 @@ class Draft:
         return self.fingerprint[:12]
 
 
-def binds_to(draft: Draft | None, version: int | None, fp: str) -> bool:
+def binds_to(draft: Draft | None, version: int | None, fp: str) -> TypeGuard[Draft]:
     """Whether a button made for (version, fingerprint prefix) is for this exact draft: the sign-off binding."""
     return draft is not None and draft.number == version and len(fp) >= 12 and draft.fingerprint.startswith(fp)
 
@@ -71,7 +76,7 @@ class SignOff:
 
     version: int
     fingerprint: str
-    slot: Slot
+    slot: Slot | CrisisSlot | PressSlot  # enquiries, crises and press releases share the sign-off table
     decision: Decision
     by: str
     by_email: str | None

@@ -9,24 +9,25 @@ from typing import Generic, TypeVar
 
 from bot.domain.errors import InvalidTransition
 
-S = TypeVar("S", bound=StrEnum)
+S = TypeVar("S", bound=StrEnum)  # the states
+E = TypeVar("E", bound=StrEnum)  # the effects a transition has
 
 
 @dataclass(frozen=True)
-class Transition(Generic[S]):
+class Transition(Generic[S, E]):
     source: S
     event: str
     target: S
-    effects: tuple[str, ...] = ()
+    effects: tuple[E, ...] = ()
 
 
-class Workflow(Generic[S]):
+class Workflow(Generic[S, E]):
     """A transition table. `explain(state, event)` gives the sentence shown when an event is refused."""
 
-    def __init__(self, name: str, transitions: Iterable[Transition[S]],
+    def __init__(self, name: str, transitions: Iterable[Transition[S, E]],
                  explain: Callable[[S, str], str] | None = None) -> None:
         self.name = name
-        self._table: dict[tuple[S, str], Transition[S]] = {}
+        self._table: dict[tuple[S, str], Transition[S, E]] = {}
         for t in transitions:
             key = (t.source, t.event)
             if key in self._table:
@@ -35,7 +36,7 @@ class Workflow(Generic[S]):
         self._explain = explain or (lambda state, event: f"That can't be done while the case is {state}.")
 
     @property
-    def transitions(self) -> list[Transition[S]]:
+    def transitions(self) -> list[Transition[S, E]]:
         return list(self._table.values())
 
     @property
@@ -45,7 +46,7 @@ class Workflow(Generic[S]):
     def allows(self, state: S, event: str) -> bool:
         return (state, event) in self._table
 
-    def apply(self, state: S, event: str) -> Transition[S]:
+    def apply(self, state: S, event: str) -> Transition[S, E]:
         try:
             return self._table[(state, event)]
         except KeyError:

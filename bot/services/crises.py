@@ -272,7 +272,8 @@ async def _decide(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, dra
     decided = await uow.drafts.sign_offs(crisis.ref, draft.number)
     if earlier := decided_on(decided, slot):
         raise DomainError(f"{earlier.by} already decided on this holding line. Nothing more is needed from you.")
-    sign_off = SignOff(draft.number, draft.fingerprint, slot, decision, actor.label, actor.email, ctx.now, comment)  # type: ignore[arg-type]
+    sign_off = SignOff(draft.number, draft.fingerprint, slot, decision, actor.label, actor.email, ctx.now,
+                       comment)
     await uow.drafts.add_sign_off(crisis.ref, sign_off)
     if decision is Decision.APPROVED:
         event = "approve_last" if completes_round(decided, slot, required_crisis_slots(crisis)) else "approve"

@@ -117,7 +117,7 @@ async def _reschedule(uow: UnitOfWork, core: Core, ctx: Context, enquiry: Enquir
     """Stop the nudges this event makes unnecessary and start the ones it calls for, in the same transaction."""
     if kinds := CANCELS.get(step.event):
         await uow.nudges.cancel(enquiry.ref, kinds, ctx.now)
-    if step.event == "approve" and step.decision is not None:
+    if step.event == "approve" and step.decision is not None and isinstance(step.decision.slot, Slot):
         for email in approvers(step.decision.slot, enquiry.plan, core.directory):
             await uow.nudges.cancel(enquiry.ref, SIGN_OFF_KINDS, ctx.now, recipient=email)
     pending: dict[str, list[str]] = {}

@@ -123,10 +123,10 @@ async def _fire(uow: UnitOfWork, core: Core, ctx: Context, nudge: Nudge, channel
         later = deferred_until(ctx.now, enquiry.deadline, core.is_open(ctx.now), core.next_open(ctx.now))
         if later is not None:
             await uow.nudges.finish(nudge, NudgeStatus.CANCELLED, ctx.now)
-            waiting = [n for n in await uow.nudges.pending_for(nudge.case_ref)
-                       if n.kind is nudge.kind and n.recipient == nudge.recipient
-                       and abs(n.due_at - later) < timedelta(minutes=5)]
-            if not waiting:  # reminders held overnight arrive as one at opening time, not several
+            held = [n for n in await uow.nudges.pending_for(nudge.case_ref)
+                    if n.kind is nudge.kind and n.recipient == nudge.recipient
+                    and abs(n.due_at - later) < timedelta(minutes=5)]
+            if not held:  # reminders held overnight arrive as one at opening time, not several
                 await uow.nudges.add(Nudge(nudge.case_ref, nudge.kind, later, nudge.recipient, nudge.seq,
                                            {**nudge.data, "deferred_from": ctx.now.isoformat()}), ctx.now)
             await update_card(uow, core, ctx, enquiry, draft)  # the card shows the new next reminder

@@ -400,7 +400,7 @@ async def _save_draft(uow: UnitOfWork, core: Core, ctx: Context, pr: PressReleas
     facts: dict[str, Any] = {**_draft_facts(new), "text": text, "link": link, "note": values.get("note")}
     if event == "revise":
         old = await uow.drafts.sign_offs(pr.ref, draft.number) if draft else []
-        cleared = [slot_label(s.slot, pr, core.directory) for s in old  # type: ignore[arg-type]
+        cleared = [slot_label(s.slot, pr, core.directory) for s in old
                    if isinstance(s.slot, PressSlot) and s.decision is Decision.APPROVED]
         pr.late_change = {"version": new.number, "replaced": draft.number if draft else None,
                           "from": STAGE_NAMES[pr.state], "cleared": cleared, "by": actor.label,
@@ -579,7 +579,7 @@ async def _approve(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, 
     decided = await uow.drafts.sign_offs(pr.ref, draft.number)
     if earlier := decided_on(decided, slot):
         raise DomainError(f"{earlier.by} already signed this version off. Nothing more is needed from you.")
-    sign_off = SignOff(draft.number, draft.fingerprint, slot, Decision.APPROVED, actor.label,  # type: ignore[arg-type]
+    sign_off = SignOff(draft.number, draft.fingerprint, slot, Decision.APPROVED, actor.label,
                        actor.email, ctx.now, comment)
     await uow.drafts.add_sign_off(pr.ref, sign_off)
     done = completes_round(decided, slot, slots_for(pr.state, pr))

@@ -122,6 +122,7 @@ class OutboxRelay:
             delivered += sum(await asyncio.gather(*(self._send_within(gate, m) for m in batch)))
 
     async def _send_within(self, gate: asyncio.Semaphore, message: Outbound) -> int:
+        assert message.id is not None  # a claimed message is a stored one
         try:
             async with gate:
                 return await self._send(message)
@@ -129,6 +130,7 @@ class OutboxRelay:
             self._in_flight.pop(message.id, None)
 
     async def _send(self, message: Outbound) -> int:
+        assert message.id is not None  # a claimed message is a stored one
         platform = message.recipient.platform
         delivery = self._deliveries.get(platform)
         if delivery is None:

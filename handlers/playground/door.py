@@ -170,7 +170,7 @@ class PlaygroundDoor:
         answered with the same id and not shown or done again."""
         client_id = _client_id(posted)
         activity_id = _activity_id(session, client_id) if client_id else secrets.token_hex(8)
-        echo = {key: posted[key] for key in ("type", "text", "value", "attachments", "channelData", "locale")
+        echo: dict[str, Any] = {key: posted[key] for key in ("type", "text", "value", "attachments", "channelData", "locale")
                 if key in posted}
         echo.update(id=activity_id, timestamp=self._stamp(),
                     conversation={"id": session.conversation_id},

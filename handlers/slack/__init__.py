@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import aiohttp
 from aiohttp import web
@@ -121,10 +121,11 @@ class SlackDoor:
             content_type = "application/json" if request.body.lstrip().startswith("{") else \
                 "application/x-www-form-urlencoded"
             timestamp = str(int(time.time()))
-            headers = {"content-type": [content_type], "x-slack-request-timestamp": [timestamp],
-                       "x-slack-signature": [self._verifier.generate_signature(timestamp=timestamp,
-                                                                              body=request.body)],
-                       payloads.REPLAY_HEADER: ["1"]}
+            signature = self._verifier.generate_signature(timestamp=timestamp, body=request.body)
+            assert signature is not None  # None only without a timestamp
+            headers: dict[str, str | Sequence[str]] = {
+                "content-type": [content_type], "x-slack-request-timestamp": [timestamp],
+                "x-slack-signature": [signature], payloads.REPLAY_HEADER: ["1"]}
             log.info("finishing a request a restart cut off", extra={"key": request.key[:60]})
             try:
                 await self.bolt.async_dispatch(AsyncBoltRequest(body=request.body, headers=headers))

@@ -159,7 +159,8 @@ class MediaDeskTeamsBot(ActivityHandler):
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
         value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) else {}
-        action = value.get("action") if isinstance(value.get("action"), dict) else {}
+        raw = value.get("action")
+        action: dict[str, Any] = raw if isinstance(raw, dict) else {}
         if turn_context.activity.name != "adaptiveCard/action" or action.get("type") != "Action.Execute":
             # Only Adaptive Card buttons are ours (botbuilder would answer any other invoke 501).
             return InvokeResponse(status=400, body={"statusCode": 400, "type": "application/vnd.microsoft.error",

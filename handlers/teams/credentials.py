@@ -64,6 +64,7 @@ class AsyncBotCredentials(AsyncHTTPPolicy):
 
     async def send(self, request: Any, **kwargs: Any) -> Any:
         request.http_request.headers["Authorization"] = f"Bearer {await self._source.token(self.oauth_scope)}"
+        assert self.next is not None  # the pipeline sets it before the first send
         return await self.next.send(request, **kwargs)
 
 
