@@ -4,7 +4,9 @@ transaction (`UnitOfWork.mark_request_seen`), so a request is applied once howev
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Collection
 
 from bot.ports import InboundRequest
 from bot.services.core import Core
@@ -28,6 +30,23 @@ async def finish(core: Core, key: str) -> None:
     """The request's work is over, whatever came of it (its own transaction marked it done if it did anything)."""
     if core.inbox is not None:
         await core.inbox.finish(key, core.clock.now())
+
+
+async def finish_cut_off(core: Core, platform: str, busy: Collection[str],
+                         replay: Callable[[InboundRequest], Awaitable[None]], *, every_lease: bool = False) -> int:
+    """Replay the requests a crash cut off that nobody here is working on (`busy`): one person's in the order
+    they came, different people side by side. Returns how many there were."""
+    pending = [r for r in await unfinished(core, platform, every_lease=every_lease) if r.key not in busy]
+    by_person: dict[str, list[InboundRequest]] = {}
+    for request in pending:
+        by_person.setdefault(request.person, []).append(request)
+
+    async def in_order(requests: list[InboundRequest]) -> None:
+        for request in requests:
+            await replay(request)
+
+    await asyncio.gather(*(in_order(requests) for requests in by_person.values()))
+    return len(pending)
 
 
 async def unfinished(core: Core, platform: str, *, every_lease: bool = False) -> list[InboundRequest]:

@@ -202,32 +202,25 @@ class PlaygroundDoor:
     async def recover(self, *, every_lease: bool = False) -> int:
         """Finish the activities a restart cut off, through the same turn, one person's in the order they came.
         Each is shown again first: the conversation it was said in started again empty."""
-        pending = [r for r in await inbox.unfinished(self._core, PLATFORM, every_lease=every_lease)
-                   if r.key not in self._live]
-        by_person: dict[str, list[InboundRequest]] = {}
-        for request in pending:
-            by_person.setdefault(request.person, []).append(request)
-        await asyncio.gather(*(self._replay_in_order(requests) for requests in by_person.values()))
-        return len(pending)
+        return await inbox.finish_cut_off(self._core, PLATFORM, self._live, self._replay, every_lease=every_lease)
 
-    async def _replay_in_order(self, requests: list[InboundRequest]) -> None:
-        for request in requests:
-            self._live.add(request.key)
-            try:
-                kept = json.loads(request.body)
-                persona, echo = self.people.get(kept["person"]), kept["activity"]
-                transcript = self.transcripts.get(kept["conversation"])
-            except (ValueError, KeyError, TypeError):
-                persona = transcript = None
-            if persona is None or transcript is None:  # not ours to do (the organisation's people changed)
-                log.warning("a playground activity cut off by a restart can't be done: its person or "
-                            "conversation is gone", extra={"key": request.key[:60]})
-                await self._finished(request.key)
-                continue
-            log.info("finishing a playground activity a restart cut off", extra={"key": request.key[:60]})
-            echo = {**echo, "timestamp": self._stamp()}
-            transcript.put(echo)
-            await self._turn(Session(kept["conversation"], persona), echo, request.key)
+    async def _replay(self, request: InboundRequest) -> None:
+        self._live.add(request.key)
+        try:
+            kept = json.loads(request.body)
+            persona, echo = self.people.get(kept["person"]), kept["activity"]
+            transcript = self.transcripts.get(kept["conversation"])
+        except (ValueError, KeyError, TypeError):
+            persona = transcript = None
+        if persona is None or transcript is None:  # not ours to do (the organisation's people changed)
+            log.warning("a playground activity cut off by a restart can't be done: its person or "
+                        "conversation is gone", extra={"key": request.key[:60]})
+            await self._finished(request.key)
+            return
+        log.info("finishing a playground activity a restart cut off", extra={"key": request.key[:60]})
+        echo = {**echo, "timestamp": self._stamp()}
+        transcript.put(echo)
+        await self._turn(Session(kept["conversation"], persona), echo, request.key)
 
     async def _finished(self, key: str) -> None:
         self._live.discard(key)

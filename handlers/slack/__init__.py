@@ -107,33 +107,27 @@ class SlackDoor:
     async def recover(self, *, every_lease: bool = False) -> int:
         """Finish the requests a crash cut off: each is signed afresh and run through the same listeners, one
         person's in the order they came. Returns how many were run."""
-        pending = [r for r in await inbox.unfinished(self._core, "slack", every_lease=every_lease)
-                   if r.key not in self._context.live]  # this process is still on those
-        by_person: dict[str, list[InboundRequest]] = {}
-        for request in pending:
-            by_person.setdefault(request.person, []).append(request)
-        await asyncio.gather(*(self._replay_in_order(requests) for requests in by_person.values()))
-        return len(pending)
+        return await inbox.finish_cut_off(self._core, "slack", self._context.live, self._replay,
+                                          every_lease=every_lease)
 
-    async def _replay_in_order(self, requests: list[InboundRequest]) -> None:
-        for request in requests:
-            done = self._context.started(request.key)
-            content_type = "application/json" if request.body.lstrip().startswith("{") else \
-                "application/x-www-form-urlencoded"
-            timestamp = str(int(time.time()))
-            signature = self._verifier.generate_signature(timestamp=timestamp, body=request.body)
-            assert signature is not None  # None only without a timestamp
-            headers: dict[str, str | Sequence[str]] = {
-                "content-type": [content_type], "x-slack-request-timestamp": [timestamp],
-                "x-slack-signature": [signature], payloads.REPLAY_HEADER: ["1"]}
-            log.info("finishing a request a restart cut off", extra={"key": request.key[:60]})
-            try:
-                await self.bolt.async_dispatch(AsyncBoltRequest(body=request.body, headers=headers))
-                await asyncio.wait_for(done, timeout=60)
-            except Exception:  # noqa: BLE001 - the lease runs out and it is tried again
-                log.warning("could not finish a request cut off by a restart", exc_info=True)
-            finally:
-                self._context.forget(request.key)
+    async def _replay(self, request: InboundRequest) -> None:
+        done = self._context.started(request.key)
+        content_type = "application/json" if request.body.lstrip().startswith("{") else \
+            "application/x-www-form-urlencoded"
+        timestamp = str(int(time.time()))
+        signature = self._verifier.generate_signature(timestamp=timestamp, body=request.body)
+        assert signature is not None  # None only without a timestamp
+        headers: dict[str, str | Sequence[str]] = {
+            "content-type": [content_type], "x-slack-request-timestamp": [timestamp],
+            "x-slack-signature": [signature], payloads.REPLAY_HEADER: ["1"]}
+        log.info("finishing a request a restart cut off", extra={"key": request.key[:60]})
+        try:
+            await self.bolt.async_dispatch(AsyncBoltRequest(body=request.body, headers=headers))
+            await asyncio.wait_for(done, timeout=60)
+        except Exception:  # noqa: BLE001 - the lease runs out and it is tried again
+            log.warning("could not finish a request cut off by a restart", exc_info=True)
+        finally:
+            self._context.forget(request.key)
 
     async def close(self) -> None:
         if not self._session.closed:

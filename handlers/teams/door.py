@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from dataclasses import dataclass
@@ -160,24 +159,17 @@ class TeamsDoor:
     async def recover(self, *, every_lease: bool = False) -> int:
         """Finish the activities a crash cut off, through the same turn, one person's in the order they came.
         (They were authenticated when they arrived; the answer to a click cut off this way is not shown.)"""
-        pending = [r for r in await inbox.unfinished(self._core, "teams", every_lease=every_lease)
-                   if r.key not in self._live]
-        by_person: dict[str, list[InboundRequest]] = {}
-        for request in pending:
-            by_person.setdefault(request.person, []).append(request)
-        await asyncio.gather(*(self._replay_in_order(requests) for requests in by_person.values()))
-        return len(pending)
+        return await inbox.finish_cut_off(self._core, "teams", self._live, self._replay, every_lease=every_lease)
 
-    async def _replay_in_order(self, requests: list[InboundRequest]) -> None:
-        for request in requests:
-            log.info("finishing a Teams activity a restart cut off", extra={"key": request.key[:60]})
-            try:
-                activity = Activity().deserialize(json.loads(request.body))
-                await self.adapter.process_activity(self._authenticated_before(), activity, self.bot.on_turn)
-            except Exception:  # noqa: BLE001 - the lease runs out and it is tried again
-                log.warning("could not finish a Teams activity cut off by a restart", exc_info=True)
-                continue
-            await self._finished(request.key)
+    async def _replay(self, request: InboundRequest) -> None:
+        log.info("finishing a Teams activity a restart cut off", extra={"key": request.key[:60]})
+        try:
+            activity = Activity().deserialize(json.loads(request.body))
+            await self.adapter.process_activity(self._authenticated_before(), activity, self.bot.on_turn)
+        except Exception:  # noqa: BLE001 - the lease runs out and it is tried again
+            log.warning("could not finish a Teams activity cut off by a restart", exc_info=True)
+            return
+        await self._finished(request.key)
 
     def _authenticated_before(self) -> AuthenticateRequestResult:
         """What authenticating the activity gave when it arrived: our app id as audience, Teams as caller."""

@@ -5,21 +5,16 @@ but its answer (the activity id) never reaches us. Measured outcome: the card is
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
-from sqlalchemy import func, select
 
-from storage.db import open_database
-from storage.models import OutboxRow, SeenRequestRow
 from tests.fakes.bot_connector import APP_ID, TENANT, FakeConnector, KeyServer
-from tests.slack.process import free_port
+from tests.server_process import ALWAYS_OPEN
+from tests.server_process import ServerProcess as Runner
 from tests.teams.harness import (
     CAST,
     COMMS,
@@ -32,9 +27,8 @@ from tests.teams.harness import (
 )
 
 pytestmark = pytest.mark.kill
-REPO = Path(__file__).resolve().parents[2]
 
-ORG_TOML = f"""
+ORG_TOML = ALWAYS_OPEN + f"""
 [organisation]
 name = "Test ICB"
 [teams]
@@ -43,77 +37,37 @@ comms_channel = "{COMMS_CHANNEL}"
 comms_team = ["{COMMS['email']}"]
 director_of_comms = ["{DIRECTOR['email']}"]
 media_lead = "{COMMS['email']}"
-[office_hours]
-opens = 00:00:00
-closes = 23:59:59
-days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-bank_holidays = "ZA"
 """
 
 
 class _At:
-    def __init__(self, port: int) -> None:
-        self.port = port
+    def __init__(self, base: str) -> None:
+        self.base = base
 
     def make_url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"{self.base}{path}"
 
 
 class TeamsProcess(Teams):
     """`Teams`, but the bot is `python -m bot serve` in its own process, which a test may SIGKILL."""
 
     def __init__(self, keys: KeyServer, connector: FakeConnector, database_url: str, workdir: Path) -> None:
-        self.port = free_port()
-        super().__init__(_At(self.port), keys, connector, None, None, None)  # type: ignore[arg-type]
-        self.database_url, self.workdir = database_url, workdir
-        self.proc: asyncio.subprocess.Process | None = None
+        self.runner = Runner(database_url, workdir)
+        super().__init__(_At(self.runner.base), keys, connector, None, None, None)  # type: ignore[arg-type]
 
     async def start(self) -> TeamsProcess:
-        config = self.workdir / "mediadesk.toml"
-        config.write_text(ORG_TOML, encoding="utf-8")
-        env = {**os.environ, "DATABASE_URL": self.database_url, "MEDIADESK_CONFIG": str(config),
-               "HOST": "127.0.0.1", "PORT": str(self.port), "MEDIADESK_PLAYGROUND": "off",
-               "MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": "pw", "MICROSOFT_APP_TENANT_ID": TENANT,
-               "MICROSOFT_OPENID_METADATA_URL": self.keys.metadata_url,
-               "MICROSOFT_LOGIN_URL": self.connector.url.rstrip("/"),
-               "OUTBOX_TICK_SECONDS": "0.2", "NUDGE_TICK_SECONDS": "3600"}
-        env.pop("SLACK_BOT_TOKEN", None)
-        log = (self.workdir / f"teams-{self.port}.log").open("ab")
-        self.proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "serve", cwd=REPO, env=env,
-                                                         stdout=log, stderr=log)
-        log.close()
         self.session = self.session or aiohttp.ClientSession()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                async with self.session.get(self.server.make_url("/healthz")) as response:
-                    if response.status == 200:
-                        return self
-            except aiohttp.ClientError:
-                await asyncio.sleep(0.05)
-        raise AssertionError("the server did not start")
+        await self.runner.start(ORG_TOML, {
+            "MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": "pw", "MICROSOFT_APP_TENANT_ID": TENANT,
+            "MICROSOFT_OPENID_METADATA_URL": self.keys.metadata_url,
+            "MICROSOFT_LOGIN_URL": self.connector.url.rstrip("/"), "SLACK_BOT_TOKEN": ""}, self.session)
+        return self
 
     async def killed(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)  # our own child, by its pid
-        await self.proc.wait()
+        await self.runner.killed()
 
     async def settle(self, timeout: float = 20.0) -> None:
-        db = open_database(self.database_url)
-        try:
-            deadline = time.monotonic() + timeout
-            while True:
-                async with db.sessions() as s:
-                    busy = (await s.execute(select(func.count()).select_from(SeenRequestRow)
-                                            .where(SeenRequestRow.status == "pending"))).scalar_one()
-                    busy += (await s.execute(select(func.count()).select_from(OutboxRow)
-                                             .where(OutboxRow.status == "pending"))).scalar_one()
-                if busy == 0:
-                    return
-                assert time.monotonic() < deadline, "still pending"
-                await asyncio.sleep(0.1)
-        finally:
-            await db.dispose()
+        await self.runner.settle(timeout)
 
 
 @pytest.fixture
@@ -125,7 +79,7 @@ async def teams(tmp_path: Path, sqlite_url: str) -> Any:
     try:
         yield process
     finally:
-        if process.proc is not None and process.proc.returncode is None:
+        if process.runner.running:
             await process.killed()
         await process.session.close()
         connector.released.set()
