@@ -262,9 +262,9 @@ class PressSlot(str):
             return P.QUOTE_APPROVAL
         return P.DIRECTOR_SIGN_OFF
 
-    # Shadows str.index, hence the ignore: renaming it (say to `number`) means changing its unit test too.
     @property
-    def index(self) -> int:  # type: ignore[override]  # the partner's or quote's number, 1-based
+    def number(self) -> int:
+        """The partner's or quote's number, 1-based (not `index`, which would hide str.index)."""
         tail = self.rsplit("_", 1)[-1]
         return small_int(tail) or 0
 
@@ -378,9 +378,9 @@ def slots_for(stage: PressState, pr: PressRelease) -> list[PressSlot]:
 
 def slot_label(slot: PressSlot, pr: PressRelease, directory: Directory) -> str:
     if slot.stage is P.EXTERNAL_SIGN_OFF:
-        return pr.partners[slot.index - 1] if 0 < slot.index <= len(pr.partners) else "A partner"
+        return pr.partners[slot.number - 1] if 0 < slot.number <= len(pr.partners) else "A partner"
     if slot.stage is P.QUOTE_APPROVAL:
-        return f"Quote: {pr.quoted[slot.index - 1].name}" if 0 < slot.index <= len(pr.quoted) else "A quote"
+        return f"Quote: {pr.quoted[slot.number - 1].name}" if 0 < slot.number <= len(pr.quoted) else "A quote"
     if slot == LEAD:
         lead = pr.lead_email()
         return f"Project lead ({directory.name_of(lead)})" if lead else "Project lead"
@@ -399,8 +399,8 @@ def signers(slot: PressSlot, pr: PressRelease, directory: Directory) -> list[str
         return directors + [e for e in directory.people_with(Role.SIGN_OFF_DELEGATE) if e not in directors]
     if slot == EXECUTIVE:
         return [pr.executive.lower()] if pr.executive else []
-    if slot.stage is P.QUOTE_APPROVAL and 0 < slot.index <= len(pr.quoted):
-        email = pr.quoted[slot.index - 1].email
+    if slot.stage is P.QUOTE_APPROVAL and 0 < slot.number <= len(pr.quoted):
+        email = pr.quoted[slot.number - 1].email
         return [email.lower()] if email else []
     return []
 

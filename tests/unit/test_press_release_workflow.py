@@ -178,7 +178,7 @@ def test_slot_values_fit_the_sign_offs_table_and_parse_back() -> None:
     for slot in (LEAD, DIRECTOR, EXECUTIVE, partner_slot(12), quote_slot(3)):
         assert len(slot.value) <= 20 and PressSlot.parse(slot.value) == slot
     assert PressSlot.parse("comms") is None and PressSlot.parse("pr_partner_") is None
-    assert partner_slot(2).stage is P.EXTERNAL_SIGN_OFF and partner_slot(2).index == 2
+    assert partner_slot(2).stage is P.EXTERNAL_SIGN_OFF and partner_slot(2).number == 2
 
 
 def test_reading_partners_quoted_and_links() -> None:
