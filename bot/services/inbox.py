@@ -32,6 +32,15 @@ async def finish(core: Core, key: str) -> None:
         await core.inbox.finish(key, core.clock.now())
 
 
+async def finish_or_warn(core: Core, key: str) -> None:
+    """`finish`, logging rather than raising a failure: the work's own transaction already marked the request
+    done if it did anything, so at worst a finished request is looked at again after its lease."""
+    try:
+        await finish(core, key)
+    except Exception:
+        log.warning("could not mark a request finished", exc_info=True)
+
+
 async def finish_cut_off(core: Core, platform: str, busy: Collection[str],
                          replay: Callable[[InboundRequest], Awaitable[None]], *, every_lease: bool = False) -> int:
     """Replay the requests a crash cut off that nobody here is working on (`busy`): one person's in the order

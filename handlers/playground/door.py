@@ -224,10 +224,7 @@ class PlaygroundDoor:
 
     async def _finished(self, key: str) -> None:
         self._live.discard(key)
-        try:
-            await inbox.finish(self._core, key)
-        except Exception:  # the work's own transaction already marked it done if it did anything
-            log.warning("could not mark a playground activity finished", exc_info=True)
+        await inbox.finish_or_warn(self._core, key)
 
     def _stamp(self) -> str:
         """A timestamp later than every one given before: Web Chat orders messages by them (and the clock may be

@@ -74,10 +74,7 @@ class SlackContext:
 
     async def finished(self, key: str) -> None:
         """The listener is done with this request, whatever came of it."""
-        try:
-            await inbox.finish(self.core, key)
-        except Exception:  # the work's own transaction already marked it done if it did anything
-            log.warning("could not mark a request finished", exc_info=True)
+        await inbox.finish_or_warn(self.core, key)
         self.live.discard(key)
         future = self.waiting.get(key)
         if future is not None and not future.done():

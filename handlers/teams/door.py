@@ -151,10 +151,7 @@ class TeamsDoor:
 
     async def _finished(self, key: str) -> None:
         self._live.discard(key)
-        try:
-            await inbox.finish(self._core, key)
-        except Exception:  # the work's own transaction already marked it done if it did anything
-            log.warning("could not mark a Teams activity finished", exc_info=True)
+        await inbox.finish_or_warn(self._core, key)
 
     async def recover(self, *, every_lease: bool = False) -> int:
         """Finish the activities a crash cut off, through the same turn, one person's in the order they came.

@@ -3,16 +3,7 @@
 from __future__ import annotations
 
 from cards.model import ActionPayload
-from tests.slack.harness import SlackHarness, eventually, text_of
-
-
-def ephemerals(slack: SlackHarness, who: tuple) -> list[dict]:
-    return [c.args for c in slack.fake.calls_to("chat.postEphemeral") if c.args.get("user") == who[0]]
-
-
-async def next_ephemeral(slack: SlackHarness, who: tuple, after: int) -> dict:
-    await eventually(lambda: len(ephemerals(slack, who)) > after, f"a private reply to {who[2]}")
-    return ephemerals(slack, who)[-1]
+from tests.slack.harness import SlackHarness, ephemerals, next_ephemeral, text_of
 
 
 def replies(slack: SlackHarness, who: tuple) -> list[str]:

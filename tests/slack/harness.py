@@ -355,3 +355,13 @@ def assert_all_conformant(slack: SlackHarness) -> None:
     for call in slack.fake.calls_to("views.open"):
         assert check_view(call.args["view"]) == [], call.args["view"]
     slack.fake.assert_conformant()
+
+
+def ephemerals(slack: SlackHarness, who: tuple) -> list[dict]:
+    """The private replies (chat.postEphemeral) the bot sent `who`, as called, oldest first."""
+    return [c.args for c in slack.fake.calls_to("chat.postEphemeral") if c.args.get("user") == who[0]]
+
+
+async def next_ephemeral(slack: SlackHarness, who: tuple, after: int) -> dict:
+    await eventually(lambda: len(ephemerals(slack, who)) > after, f"a private reply to {who[2]}")
+    return ephemerals(slack, who)[-1]

@@ -9,8 +9,10 @@ from tests.slack.harness import (
     COMMS_A,
     COMMS_CHANNEL,
     SlackHarness,
+    ephemerals,
     eventually,
     logged_and_claimed,
+    next_ephemeral,
     submit_modal,
     text_of,
 )
@@ -32,15 +34,6 @@ def ref_of(card: dict) -> str:
     found = re.search(r"MC-\d{4}-\d{4}", text_of(card))
     assert found, text_of(card)
     return found.group(0)
-
-
-def ephemerals(slack: SlackHarness, who: tuple) -> list[dict]:
-    return [c.args for c in slack.fake.calls_to("chat.postEphemeral") if c.args.get("user") == who[0]]
-
-
-async def next_ephemeral(slack: SlackHarness, who: tuple, after: int) -> dict:
-    await eventually(lambda: len(ephemerals(slack, who)) > after, f"an ephemeral to {who[2]}")
-    return ephemerals(slack, who)[-1]
 
 
 def cards_for(slack: SlackHarness, who: tuple) -> list[dict]:
