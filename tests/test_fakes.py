@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from urllib.parse import parse_qs
 
 import aiohttp
@@ -16,6 +18,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.domain.conversation import Conversation
+from bot.domain.errors import ConcurrencyConflict, Duplicate
+from bot.domain.messages import HistoryEntry
+from tests.fakes.memory_uow import MemoryStore
 from tests.fakes.slack_api import FakeSlackApi
 from tests.slack_requests import SlackRequests
 
@@ -330,3 +336,43 @@ async def test_a_doubled_full_stop_in_what_is_posted_is_recorded(fake: FakeSlack
         {"type": "actions", "elements": [{"type": "button", "text": {"type": "plain_text", "text": "Go"},
                                           "action_id": "a", "value": "{\"x\":\"a..b\"}"}]}])  # a payload: not read
     assert len(fake.prose) == 1 and "Saved.. thank you" in fake.prose[0]
+
+
+# ---- the in-memory unit of work -------------------------------------------------------------------------
+
+AT = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+
+
+async def test_the_memory_unit_of_work_forgets_what_was_not_committed_and_undoes_a_failed_savepoint() -> None:
+    store, at = MemoryStore(), AT
+    async with store.uow() as uow:
+        await uow.history.append(HistoryEntry("MC-1", at, "lost", "Sam", None, {}))
+    async with store.uow() as uow:
+        await uow.history.append(HistoryEntry("MC-1", at, "kept", "Sam", None, {}))
+        with contextlib.suppress(RuntimeError):
+            async with uow.savepoint():
+                await uow.history.append(HistoryEntry("MC-1", at, "undone", "Sam", None, {}))
+                raise RuntimeError
+        await uow.commit()
+    assert [entry.event for _, entry, _ in store.rows("history")] == ["kept"]
+
+
+async def test_the_memory_unit_of_work_refuses_a_save_over_someone_elses_and_a_request_done_twice() -> None:
+    store, at = MemoryStore(), AT
+    async with store.uow() as uow:
+        await uow.conversations.add(Conversation(form_id="media_call", platform="slack", user_id="U1", version=1), at)
+        await uow.commit()
+    async with store.uow() as first, store.uow() as second:
+        mine, theirs = await first.conversations.get(1), await second.conversations.get(1)
+        assert mine is not None and theirs is not None
+        mine.version += 1
+        await first.conversations.save(mine, 1, at)
+        await first.mark_request_seen("click", at)
+        await second.mark_request_seen("click", at)
+        await first.commit()
+        theirs.version += 1
+        with pytest.raises(ConcurrencyConflict):
+            await second.conversations.save(theirs, 1, at)
+        with pytest.raises(Duplicate):
+            await second.commit()
+
