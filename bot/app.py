@@ -19,7 +19,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import ConfigError, OrgConfig, Settings, load_org_config
 from bot.logs import request_id
 from bot.ports import Delivery
-from bot.services import nudges
+from bot.services import anchors, nudges
 from bot.services.core import Core
 from bot.services.relay import OutboxRelay
 from storage.db import Database, open_database
@@ -49,6 +49,7 @@ MAX_BODY = 1024 * 1024  # Slack payloads are far smaller; anything bigger is ref
 # How often requests cut off by a crash (on another replica) are looked for: with the inbox's 10 s lease, a dead
 # replica's accepted requests are finished by a live one within 12 s.
 INBOX_SWEEP_SECONDS = 2
+ANCHOR_CHECK_SECONDS = 3600  # the day's anchor is written by the first check of the day
 
 
 @web.middleware
@@ -118,7 +119,9 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
                 on_call_contacts=org.on_call.contacts,
                 crisis_ack=timedelta(minutes=org.crisis.acknowledge_minutes),
                 crisis_sign_off=timedelta(minutes=org.crisis.sign_off_minutes),
-                press=org.press_releases.timings(), inbox=inbox_store)
+                press=org.press_releases.timings(), inbox=inbox_store,
+                chat_platforms=tuple(name for name, on in (("slack", settings.slack_enabled),
+                                                           ("teams", settings.teams_enabled)) if on))
     deliveries: dict[str, Delivery] = {}
     slack = None
     if settings.slack_enabled:
@@ -193,6 +196,15 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
                 log.exception("could not finish requests cut off by a restart")
 
     scheduler.add_job(tracked(finish_cut_off), "interval", seconds=INBOX_SWEEP_SECONDS, id="inbox", max_instances=1,
+                      coalesce=True)
+
+    async def anchor() -> None:
+        try:
+            await anchors.anchor_today(core)  # once a day: later runs (and other replicas) find it done
+        except Exception:
+            log.exception("could not record the day's history anchor; the next run tries again")
+
+    scheduler.add_job(tracked(anchor), "interval", seconds=ANCHOR_CHECK_SECONDS, id="anchor", max_instances=1,
                       coalesce=True)
     scheduler.start()
     app[DATABASE], app[CORE], app[RELAY], app[SLACK], app[TEAMS] = db, core, relay, slack, teams

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 
+from bot import cli_audit
 from bot.config import ConfigError, Settings, load_org_config
 
 
@@ -25,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     nudges = sub.add_parser("nudges", help="reminders and escalations")
     nudges.add_argument("action", choices=["list"], help="list: what is scheduled, soonest first")
     nudges.add_argument("--limit", type=int, default=200)
+    cli_audit.add_parser(sub)
     args = parser.parse_args(argv)
 
     settings = Settings()
@@ -59,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print(f"Wrote {path}: upload it in Teams (Apps > Manage your apps > Upload an app).")
         return 0
+    if args.command == "audit":
+        return asyncio.run(cli_audit.run(args, settings, org))
     if args.command == "nudges":
         return asyncio.run(_nudges_list(settings, org, args.limit))
     return _serve(settings, org, migrate=not args.no_migrate)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.domain.audit import Anchor
 from bot.domain.conversation import Conversation
 from bot.domain.crisis import Crisis, HoldingLine
 from bot.domain.enquiry import Enquiry
@@ -95,8 +96,16 @@ class ConversationRepository(Protocol):
 
 
 class HistoryRepository(Protocol):
-    async def append(self, entry: HistoryEntry) -> None: ...
+    async def append(self, entry: HistoryEntry) -> None:
+        """Add an entry; it takes its place in the hash chain when the unit of work commits."""
+        ...
     async def for_case(self, case_ref: str) -> list[HistoryEntry]: ...
+    async def head(self) -> Anchor:
+        """The chain's last entry as committed."""
+        ...
+    async def add_anchor(self, day: str, anchor: Anchor, at: datetime) -> bool:
+        """Record the day's anchor; False if the day has one already."""
+        ...
 
 
 class OutboxRepository(Protocol):

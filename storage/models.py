@@ -132,6 +132,33 @@ class HistoryRow(Base):
     actor: Mapped[str] = mapped_column(String(200))
     actor_email: Mapped[str | None] = mapped_column(String(254))
     data: Mapped[dict[str, Any]]
+    # Its place in the hash chain (bot/domain/audit.py). Written once with the row; empty only on a row put in
+    # by hand, which `mediadesk audit verify` reports.
+    seq: Mapped[int | None] = mapped_column(Integer, unique=True, index=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    case_prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class HistoryHeadRow(Base):
+    """The chain's last entry (one row): locked while an entry is added, so entries follow one another."""
+
+    __tablename__ = "history_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class HistoryAnchorRow(Base):
+    """The chain's head as it was each day, also written to the log and sent to the Director."""
+
+    __tablename__ = "history_anchors"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD in London
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
 
 
 class OutboxRow(Base):

@@ -60,6 +60,7 @@ class SqlUnitOfWork:
         self.outbox_written = True
 
     async def commit(self) -> None:
+        await self.history.seal()
         await self.session.commit()
         if self._marked is not None:
             if len(self._db.done_by_work) > 10_000:  # never finished (a door that does not call finish): forget

@@ -36,6 +36,7 @@ class Core:
     crisis_sign_off: timedelta = timedelta(minutes=10)  # chase a holding line's approvers
     press: PressTimings = field(default_factory=PressTimings)  # how long each press-release stage may take
     inbox: InboxStore | None = None  # requests kept before the platform is answered (None: not kept)
+    chat_platforms: tuple[str, ...] = ()  # where the Director gets messages that belong to no case
 
     def is_open(self, when: datetime) -> bool:
         return self.hours is None or self.hours.is_open(when)

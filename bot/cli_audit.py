@@ -1,0 +1,70 @@
+"""`mediadesk audit verify|anchor`: check the history chain, or record today's anchor now."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from bot.config import OrgConfig, Settings
+from bot.domain.audit import Anchor, ChainWalk
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    audit = sub.add_parser("audit", help="the record's integrity: verify the history chain, or anchor it now")
+    audit.add_argument("action", choices=["verify", "anchor"],
+                       help="verify: walk the whole history and name the first entry changed, removed or out of "
+                            "order; anchor: record today's anchor (normally done once a day by the server)")
+    audit.add_argument("--anchor", action="append", default=[], metavar="SEQ:HASH",
+                       help="also check an anchor kept elsewhere (from the log or the Director's chat); repeatable")
+
+
+async def run(args: argparse.Namespace, settings: Settings, org: OrgConfig) -> int:
+    from storage.db import open_database
+
+    try:
+        kept_elsewhere = [Anchor.parse(text) for text in args.anchor]
+    except ValueError as exc:
+        print(f"Cannot check that anchor: {exc}", file=sys.stderr)
+        return 2
+    db = open_database(settings.database_url)
+    try:
+        if args.action == "anchor":
+            return await _anchor(db, settings, org)
+        return await _verify(db, kept_elsewhere)
+    finally:
+        await db.dispose()
+
+
+async def _verify(db, kept_elsewhere: list[Anchor]) -> int:  # noqa: ANN001 - storage.db.Database
+    from storage import history_audit
+
+    started = time.perf_counter()
+    walk = ChainWalk([*await history_audit.anchors(db), *kept_elsewhere])
+    async for entry in history_audit.chain(db):
+        if not walk.step(entry):
+            break
+    verdict = walk.finish()
+    took = time.perf_counter() - started
+    if verdict.ok:
+        head = f"; head {verdict.head.text()}" if verdict.head else ""
+        print(f"The history holds: {verdict.checked} entries checked in {took:.1f} s{head}.")
+        return 0
+    print(f"The history has been tampered with: {verdict.problem}.", file=sys.stderr)
+    print(f"{verdict.checked} entries before it held.", file=sys.stderr)
+    return 1
+
+
+async def _anchor(db, settings: Settings, org: OrgConfig) -> int:  # noqa: ANN001 - storage.db.Database
+    from bot.clock import SystemClock
+    from bot.services import anchors
+    from bot.services.core import Core
+    from storage.uow import SqlUnitOfWork
+
+    core = Core(uow=lambda: SqlUnitOfWork(db), clock=SystemClock(), directory=org.directory(), tz=org.tz,
+                chat_platforms=tuple(n for n, on in (("slack", settings.slack_enabled),
+                                                     ("teams", settings.teams_enabled)) if on))
+    anchor = await anchors.anchor_today(core)
+    print(f"Today's anchor: {anchor.text()}" if anchor else "Today's anchor was recorded already (or the history "
+          "is empty).")
+    return 0

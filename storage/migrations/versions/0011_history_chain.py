@@ -1,0 +1,89 @@
+"""the history as a hash chain: each entry's place, the hash of the one before it (overall and in its case),
+its own hash; the chain's head; daily anchors. Entries already written are chained in the order they were written.
+
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-12-03
+"""
+import sqlalchemy as sa
+from alembic import op
+
+from bot.domain.audit import GENESIS, entry_hash
+
+revision = "0011"
+down_revision = "0010"
+branch_labels = None
+depends_on = None
+
+_BATCH = 2000
+_SQLITE_TRIGGERS = ("case_history_no_update", "case_history_no_delete")
+
+
+def upgrade() -> None:
+    for name in ("seq", "prev_hash", "case_prev_hash", "hash"):
+        op.add_column("case_history", sa.Column(name, sa.Integer() if name == "seq" else sa.String(64),
+                                                nullable=True))
+    op.create_table("history_head", sa.Column("id", sa.Integer(), primary_key=True),
+                    sa.Column("seq", sa.Integer(), nullable=False), sa.Column("hash", sa.String(64), nullable=False))
+    op.create_table("history_anchors", sa.Column("day", sa.String(10), primary_key=True),
+                    sa.Column("seq", sa.Integer(), nullable=False), sa.Column("hash", sa.String(64), nullable=False),
+                    sa.Column("at", sa.DateTime(timezone=True), nullable=False))
+    _without_append_only(_chain_existing)
+    op.create_index("ix_case_history_seq", "case_history", ["seq"], unique=True)
+
+
+def _chain_existing() -> None:
+    """Give every row written before this revision its place, oldest first, and record the head."""
+    bind = op.get_bind()
+    history = sa.table("case_history", sa.column("id", sa.Integer()), sa.column("case_ref", sa.String()),
+                       sa.column("at", sa.DateTime(timezone=True)), sa.column("event", sa.String()),
+                       sa.column("actor", sa.String()), sa.column("actor_email", sa.String()),
+                       sa.column("data", sa.JSON()), sa.column("seq", sa.Integer()),
+                       sa.column("prev_hash", sa.String()), sa.column("case_prev_hash", sa.String()),
+                       sa.column("hash", sa.String()))
+    prev, seq, last_id = GENESIS, 0, 0
+    heads: dict[str, str] = {}
+    while rows := bind.execute(sa.select(history).where(history.c.id > last_id).order_by(history.c.id)
+                               .limit(_BATCH)).all():
+        for r in rows:
+            seq += 1
+            case_prev = heads.get(r.case_ref)
+            digest = entry_hash(seq, r.case_ref, r.at, r.event, r.actor, r.actor_email, r.data or {}, prev, case_prev)
+            bind.execute(history.update().where(history.c.id == r.id).values(
+                seq=seq, prev_hash=prev, case_prev_hash=case_prev, hash=digest))
+            prev, heads[r.case_ref], last_id = digest, digest, r.id
+    head = sa.table("history_head", sa.column("id", sa.Integer()), sa.column("seq", sa.Integer()),
+                    sa.column("hash", sa.String()))
+    if seq:  # otherwise the first entry makes the row
+        bind.execute(head.insert().values(id=1, seq=seq, hash=prev))
+
+
+def _without_append_only(work) -> None:  # noqa: ANN001
+    """The rows are append-only by trigger; this revision alone fills in their new columns."""
+    postgres = op.get_bind().dialect.name == "postgresql"
+    if postgres:
+        op.execute("ALTER TABLE case_history DISABLE TRIGGER case_history_no_update")
+    else:
+        for name in _SQLITE_TRIGGERS:
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    work()
+    if postgres:
+        op.execute("ALTER TABLE case_history ENABLE TRIGGER case_history_no_update")
+    else:
+        for verb in ("UPDATE", "DELETE"):
+            op.execute(f"DROP TRIGGER IF EXISTS case_history_no_{verb.lower()}")
+            op.execute(f"CREATE TRIGGER case_history_no_{verb.lower()} BEFORE {verb} ON case_history "
+                       "BEGIN SELECT RAISE(ABORT, 'case_history is append-only'); END")
+
+
+def downgrade() -> None:
+    op.drop_index("ix_case_history_seq", table_name="case_history")
+    op.drop_table("history_anchors")
+    op.drop_table("history_head")
+    _without_append_only(_drop_chain_columns)
+
+
+def _drop_chain_columns() -> None:
+    with op.batch_alter_table("case_history") as batch:  # SQLite copies the table: its triggers go with it
+        for name in ("hash", "case_prev_hash", "prev_hash", "seq"):
+            batch.drop_column(name)
