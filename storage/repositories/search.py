@@ -247,21 +247,19 @@ async def _lines(conn: AsyncConnection, keys: Sequence[tuple[CaseKind, str]], no
     facts: dict[str, CaseFacts] = {}
     by_kind = {kind: [ref for k, ref in keys if k is kind] for kind in CaseKind}
     if by_kind[CaseKind.ENQUIRY]:
-        for e in (await conn.execute(select(EnquiryRow).where(EnquiryRow.ref.in_(by_kind[CaseKind.ENQUIRY]))
-                                     )).scalars():
+        for e in await conn.execute(select(EnquiryRow.__table__).where(EnquiryRow.ref.in_(by_kind[CaseKind.ENQUIRY]))):
             plan = e.plan or {}
             facts[e.ref] = CaseFacts(
                 CaseKind.ENQUIRY, e.ref, e.state, e.created_at, _name(e.reporter), _name(e.owner), e.outlet,
                 e.outlet_kind, e.journalist, e.summary, e.deadline, plan.get("spokesperson"),
                 (plan.get("issued") or {}).get("method"))
     if by_kind[CaseKind.CRISIS]:
-        for c in (await conn.execute(select(CrisisRow).where(CrisisRow.ref.in_(by_kind[CaseKind.CRISIS]))
-                                     )).scalars():
+        for c in await conn.execute(select(CrisisRow.__table__).where(CrisisRow.ref.in_(by_kind[CaseKind.CRISIS]))):
             facts[c.ref] = CaseFacts(CaseKind.CRISIS, c.ref, c.state, c.created_at, _name(c.reporter), _name(c.lead),
                                      enquiry=str((c.details or {}).get("what") or ""))
     if by_kind[CaseKind.PRESS_RELEASE]:
-        for p in (await conn.execute(select(PressReleaseRow)
-                                     .where(PressReleaseRow.ref.in_(by_kind[CaseKind.PRESS_RELEASE])))).scalars():
+        for p in await conn.execute(select(PressReleaseRow.__table__)
+                                    .where(PressReleaseRow.ref.in_(by_kind[CaseKind.PRESS_RELEASE]))):
             details, plan = p.details or {}, p.plan or {}
             what = " — ".join(str(details[k]) for k in ("project", "what", "news") if details.get(k))
             channels = (plan.get("issued") or {}).get("channels") or []
