@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "nudges":
         return asyncio.run(_nudges_list(settings, org, args.limit))
-    if args.command in ("search", "export"):
+    if args.command in ("search", "export", "report"):
         from bot import media_log_cli
 
         return asyncio.run(media_log_cli.run(args, settings, org))
@@ -89,6 +89,9 @@ def _media_log_commands(sub) -> None:  # noqa: ANN001 - argparse's private subpa
     export.add_argument("--format", choices=["csv", "xlsx"], help="csv or xlsx (default: from --out's extension)")
     export.add_argument("--out", required=True, metavar="FILE", help="the file to write")
     filters(export)
+    report = sub.add_parser("report", help="the month's figures for the Board, as a workbook or a web page")
+    report.add_argument("--month", required=True, metavar="YYYY-MM")
+    report.add_argument("--out", required=True, metavar="FILE", help="FILE.xlsx (native charts) or FILE.html")
 
 
 def _check_config(settings: Settings, org) -> int:  # noqa: ANN001 - OrgConfig

@@ -28,6 +28,8 @@ async def run(args: argparse.Namespace, settings: Settings, org: OrgConfig) -> i
     try:
         if args.command == "search":
             return await _search(args, log, org)
+        if args.command == "report":
+            return await _report(args, log, org)
         return await _export(args, log, org, lambda: SqlUnitOfWork(db))
     except NotFound as exc:
         print(exc.message, file=sys.stderr)
@@ -77,4 +79,17 @@ async def _export(args: argparse.Namespace, log: Any, org: OrgConfig, uow: Any) 
     written = await media_log.export(log, org.directory(), None, out, fmt, org.tz, datetime.now(UTC),
                                      kinds=args.kind, date_from=args.date_from, date_to=args.date_to, uow=uow)
     print(f"Wrote {written:,} case{'s' if written != 1 else ''} to {out}.")
+    return 0
+
+
+async def _report(args: argparse.Namespace, log: Any, org: OrgConfig) -> int:
+    from bot.domain.board_report import duration
+    from bot.services import media_log
+
+    out = Path(args.out)
+    figures = await media_log.board_report(log, args.month, out, org.tz, org.office_hours.hours(org.tz),
+                                           datetime.now(UTC))
+    share = f"{figures.met_share:.0%}" if figures.met_share is not None else "–"
+    print(f"Wrote the report for {figures.month:%B %Y} to {out}: {figures.total} cases, deadlines met {share}, "
+          f"median time to issue {duration(figures.to_issue.median)}.")
     return 0

@@ -13,12 +13,14 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.domain.board_report import MonthFigures, next_month, parse_month, summarise
 from bot.domain.errors import NotFound, ValidationFailed
-from bot.domain.media_log import CaseKind, EarlierStatement, LogFilter, SearchHit, log_filter
+from bot.domain.media_log import CaseKind, EarlierStatement, LogFilter, SearchHit, log_filter, start_of
 from bot.domain.messages import HistoryEntry
+from bot.domain.office_hours import OfficeHours
 from bot.domain.people import Actor, Directory, Role
 from bot.ports import MediaLog, UnitOfWork
-from bot.services import log_files
+from bot.services import log_files, report_files
 
 SEES_EVERYTHING = (Role.COMMS, Role.DIRECTOR_OF_COMMS, Role.SIGN_OFF_DELEGATE)
 MOST_HITS = 50
@@ -85,6 +87,23 @@ async def export(log: MediaLog, directory: Directory, actor: Actor | None, out: 
     return written
 
 
+async def board_report(log: MediaLog, month: str, out: Path, tz: ZoneInfo, hours: OfficeHours | None,
+                       now: datetime) -> MonthFigures:
+    """The month's figures for the Board, written to `out` (.xlsx with native charts, or .html)."""
+    kind = out.suffix.lower()
+    if kind not in (".xlsx", ".html", ".htm"):
+        raise ValidationFailed(f"I can write the report as a workbook (.xlsx) or a web page (.html), not “{out.name}”.")
+    if not out.parent.exists():
+        raise ValidationFailed(f"There is no folder {out.parent} to write {out.name} into.")
+    first = parse_month(month)
+    where = LogFilter(logged_from=start_of(first, tz), logged_before=start_of(next_month(first), tz))
+    figures = summarise([row async for row in log.rows(where, now)], first, tz, hours)
+    if figures.total == 0:
+        raise NotFound(f"No cases were logged in {first:%B %Y}: there is nothing to report, so no file was written.")
+    (report_files.write_xlsx if kind == ".xlsx" else report_files.write_html)(figures, out)
+    return figures
+
+
 def _operator() -> str:
     """Who ran the command (the media log's history says who exported what)."""
     try:
@@ -93,4 +112,4 @@ def _operator() -> str:
         return "command line"
 
 
-__all__ = ["CaseKind", "FORMATS", "export", "said_before", "search", "visible"]
+__all__ = ["CaseKind", "FORMATS", "board_report", "export", "said_before", "search", "visible"]
