@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     nudges.add_argument("action", choices=["list"], help="list: what is scheduled, soonest first")
     nudges.add_argument("--limit", type=int, default=200)
     cli_audit.add_parser(sub)
+    _media_log_commands(sub)
     args = parser.parse_args(argv)
 
     settings = Settings()
@@ -65,7 +66,36 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(cli_audit.run(args, settings, org))
     if args.command == "nudges":
         return asyncio.run(_nudges_list(settings, org, args.limit))
+    if args.command in ("search", "export", "report"):
+        from bot import media_log_cli
+
+        return asyncio.run(media_log_cli.run(args, settings, org))
     return _serve(settings, org, migrate=not args.no_migrate)
+
+
+def _media_log_commands(sub) -> None:  # noqa: ANN001 - argparse's private subparsers type
+    """`mediadesk search` and `mediadesk export` (bot/media_log_cli.py)."""
+    def filters(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--kind", action="append", default=[], metavar="KIND",
+                             help="enquiry, crisis or press_release (repeat for more than one)")
+        command.add_argument("--from", dest="date_from", metavar="DATE", help="logged on or after this day (YYYY-MM-DD)")
+        command.add_argument("--to", dest="date_to", metavar="DATE", help="logged on or before this day (YYYY-MM-DD)")
+
+    search = sub.add_parser("search", help="search the media log: every case, open and closed, most relevant first")
+    search.add_argument("words", nargs="+", help='words to find (all of them); "a phrase"; -word to leave out')
+    filters(search)
+    search.add_argument("--state", action="append", default=[], metavar="STATE", help="e.g. open, closed")
+    search.add_argument("--owner", metavar="EMAIL", help="cases owned (led) by this person")
+    search.add_argument("--outlet-type", metavar="TYPE", help="newspaper, broadcast, online or blogger")
+    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--json", action="store_true", help="print the hits as JSON")
+    export = sub.add_parser("export", help="write the media log (one row per case) to a CSV file or a workbook")
+    export.add_argument("--format", choices=["csv", "xlsx"], help="csv or xlsx (default: from --out's extension)")
+    export.add_argument("--out", required=True, metavar="FILE", help="the file to write")
+    filters(export)
+    report = sub.add_parser("report", help="the month's figures for the Board, as a workbook or a web page")
+    report.add_argument("--month", required=True, metavar="YYYY-MM")
+    report.add_argument("--out", required=True, metavar="FILE", help="FILE.xlsx (native charts) or FILE.html")
 
 
 def _check_config(settings: Settings, org) -> int:  # noqa: ANN001 - OrgConfig

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,6 +12,7 @@ from bot.domain.audit import Anchor
 from bot.domain.conversation import Conversation
 from bot.domain.crisis import Crisis, HoldingLine
 from bot.domain.enquiry import Enquiry
+from bot.domain.media_log import CaseKind, EarlierStatement, LogFilter, LogRow, SearchHit
 from bot.domain.messages import HistoryEntry, MessageRef, Outbound
 from bot.domain.nudges import Nudge, NudgeKind, NudgeStatus
 from bot.domain.press_release import PressComment, PressRelease
@@ -157,6 +158,29 @@ class UnitOfWork(Protocol):
     async def next_number(self, name: str) -> int:
         """The next value of a named counter (reference numbers), safe under concurrency."""
         ...
+
+
+class MediaLog(Protocol):
+    """The media log (issue 14): every case, open and closed, through the database's own full-text index, which
+    the database keeps in step with the cases in the same transaction (migration 0011's triggers)."""
+
+    async def search(self, words: str, where: LogFilter, limit: int = 20) -> list[SearchHit]:
+        """The cases matching `words` (all of them; "a phrase", -word, OR), most relevant first."""
+        ...
+
+    async def approved_like(self, text: str, *, limit: int = 3, kinds: Iterable[CaseKind] = (),
+                            exclude: str | None = None, before: datetime | None = None) -> list[EarlierStatement]:
+        """The approved statements of the cases whose words are most like `text` (any of its words)."""
+        ...
+
+    async def count(self, where: LogFilter) -> int: ...
+
+    def rows(self, where: LogFilter, now: datetime, batch: int = 500) -> AsyncIterator[LogRow]:
+        """The log's lines, oldest first, read from the database `batch` cases at a time."""
+        ...
+
+
+SearchRepository = MediaLog  # the name issue 14's plan gives it
 
 
 class RetryLater(Exception):

@@ -22,10 +22,12 @@ from sqlalchemy.engine import Connection
 from storage.db import Database
 from storage.migrate import alembic_config, upgrade, upgrade_async
 from storage.models import Base
+from storage.search_schema import FULL_TEXT_TABLES, include_name
 
 REPO = Path(__file__).resolve().parents[2]
 HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
-TABLES = set(Base.metadata.tables) | {"alembic_version"}
+# The full-text index (FTS5 on SQLite) is the engine's own, beside the models.
+TABLES = set(Base.metadata.tables) | {"alembic_version"} | FULL_TEXT_TABLES
 INDEXES = {index.name for table in Base.metadata.tables.values() for index in table.indexes}
 APPEND_ONLY_TRIGGERS = {"case_history_no_update", "case_history_no_delete"}
 
@@ -65,7 +67,8 @@ async def test_upgrade_async_can_run_inside_the_servers_event_loop(tmp_path: Pat
 
 
 def _compare(connection: Connection, metadata: MetaData, options: dict[str, Any]) -> list[Any]:
-    return compare_metadata(MigrationContext.configure(connection, opts=options), metadata)
+    return compare_metadata(MigrationContext.configure(connection, opts={"include_name": include_name, **options}),
+                            metadata)
 
 
 async def differences(db: Database, metadata: MetaData, **options: Any) -> list[Any]:

@@ -1,0 +1,132 @@
+"""The media log as a file: CSV, or an XLSX workbook written streaming (openpyxl's write-only mode).
+
+Rows arrive as an async stream and go to disk as they come, so memory does not grow with the number of cases.
+The file is written beside its destination and moved into place when complete: a failed export leaves nothing
+half-written under the name asked for. Times are shown in the organisation's time zone.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
+
+from bot.domain.errors import NotFound, ValidationFailed
+from bot.domain.media_log import COLUMNS, LogRow
+
+XLSX_MOST_ROWS = 1_048_575  # a worksheet's 1,048,576 rows, less the header
+_WIDTHS = (14, 13, 17, 20, 22, 12, 20, 50, 17, 20, 17, 22, 60, 28, 17, 17, 14, 12, 18, 17)
+_WHEN = "yyyy-mm-dd hh:mm"
+# A cell beginning with one of these is a formula to a spreadsheet: a journalist's name typed as =HYPERLINK(...)
+# must stay text (OWASP's "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def values(row: LogRow, tz: ZoneInfo) -> list[Any]:
+    """The row's cells in COLUMNS order: times as local (naive) datetimes, labels with spaces."""
+    def when(t: datetime | None) -> datetime | None:
+        return t.astimezone(tz).replace(tzinfo=None, microsecond=0) if t else None
+
+    return [row.ref, row.kind.replace("_", " "), when(row.logged_at), row.logged_by, row.outlet, row.outlet_kind,
+            row.journalist, row.enquiry, when(row.deadline), row.claimed_by, when(row.claimed_at), row.spokesperson,
+            row.statement, row.approved_by, when(row.approved_at), when(row.issued_at), row.issued_how,
+            row.deadline_met, row.state.replace("_", " "), when(row.closed_at)]
+
+
+@contextmanager
+def _replacing(out: Path, suffix: str) -> Iterator[Path]:
+    """A temporary path beside `out`, moved onto it when the block ends without an error (and removed if not)."""
+    if out.is_dir():
+        raise ValidationFailed(f"{out} is a folder: give the file to write, e.g. {out / ('media-log' + suffix)}.")
+    if not out.parent.exists():
+        raise ValidationFailed(f"There is no folder {out.parent} to write {out.name} into.")
+    handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=suffix, dir=out.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        temporary.replace(out)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+async def write_csv(rows: AsyncIterator[LogRow], out: Path, tz: ZoneInfo) -> int:
+    with _replacing(out, ".csv") as path:
+        # utf-8-sig: Excel then reads the accents and apostrophes of names as they were typed.
+        with path.open("w", newline="", encoding="utf-8-sig") as f:
+            written = await _csv_rows(rows, f, tz)
+        return written
+
+
+async def _csv_rows(rows: AsyncIterator[LogRow], f: TextIO, tz: ZoneInfo) -> int:
+    writer = csv.writer(f)
+    writer.writerow(COLUMNS)
+    written = 0
+    async for row in rows:
+        writer.writerow([_csv_cell(v) for v in values(row, tz)])
+        written += 1
+    if not written:
+        raise NotFound("No cases match, so no file was written.")
+    return written
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return "" if value is None else value
+
+
+async def write_xlsx(rows: AsyncIterator[LogRow], out: Path, tz: ZoneInfo) -> int:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Media log")
+    for number, width in enumerate(_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = width
+    sheet.freeze_panes = "B2"  # the header row and the reference stay in view
+    bold, wrap = Font(bold=True), Alignment(wrap_text=False, vertical="top")
+
+    def cell(value: Any) -> Any:
+        c = WriteOnlyCell(sheet, value=None)
+        if isinstance(value, datetime):
+            c.value, c.number_format = value, _WHEN
+        elif isinstance(value, str):
+            c.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            c.data_type = "s"  # text stays text, even when it starts with "=" (never a formula)
+        else:
+            c.value = value
+        c.alignment = wrap
+        return c
+
+    header = []
+    for title in COLUMNS:
+        c = WriteOnlyCell(sheet, value=title)
+        c.font = bold
+        header.append(c)
+    sheet.append(header)
+    written = 0
+    async for row in rows:
+        sheet.append([cell(v) for v in values(row, tz)])
+        written += 1
+        if written > XLSX_MOST_ROWS:
+            raise ValidationFailed(f"More than {XLSX_MOST_ROWS:,} cases: a worksheet holds no more. Export as "
+                                   "CSV, or choose a shorter period.")
+    if not written:
+        raise NotFound("No cases match, so no file was written.")
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{written + 1}"
+    with _replacing(out, ".xlsx") as path:
+        workbook.save(path)
+    return written
+

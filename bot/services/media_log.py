@@ -1,0 +1,115 @@
+"""The media log's use cases (issue 14): search every case, "have we said this before?", export the log.
+
+Who may see what: the comms team, the Director of Communications and the sign-off delegates see everything; anyone
+else sees the cases they logged. `actor=None` is the operator at the command line, who sees everything.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.domain.board_report import MonthFigures, next_month, parse_month, summarise
+from bot.domain.errors import NotFound, ValidationFailed
+from bot.domain.media_log import CaseKind, EarlierStatement, LogFilter, SearchHit, log_filter, start_of
+from bot.domain.messages import HistoryEntry
+from bot.domain.office_hours import OfficeHours
+from bot.domain.people import Actor, Directory, Role
+from bot.ports import MediaLog, UnitOfWork
+from bot.services import log_files, report_files
+
+SEES_EVERYTHING = (Role.COMMS, Role.DIRECTOR_OF_COMMS, Role.SIGN_OFF_DELEGATE)
+MOST_HITS = 50
+EXPORT_REF = "MEDIA-LOG"  # the history of exports is kept under this reference (as holding lines are under LIBRARY)
+FORMATS = ("csv", "xlsx")
+
+
+def visible(directory: Directory, actor: Actor | None, where: LogFilter) -> LogFilter:
+    """The filter narrowed to what `actor` may see."""
+    if actor is None or directory.has(actor, *SEES_EVERYTHING):
+        return where
+    if not actor.email:
+        raise ValidationFailed("I can't tell who you are (no email on your account), so I can't show you cases.")
+    return replace(where, logged_by=actor.email.lower())
+
+
+async def search(log: MediaLog, directory: Directory, actor: Actor | None, words: str, tz: ZoneInfo, *,
+                 kinds: Iterable[str] = (), states: Iterable[str] = (), owner: str | None = None,
+                 outlet_type: str | None = None, date_from: str | date | None = None,
+                 date_to: str | date | None = None, limit: int = 20) -> list[SearchHit]:
+    """The cases matching every word (most relevant first); bad filters are refused with a sentence."""
+    if not words or not words.strip():
+        raise ValidationFailed("Say what to look for: a word of the enquiry or statement, an outlet, a journalist "
+                               "or a reference, e.g. search ward closures.")
+    if not 1 <= limit <= MOST_HITS:
+        raise ValidationFailed(f"Ask for between 1 and {MOST_HITS} results.")
+    where = log_filter(tz, kinds=kinds, states=states, owner=owner, outlet_type=outlet_type, date_from=date_from,
+                       date_to=date_to)
+    return await log.search(words.strip(), visible(directory, actor, where), limit)
+
+
+async def said_before(log: MediaLog, enquiry_text: str, *, ref: str | None = None, before: datetime | None = None,
+                      limit: int = 3) -> list[EarlierStatement]:
+    """The approved statements of the earlier cases most like this enquiry's words, best first."""
+    if not enquiry_text.strip():
+        return []
+    return await log.approved_like(enquiry_text, limit=limit, exclude=ref, before=before)
+
+
+async def export(log: MediaLog, directory: Directory, actor: Actor | None, out: Path, fmt: str, tz: ZoneInfo,
+                 now: datetime, *, kinds: Iterable[str] = (), date_from: str | date | None = None,
+                 date_to: str | date | None = None, uow: Callable[[], UnitOfWork] | None = None) -> int:
+    """Write the media log (one row per case) to `out` as CSV or XLSX, streamed; record the export in the history
+    when `uow` is given. Returns how many rows were written; nothing is written when no case matches."""
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise ValidationFailed(f"I can export the media log as {' or '.join(FORMATS)}, not “{fmt}”.")
+    where = visible(directory, actor, log_filter(tz, kinds=kinds, date_from=date_from, date_to=date_to))
+    total = await log.count(where)
+    if total == 0:
+        raise NotFound(f"No cases match ({where.describe()}), so no file was written.")
+    if fmt == "xlsx" and total > log_files.XLSX_MOST_ROWS:
+        raise ValidationFailed(f"{total:,} cases match: more than a worksheet holds ({log_files.XLSX_MOST_ROWS:,} "
+                               "rows). Export as CSV, or choose a shorter period with --from and --to.")
+    rows = log.rows(where, now)
+    written = await (log_files.write_csv if fmt == "csv" else log_files.write_xlsx)(rows, out, tz)
+    if uow is not None:
+        async with uow() as work:
+            await work.history.append(HistoryEntry(
+                case_ref=EXPORT_REF, at=now, event="exported", actor=actor.label if actor else _operator(),
+                actor_email=actor.email if actor else None,
+                data={"format": fmt, "filter": where.describe(), "rows": written, "file": out.name}))
+            await work.commit()
+    return written
+
+
+async def board_report(log: MediaLog, month: str, out: Path, tz: ZoneInfo, hours: OfficeHours | None,
+                       now: datetime) -> MonthFigures:
+    """The month's figures for the Board, written to `out` (.xlsx with native charts, or .html)."""
+    kind = out.suffix.lower()
+    if kind not in (".xlsx", ".html", ".htm"):
+        raise ValidationFailed(f"I can write the report as a workbook (.xlsx) or a web page (.html), not “{out.name}”.")
+    if not out.parent.exists():
+        raise ValidationFailed(f"There is no folder {out.parent} to write {out.name} into.")
+    first = parse_month(month)
+    where = LogFilter(logged_from=start_of(first, tz), logged_before=start_of(next_month(first), tz))
+    figures = summarise([row async for row in log.rows(where, now)], first, tz, hours)
+    if figures.total == 0:
+        raise NotFound(f"No cases were logged in {first:%B %Y}: there is nothing to report, so no file was written.")
+    (report_files.write_xlsx if kind == ".xlsx" else report_files.write_html)(figures, out)
+    return figures
+
+
+def _operator() -> str:
+    """Who ran the command (the media log's history says who exported what)."""
+    try:
+        return f"{getpass.getuser()} (command line)"
+    except OSError:
+        return "command line"
+
+
+__all__ = ["CaseKind", "FORMATS", "board_report", "export", "said_before", "search", "visible"]
