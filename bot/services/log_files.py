@@ -88,7 +88,7 @@ async def write_xlsx(rows: AsyncIterator[LogRow], out: Path, tz: ZoneInfo) -> in
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
@@ -96,19 +96,22 @@ async def write_xlsx(rows: AsyncIterator[LogRow], out: Path, tz: ZoneInfo) -> in
     for number, width in enumerate(_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(number)].width = width
     sheet.freeze_panes = "B2"  # the header row and the reference stay in view
-    bold, wrap = Font(bold=True), Alignment(wrap_text=False, vertical="top")
+    bold = Font(bold=True)
 
+    # Plain values are the fast path; a cell object only where a value needs more: a date format, or text that
+    # would otherwise be read as a formula.
     def cell(value: Any) -> Any:
-        c = WriteOnlyCell(sheet, value=None)
         if isinstance(value, datetime):
-            c.value, c.number_format = value, _WHEN
-        elif isinstance(value, str):
-            c.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            c.data_type = "s"  # text stays text, even when it starts with "=" (never a formula)
-        else:
-            c.value = value
-        c.alignment = wrap
-        return c
+            c = WriteOnlyCell(sheet, value=value)
+            c.number_format = _WHEN
+            return c
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            if value.startswith("="):
+                c = WriteOnlyCell(sheet, value=None)
+                c.value, c.data_type = value, "s"  # text stays text: never a formula
+                return c
+        return value
 
     header = []
     for title in COLUMNS:
