@@ -1,0 +1,323 @@
+"""The media log at the size of ten years of a busy ICB: search, export, the Board report and the audit walk.
+
+    .venv/bin/python bench/bench_record.py [--cases 100000] [--database sqlite|postgresql|both]
+
+Each run builds a database of `--cases` cases (enquiries mostly, some crises and press releases, over ten
+years: the case rows, their history chained as the application chains it, drafts and sign-offs), then
+measures, in the same run:
+
+- search (`SqlMediaLog.search`, the full-text engine) against a baseline: the same words found by a plain
+  LIKE scan over the same index table, as a hand-made search would;
+- CSV and XLSX export of every case (`mediadesk export` in a child process: seconds and peak memory), against
+  a baseline that only reads the cases' rows and writes them with the csv module;
+- the Board report of the busiest month (`mediadesk report`, in a child process);
+- `mediadesk audit verify` over the whole history (in a child process).
+
+Nothing here checks speed; bench/README.md gives the figures and the aims.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, insert, or_, select  # noqa: E402
+
+from bench.pg import create_pg_database, drop_pg_database  # noqa: E402
+from bot.domain.audit import GENESIS, entry_hash  # noqa: E402
+from bot.domain.media_log import LogFilter  # noqa: E402
+from bot.domain.statement import fingerprint  # noqa: E402
+from storage.db import open_database  # noqa: E402
+from storage.migrate import upgrade  # noqa: E402
+from storage.models import (  # noqa: E402
+    CrisisRow,
+    DraftRow,
+    EnquiryRow,
+    HistoryHeadRow,
+    HistoryRow,
+    PressReleaseRow,
+    SignOffRow,
+)
+from storage.repositories.search import SqlMediaLog  # noqa: E402
+from storage.search_schema import case_search  # noqa: E402
+
+START = datetime(2016, 12, 1, 9, 0, tzinfo=UTC)
+TOPICS = ("waiting times", "walk-in centre", "A&E", "GP appointments", "ambulance handovers", "cancer screening",
+          "mental health beds", "funding gap", "community pharmacy", "dental access", "maternity unit",
+          "covid-19 vaccination", "winter pressures", "hospital discharge", "staff shortages", "agency nurses",
+          "children's services", "autism assessments", "hospice funding", "prescription charges", "IVF policy",
+          "minor injuries unit", "patient transport", "data breach", "cyber attack", "strike action",
+          "new health centre", "care homes", "learning disabilities", "eating disorders", "out of hours GP",
+          "NHS 111", "diabetes clinic", "stroke services", "hearing aids", "weight loss drugs", "gender clinic")
+ASKS = ("Why has", "Can you confirm", "What is the ICB doing about", "Is it true that", "How many patients",
+        "We understand that", "Please comment on", "Residents complain about", "A councillor says")
+PLACES = ("Chelmsford", "Basildon", "Colchester", "Southend", "Harlow", "Braintree", "Brentwood", "Maldon",
+          "Witham", "Clacton", "Rayleigh", "Billericay")
+FIRST = ("Jane", "Sam", "Alex", "Priya", "Tom", "Aisha", "Mark", "Ruth", "Owen", "Chloe", "Dev", "Hannah")
+LAST = ("Reporter", "Smith", "Patel", "Jones", "Okafor", "Brown", "Khan", "Taylor", "Evans", "Walsh", "Green")
+OUTLETS = (("Essex Chronicle", "newspaper"), ("BBC Essex", "broadcast"), ("Echo", "newspaper"),
+           ("Nursing Times", "trade"), ("HSJ", "trade"), ("ITV Anglia", "broadcast"), ("Gazette", "newspaper"),
+           ("Heart FM", "broadcast"), ("Essex Live", "online"), ("Local Democracy Reporter", "online"))
+STAFF = [{"name": f"Staff {i}", "email": f"staff{i}@example.nhs.uk", "platform": "slack", "user_id": f"U{i}"}
+         for i in range(40)]
+COMMS = [{"name": f"Comms {i}", "email": f"comms{i}@example.nhs.uk", "platform": "slack", "user_id": f"UC{i}"}
+         for i in range(6)]
+DESK_OWNER = COMMS[0]  # owns 50 open cases at the end: the App Home figure is measured for them
+
+
+class Chain:
+    """The history's hash chain, computed as storage.repositories.history computes it."""
+
+    def __init__(self) -> None:
+        self.seq, self.prev, self.heads = 0, GENESIS, {}
+
+    def row(self, ref: str, at: datetime, event: str, who: dict[str, Any], **data: Any) -> dict[str, Any]:
+        self.seq += 1
+        data = {"platform": "slack", **data}
+        case_prev = self.heads.get(ref)
+        digest = entry_hash(self.seq, ref, at, event, who["name"], who["email"], data, self.prev, case_prev)
+        row = dict(case_ref=ref, at=at, event=event, actor=who["name"], actor_email=who["email"], data=data,
+                   seq=self.seq, prev_hash=self.prev, case_prev_hash=case_prev, hash=digest)
+        self.prev = self.heads[ref] = digest
+        return row
+
+
+def enquiry(rng: random.Random, n: int, at: datetime, chain: Chain, rows: dict[str, list], *, open_: bool) -> None:
+    ref = f"MC-{at.year}-{n:06d}"
+    outlet, kind = rng.choice(OUTLETS)
+    topic, place = rng.choice(TOPICS), rng.choice(PLACES)
+    summary = f"{rng.choice(ASKS)} {topic} in {place}? {rng.choice(ASKS)} {rng.choice(TOPICS)}."
+    reporter, owner = rng.choice(STAFF), rng.choice(COMMS)
+    if open_:
+        owner = DESK_OWNER
+    state = "claimed" if open_ else rng.choice(("closed",) * 8 + ("withdrawn",))
+    rows["enquiries"].append(dict(
+        ref=ref, state=state, version=5, journalist=f"{rng.choice(FIRST)} {rng.choice(LAST)}", outlet=outlet,
+        outlet_kind=kind, phone="+441245123456", email=f"j{n}@{outlet.split()[0].lower()}.example", summary=summary,
+        deadline=at + timedelta(hours=rng.choice((2, 4, 6, 24))), reporter=reporter, owner=owner,
+        plan={"spokesperson": "written", "issued": {"method": "email"}}, routing={}, created_at=at, updated_at=at))
+    h = rows["history"]
+    h.append(chain.row(ref, at, "logged", reporter, state="open"))
+    h.append(chain.row(ref, at + timedelta(minutes=rng.randint(2, 40)), "claim", owner, state="claimed"))
+    if state != "closed":
+        return
+    text = f"We understand the concern about {topic} in {place}. The ICB is working with partners to improve it."
+    drafted = at + timedelta(minutes=rng.randint(40, 120))
+    rows["drafts"].append(dict(case_ref=ref, number=1, text=text, fingerprint=fingerprint(text), author=owner["name"],
+                               author_email=owner["email"], created_at=drafted))
+    h.append(chain.row(ref, drafted, "draft", owner, version=1))
+    approved = drafted + timedelta(minutes=rng.randint(10, 90))
+    rows["sign_offs"].append(dict(case_ref=ref, version=1, fingerprint=fingerprint(text), slot="comms",
+                                  decision="approved", by="Dana Director", by_email="dana@example.nhs.uk",
+                                  comment=None, at=approved))
+    h.append(chain.row(ref, approved, "approve_last", {"name": "Dana Director", "email": "dana@example.nhs.uk"},
+                       version=1, state="approved"))
+    issued = approved + timedelta(minutes=rng.randint(5, 60))
+    h.append(chain.row(ref, issued, "issue", owner, version=1, method="email", state="closed"))
+
+
+def crisis(rng: random.Random, n: int, at: datetime, chain: Chain, rows: dict[str, list]) -> None:
+    ref = f"CR-{at.year}-{n:06d}"
+    reporter, lead = rng.choice(STAFF), rng.choice(COMMS)
+    rows["crises"].append(dict(ref=ref, state="stood_down", version=6,
+                               details={"what": f"Incident: {rng.choice(TOPICS)} at {rng.choice(PLACES)}"},
+                               reporter=reporter, lead=lead, head_of_department=None, lead_agency=None, routing={},
+                               confirmations={"who": []}, created_at=at, updated_at=at))
+    rows["history"].append(chain.row(ref, at, "raised", reporter, state="alerted"))
+    rows["history"].append(chain.row(ref, at + timedelta(minutes=4), "acknowledge", lead, state="acknowledged"))
+
+
+def release(rng: random.Random, n: int, at: datetime, chain: Chain, rows: dict[str, list]) -> None:
+    ref = f"PR-{at.year}-{n:06d}"
+    requester, owner = rng.choice(STAFF), rng.choice(COMMS)
+    rows["press_releases"].append(dict(
+        ref=ref, kind="proactive", state="closed", version=9,
+        details={"project": f"{rng.choice(TOPICS).capitalize()} in {rng.choice(PLACES)}",
+                 "what": "A new service opens"}, requester=requester, owner=owner, project_lead=None, embargo=None,
+        due_at=None, plan={"issued": {"channels": ["website", "media list"]}}, created_at=at, updated_at=at))
+    rows["history"].append(chain.row(ref, at, "requested", requester, state="requested"))
+    rows["history"].append(chain.row(ref, at + timedelta(hours=2), "claim", owner, state="gathering"))
+
+
+async def build(url: str, cases: int, seed: int = 7) -> dict[str, Any]:
+    """Write `cases` cases in time order over ten years; returns what was written and the busiest month."""
+    await asyncio.to_thread(upgrade, url)  # Alembic runs its own event loop
+    db = open_database(url)
+    rng, chain = random.Random(seed), Chain()
+    span = timedelta(days=3650) / cases
+    months: dict[str, int] = {}
+    tables = {"enquiries": EnquiryRow, "crises": CrisisRow, "press_releases": PressReleaseRow,
+              "drafts": DraftRow, "sign_offs": SignOffRow, "history": HistoryRow}
+    started, written = time.perf_counter(), dict.fromkeys(tables, 0)
+    try:
+        for first in range(0, cases, 2000):
+            rows: dict[str, list] = {name: [] for name in tables}
+            for n in range(first, min(cases, first + 2000)):
+                at = START + span * n
+                months[f"{at:%Y-%m}"] = months.get(f"{at:%Y-%m}", 0) + 1
+                roll = rng.random()
+                if roll < 0.02:
+                    crisis(rng, n, at, chain, rows)
+                elif roll < 0.12:
+                    release(rng, n, at, chain, rows)
+                else:
+                    enquiry(rng, n, at, chain, rows, open_=n >= cases - 50)
+            async with db.engine.begin() as conn:
+                for name, model in tables.items():
+                    if rows[name]:
+                        await conn.execute(insert(model.__table__), rows[name])
+                        written[name] += len(rows[name])
+        async with db.engine.begin() as conn:
+            await conn.execute(insert(HistoryHeadRow.__table__), [{"id": 1, "seq": chain.seq, "hash": chain.prev}])
+    finally:
+        await db.dispose()
+    return {"written": written, "seconds": time.perf_counter() - started, "busiest": max(months, key=months.get)}
+
+
+QUERIES = ("waiting times", "ambulance", "Chelmsford dental", "covid vaccination", "mental health beds",
+           "strike", "Jane Patel", "Essex Chronicle", "hospice", "cyber attack Basildon", "autism", "IVF",
+           "weight loss", "care homes Southend", "discharge", "pharmacy", "maternity", "eating disorders",
+           "NHS 111", "stroke")
+
+
+async def search_figures(url: str, rounds: int = 3) -> dict[str, Any]:
+    """p50/p95 of the engine's search and of a LIKE scan for the same words, same filter, same limit."""
+    db = open_database(url)
+    log = SqlMediaLog(db)
+    engine_ms, like_ms = [], []
+    c = case_search.c
+    try:
+        for _ in range(rounds):
+            for words in QUERIES:
+                t = time.perf_counter()
+                await log.search(words, LogFilter(), limit=20)
+                engine_ms.append((time.perf_counter() - t) * 1000)
+                terms = words.split()
+                like = select(c.ref, c.kind, c.state, c.title, c.logged_at).where(
+                    *[or_(*(col.ilike(f"%{term}%") for col in (c.words, c.outlet, c.journalist, c.statement,
+                                                               c.reference))) for term in terms]
+                ).order_by(c.logged_at.desc()).limit(20)
+                t = time.perf_counter()
+                async with db.engine.connect() as conn:
+                    (await conn.execute(like)).all()
+                like_ms.append((time.perf_counter() - t) * 1000)
+        async with db.engine.connect() as conn:
+            indexed = (await conn.execute(select(func.count()).select_from(case_search))).scalar_one()
+    finally:
+        await db.dispose()
+    return {"search": _spread(engine_ms), "like": _spread(like_ms), "indexed": indexed}
+
+
+def _spread(ms: list[float]) -> dict[str, float]:
+    ordered = sorted(ms)
+    return {"p50": statistics.median(ordered), "p95": ordered[int(len(ordered) * 0.95) - 1]}
+
+
+def child(args: list[str], url: str, work: Path) -> dict[str, Any]:
+    """Run `mediadesk ...` in a child process: seconds and the child's peak resident memory."""
+    env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
+    env.pop("MEDIADESK_CONFIG", None)
+    t = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "bot", *args], cwd=work, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(process.pid, 0)
+    out = process.stdout.read() + process.stderr.read() if process.stdout and process.stderr else ""
+    seconds = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"mediadesk {' '.join(args)} failed: {out}")
+    return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024, "said": out.strip().splitlines()[-1:]}
+
+
+BASELINE = """
+import asyncio, csv, sys
+from sqlalchemy import select
+from storage.db import open_database
+from storage.models import EnquiryRow
+async def main():
+    db = open_database(sys.argv[1])
+    with open(sys.argv[2], "w", newline="") as f:
+        out = csv.writer(f)
+        async with db.engine.connect() as conn:
+            result = await conn.stream(select(EnquiryRow.__table__).execution_options(yield_per=1000))
+            async for part in result.partitions(1000):
+                out.writerows(part)
+    await db.dispose()
+asyncio.run(main())
+"""
+
+
+def baseline_dump(url: str, work: Path) -> dict[str, Any]:
+    t = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-c", BASELINE, url, str(work / "raw.csv")], cwd=ROOT)
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit("the baseline dump failed")
+    return {"seconds": time.perf_counter() - t, "peak_mb": usage.ru_maxrss / 1024}
+
+
+async def run_one(kind: str, cases: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="bench-record-") as tmp:
+        work = Path(tmp)
+        name = None
+        if kind == "sqlite":
+            url = f"sqlite+aiosqlite:///{work / 'record.db'}"
+        else:
+            url, name = await create_pg_database()
+        try:
+            built = await build(url, cases)
+            figures: dict[str, Any] = {"built": built, **await search_figures(url)}
+            figures["baseline_dump"] = baseline_dump(url, work)
+            figures["csv"] = child(["export", "--format", "csv", "--out", str(work / "log.csv")], url, work)
+            figures["xlsx"] = child(["export", "--format", "xlsx", "--out", str(work / "log.xlsx")], url, work)
+            figures["report"] = child(["report", "--month", built["busiest"], "--out", str(work / "board.xlsx")],
+                                      url, work)
+            figures["verify"] = child(["audit", "verify"], url, work)
+        finally:
+            if name:
+                await drop_pg_database(name)
+    return figures
+
+
+def show(kind: str, cases: int, f: dict[str, Any]) -> None:
+    b = f["built"]
+    print(f"\n== {kind}: {cases:,} cases ({b['written']['history']:,} history entries), built in {b['seconds']:.0f} s")
+    s, like = f["search"], f["like"]
+    print(f"search      p50 {s['p50']:7.1f} ms   p95 {s['p95']:7.1f} ms   (LIKE scan p50 {like['p50']:.1f} ms, "
+          f"p95 {like['p95']:.1f} ms: the engine takes {s['p95'] / like['p95']:.2f}x the scan's p95)")
+    raw = f["baseline_dump"]
+    for what in ("csv", "xlsx"):
+        x = f[what]
+        print(f"export {what:<4} {x['seconds']:6.1f} s   peak {x['peak_mb']:5.0f} MB   "
+              f"({x['seconds'] / raw['seconds']:.1f}x a raw dump of the enquiry rows: {raw['seconds']:.1f} s, "
+              f"{raw['peak_mb']:.0f} MB)")
+    print(f"report      {f['report']['seconds']:6.1f} s   peak {f['report']['peak_mb']:5.0f} MB   (month {b['busiest']})")
+    print(f"audit verify {f['verify']['seconds']:5.1f} s   peak {f['verify']['peak_mb']:5.0f} MB   {f['verify']['said']}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
+    args = parser.parse_args()
+    kinds = ("sqlite", "postgresql") if args.database == "both" else (args.database,)
+    for kind in kinds:
+        show(kind, args.cases, asyncio.run(run_one(kind, args.cases)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
