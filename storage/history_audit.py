@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.domain.audit import Anchor, ChainedEntry
 from storage.db import Database
-from storage.models import HistoryAnchorRow, HistoryHeadRow, HistoryRow
+from storage.models import HistoryAnchorRow, HistoryHeadRow, HistoryRow, HistorySaltRow
 
 _BATCH = 5000
 
@@ -16,11 +16,11 @@ _BATCH = 5000
 async def chain(db: Database) -> AsyncIterator[ChainedEntry]:
     """Every entry, by its place in the chain; an entry with no place (put in by hand) comes first, as seq 0."""
     async with db.sessions() as s:
-        result = await s.stream(select(HistoryRow).order_by(HistoryRow.seq.is_not(None), HistoryRow.seq)
-                                .execution_options(yield_per=_BATCH))
-        async for r in result.scalars():
+        query = (select(HistoryRow, HistorySaltRow.salt).outerjoin(HistorySaltRow, HistorySaltRow.seq == HistoryRow.seq)
+                 .order_by(HistoryRow.seq.is_not(None), HistoryRow.seq).execution_options(yield_per=_BATCH))
+        async for r, salt in await s.stream(query):
             yield ChainedEntry(r.seq or 0, r.case_ref, r.at, r.event, r.actor, r.actor_email, r.data or {},
-                               r.prev_hash or "", r.case_prev_hash, r.hash or "")
+                               r.prev_hash or "", r.case_prev_hash, r.hash or "", r.seal or "", salt)
 
 
 async def anchors(db: Database) -> list[Anchor]:

@@ -137,7 +137,17 @@ class HistoryRow(Base):
     seq: Mapped[int | None] = mapped_column(Integer, unique=True, index=True)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     case_prev_hash: Mapped[str | None] = mapped_column(String(64))
+    seal: Mapped[str | None] = mapped_column(String(64))  # of the content, with the salt in history_salts
     hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class HistorySaltRow(Base):
+    """The salt of each entry's seal; deleted when the entry's content is redacted, so the seal tells nothing."""
+
+    __tablename__ = "history_salts"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    salt: Mapped[str] = mapped_column(String(64))
 
 
 class HistoryHeadRow(Base):

@@ -1,22 +1,30 @@
 """The history as a hash chain: each entry names the one before it, across all cases and within its own.
 
-An entry's hash covers its content (canonical JSON), its place (`seq`, gapless), the hash of the entry before it
-in the whole history (`prev`) and of the entry before it in the same case (`case_prev`). Changing an entry
-changes its hash; removing or reordering one breaks the next entry's `prev`; rewriting everything from some
-point on changes the chain's head, which an anchor kept elsewhere (the log, the Director's chat) still shows.
-Only the standard library's SHA-256 is used.
+An entry's hash covers its place (`seq`, gapless), when, what and who, the hash of the entry before it in the
+whole history (`prev`) and in the same case (`case_prev`), and its content's *seal*: the SHA-256 of a random
+salt and the content (canonical JSON). Changing an entry changes its hash; removing or reordering one breaks
+the next entry's `prev`; rewriting everything from some point on changes the chain's head, which an anchor kept
+elsewhere (the log, the Director's chat) still shows.
+
+The seal is what lets personal data be removed (a redaction, a case destroyed at the end of its retention)
+without breaking the chain: the content is replaced and its salt deleted, the seal stays. Without the salt the
+seal says nothing about what was removed, and the chain still holds; a later "redacted" entry of the same case
+must name every entry so treated. Only the standard library's SHA-256 is used.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 GENESIS = "0" * 64  # the `prev` of the first entry ever written
+REDACTED = "$redacted"  # the key a redacted entry's content carries (what is left of it, unsealed)
+REDACTION_EVENTS = frozenset({"redacted", "destroyed"})  # entries whose data["entries"] names the entries redacted
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,8 @@ class ChainedEntry:
     prev: str
     case_prev: str | None
     hash: str
+    seal: str = ""
+    salt: str | None = None  # None once the content was redacted
 
 
 def canonical(value: Any) -> bytes:
@@ -51,15 +61,24 @@ def _instant(at: datetime) -> str:
     return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC).isoformat(timespec="microseconds")
 
 
+def new_salt() -> str:
+    return secrets.token_hex(32)
+
+
+def seal(salt: str, data: dict[str, Any]) -> str:
+    """The content's seal: without the salt, nothing can be learned from it about the content."""
+    return hashlib.sha256(bytes.fromhex(salt) + canonical(data)).hexdigest()
+
+
 def entry_hash(seq: int, case_ref: str, at: datetime, event: str, actor: str, actor_email: str | None,
-               data: dict[str, Any], prev: str, case_prev: str | None) -> str:
+               sealed: str, prev: str, case_prev: str | None) -> str:
     content = {"seq": seq, "case": case_ref, "at": _instant(at), "event": event, "actor": actor,
-               "actor_email": actor_email, "data": data, "prev": prev, "case_prev": case_prev}
+               "actor_email": actor_email, "seal": sealed, "prev": prev, "case_prev": case_prev}
     return hashlib.sha256(canonical(content)).hexdigest()
 
 
 def rehash(e: ChainedEntry) -> str:
-    return entry_hash(e.seq, e.case_ref, e.at, e.event, e.actor, e.actor_email, e.data, e.prev, e.case_prev)
+    return entry_hash(e.seq, e.case_ref, e.at, e.event, e.actor, e.actor_email, e.seal, e.prev, e.case_prev)
 
 
 @dataclass(frozen=True)
@@ -108,6 +127,7 @@ class ChainWalk:
         self.case_heads: dict[str, str] = {}
         self.last: ChainedEntry | None = None
         self.verdict: Verdict | None = None  # set at the first problem
+        self.unexplained: dict[int, ChainedEntry] = {}  # redacted entries no redaction entry has named yet
 
     def _broken(self, why: str, e: ChainedEntry | None, seq: int | None = None) -> bool:
         head = Anchor(self.last.seq, self.last.hash) if self.last else None
@@ -129,6 +149,18 @@ class ChainWalk:
             return self._broken(why, e, self.expected_seq)
         if rehash(e) != e.hash:
             return self._broken(f"entry {e.seq} ({e.case_ref}, {e.event}) was changed after it was written", e)
+        if e.salt is not None and seal(e.salt, e.data) != e.seal:
+            return self._broken(f"the content of entry {e.seq} ({e.case_ref}, {e.event}) was changed after it was "
+                                "written", e)
+        if e.salt is None:
+            if REDACTED not in e.data:
+                return self._broken(f"the content of entry {e.seq} ({e.case_ref}, {e.event}) can no longer be "
+                                    "checked: its salt was removed without a redaction", e)
+            self.unexplained[e.seq] = e
+        if e.event in REDACTION_EVENTS:
+            for seq in e.data.get("entries", []):
+                if (earlier := self.unexplained.get(seq)) is not None and earlier.case_ref == e.case_ref:
+                    del self.unexplained[seq]
         if e.prev != self.prev:
             return self._broken(f"entry {e.seq} ({e.case_ref}) does not follow entry {e.seq - 1}: an entry was "
                                 "removed, inserted or replaced before it", e)
@@ -144,6 +176,10 @@ class ChainWalk:
         return True
 
     def finish(self) -> Verdict:
+        if self.verdict is None and self.unexplained:
+            e = self.unexplained[min(self.unexplained)]
+            self._broken(f"the content of entry {e.seq} ({e.case_ref}, {e.event}) was removed, but no redaction of "
+                         f"{e.case_ref} records it", e)
         if self.verdict is None and self.wanted:
             missing = min(self.wanted)
             self._broken(f"the chain ends at entry {self.expected_seq - 1}, but an anchor names entry {missing}: "

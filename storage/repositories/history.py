@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.audit import GENESIS, Anchor, entry_hash
+from bot.domain.audit import GENESIS, REDACTED, Anchor, canonical, entry_hash, new_salt, seal
 from bot.domain.messages import HistoryEntry
-from storage.models import HistoryAnchorRow, HistoryHeadRow, HistoryRow
+from storage.models import HistoryAnchorRow, HistoryHeadRow, HistoryRow, HistorySaltRow
 
 
 class SqlHistory:
@@ -47,12 +49,15 @@ class SqlHistory:
                 heads[e.case_ref] = (await self.s.execute(
                     select(HistoryRow.hash).where(HistoryRow.case_ref == e.case_ref)
                     .order_by(HistoryRow.seq.desc()).limit(1))).scalar_one_or_none()
-            seq += 1
-            digest = entry_hash(seq, e.case_ref, e.at, e.event, e.actor, e.actor_email, e.data, prev,
+            seq, salt = seq + 1, new_salt()
+            data = json_ready(e.data)
+            sealed = seal(salt, data)
+            digest = entry_hash(seq, e.case_ref, e.at, e.event, e.actor, e.actor_email, sealed, prev,
                                 heads[e.case_ref])
             await self.s.execute(insert(HistoryRow).values(
-                case_ref=e.case_ref, at=e.at, event=e.event, actor=e.actor, actor_email=e.actor_email, data=e.data,
-                seq=seq, prev_hash=prev, case_prev_hash=heads[e.case_ref], hash=digest))
+                case_ref=e.case_ref, at=e.at, event=e.event, actor=e.actor, actor_email=e.actor_email, data=data,
+                seq=seq, prev_hash=prev, case_prev_hash=heads[e.case_ref], seal=sealed, hash=digest))
+            await self.s.execute(insert(HistorySaltRow).values(seq=seq, salt=salt))
             prev = heads[e.case_ref] = digest
         await self.s.execute(update(HistoryHeadRow).where(HistoryHeadRow.id == 1).values(seq=seq, hash=prev))
 
@@ -78,3 +83,41 @@ class SqlHistory:
                                        .on_conflict_do_nothing(index_elements=["day"])
                                        .returning(HistoryAnchorRow.day))
         return written.scalar_one_or_none() is not None
+
+    async def redact(self, case_ref: str, values: list[str]) -> list[int]:
+        """Remove `values` from the content of the case's entries that hold them, and those entries' salts (the
+        chain still holds; the seal no longer tells anything). Returns the entries changed, for the redaction's
+        own entry to name. Entries not yet committed are cleaned before they are written."""
+        self._pending = [HistoryEntry(e.case_ref, e.at, e.event, e.actor, e.actor_email,
+                                      scrub(e.data, values) if e.case_ref == case_ref else e.data)
+                         for e in self._pending]
+        rows = (await self.s.execute(select(HistoryRow.id, HistoryRow.seq, HistoryRow.data)
+                                     .where(HistoryRow.case_ref == case_ref).order_by(HistoryRow.seq))).all()
+        changed = []
+        for r in rows:
+            cleaned = scrub(r.data or {}, values)
+            if cleaned == r.data or r.seq is None:
+                continue
+            await self.s.execute(update(HistoryRow).where(HistoryRow.id == r.id)
+                                 .values(data={**cleaned, REDACTED: True}))
+            await self.s.execute(delete(HistorySaltRow).where(HistorySaltRow.seq == r.seq))
+            changed.append(int(r.seq))
+        return changed
+
+
+def json_ready(data: dict[str, Any]) -> dict[str, Any]:
+    """The content as the JSON column gives it back (tuples as lists, ...), so its seal checks out when read."""
+    return json.loads(canonical(data))
+
+
+def scrub(value: Any, removed: list[str]) -> Any:
+    """`value` with every occurrence of each removed text replaced, however deep in the JSON."""
+    if isinstance(value, str):
+        for text in removed:
+            value = value.replace(text, "[redacted]")
+        return value
+    if isinstance(value, dict):
+        return {k: scrub(v, removed) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub(v, removed) for v in value]
+    return value

@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 
 from bot.cli import main
 from bot.clock import FrozenClock
-from bot.domain.audit import entry_hash
+from bot.domain.audit import entry_hash, seal
 from bot.domain.messages import HistoryEntry
 from bot.services import anchors
 from bot.services.core import Core
@@ -23,7 +23,7 @@ from cards.slack import render_message
 from cards.teams import render_card
 from storage.db import Database, open_database
 from storage.migrate import upgrade
-from storage.models import HistoryRow, OutboxRow
+from storage.models import HistoryRow, HistorySaltRow, OutboxRow
 from storage.uow import SqlUnitOfWork
 from tests.adaptive import validate_adaptive_card
 from tests.conformance import check_block_kit
@@ -80,7 +80,7 @@ async def test_an_untouched_history_verifies(database: Database, database_url: s
 
 
 @pytest.mark.parametrize(("statements", "names"), [
-    (["UPDATE case_history SET data = '{\"n\": 999}' WHERE seq = 7"], "entry 7 (MC-2026-0001, note) was changed"),
+    (["UPDATE case_history SET data = '{\"n\": 999}' WHERE seq = 7"], "the content of entry 7 (MC-2026-0001, note) was changed"),
     (["UPDATE case_history SET actor = 'Someone Else' WHERE seq = 12"], "entry 12 (MC-2026-0003, note) was changed"),
     (["DELETE FROM case_history WHERE seq = 5"], "entry 5 is missing"),
     (["INSERT INTO case_history (case_ref, at, event, actor, data) "
@@ -99,19 +99,23 @@ async def test_a_changed_removed_inserted_or_reordered_entry_is_named(
 
 
 async def rewrite_from(db: Database, seq: int) -> None:
-    """A careful forger: change entry `seq` and recompute every hash after it, so the chain holds again."""
+    """A careful forger: change entry `seq` and recompute every seal and hash after it, so the chain holds again."""
     async with db.sessions() as s:
-        rows = (await s.execute(select(HistoryRow).order_by(HistoryRow.seq))).scalars().all()
+        rows = (await s.execute(select(HistoryRow, HistorySaltRow.salt)
+                                .join(HistorySaltRow, HistorySaltRow.seq == HistoryRow.seq)
+                                .order_by(HistoryRow.seq))).all()
     prev, heads, updates = "0" * 64, {}, []
-    for r in rows:
+    for r, salt in rows:
         data = {"n": -1} if r.seq == seq else r.data
-        digest = entry_hash(r.seq, r.case_ref, r.at, r.event, r.actor, r.actor_email, data, prev, heads.get(r.case_ref))
+        sealed = seal(salt, data)
+        digest = entry_hash(r.seq, r.case_ref, r.at, r.event, r.actor, r.actor_email, sealed, prev,
+                            heads.get(r.case_ref))
         if r.seq >= seq:
-            updates.append((r.seq, data, prev, heads.get(r.case_ref), digest))
+            updates.append((r.seq, data, prev, heads.get(r.case_ref), sealed, digest))
         prev = heads[r.case_ref] = digest
     await tamper(db, *[f"UPDATE case_history SET data = '{json.dumps(d)}', prev_hash = '{p}', "
-                       f"case_prev_hash = {repr(c) if c else 'NULL'}, hash = '{h}' WHERE seq = {n}"
-                       for n, d, p, c, h in updates],
+                       f"case_prev_hash = {repr(c) if c else 'NULL'}, seal = '{se}', hash = '{h}' WHERE seq = {n}"
+                       for n, d, p, c, se, h in updates],
                  f"UPDATE history_head SET hash = '{prev}'", "DELETE FROM history_anchors")
 
 

@@ -1,5 +1,7 @@
 """the history as a hash chain: each entry's place, the hash of the one before it (overall and in its case),
-its own hash; the chain's head; daily anchors. Entries already written are chained in the order they were written.
+its content's seal, its own hash; the seals' salts; the chain's head; daily anchors. Entries already written are
+chained in the order they were written. The append-only triggers now let one update through: a redaction, which
+replaces an entry's content and nothing else (its salt is deleted with it; bot/domain/audit.py).
 
 Revision ID: 0011
 Revises: 0010
@@ -8,7 +10,7 @@ Create Date: 2026-12-03
 import sqlalchemy as sa
 from alembic import op
 
-from bot.domain.audit import GENESIS, entry_hash
+from bot.domain.audit import GENESIS, entry_hash, new_salt, seal
 
 revision = "0011"
 down_revision = "0010"
@@ -17,14 +19,19 @@ depends_on = None
 
 _BATCH = 2000
 _SQLITE_TRIGGERS = ("case_history_no_update", "case_history_no_delete")
+_COLUMNS = ("seq", "prev_hash", "case_prev_hash", "seal", "hash")
+# Every column but the content stays as written; the content may only become a redaction.
+_UNCHANGED = ("id", "case_ref", "at", "event", "actor", "actor_email") + _COLUMNS
 
 
 def upgrade() -> None:
-    for name in ("seq", "prev_hash", "case_prev_hash", "hash"):
+    for name in _COLUMNS:
         op.add_column("case_history", sa.Column(name, sa.Integer() if name == "seq" else sa.String(64),
                                                 nullable=True))
     op.create_table("history_head", sa.Column("id", sa.Integer(), primary_key=True),
                     sa.Column("seq", sa.Integer(), nullable=False), sa.Column("hash", sa.String(64), nullable=False))
+    op.create_table("history_salts", sa.Column("seq", sa.Integer(), primary_key=True),
+                    sa.Column("salt", sa.String(64), nullable=False))
     op.create_table("history_anchors", sa.Column("day", sa.String(10), primary_key=True),
                     sa.Column("seq", sa.Integer(), nullable=False), sa.Column("hash", sa.String(64), nullable=False),
                     sa.Column("at", sa.DateTime(timezone=True), nullable=False))
@@ -40,17 +47,20 @@ def _chain_existing() -> None:
                        sa.column("actor", sa.String()), sa.column("actor_email", sa.String()),
                        sa.column("data", sa.JSON()), sa.column("seq", sa.Integer()),
                        sa.column("prev_hash", sa.String()), sa.column("case_prev_hash", sa.String()),
-                       sa.column("hash", sa.String()))
+                       sa.column("seal", sa.String()), sa.column("hash", sa.String()))
+    salts = sa.table("history_salts", sa.column("seq", sa.Integer()), sa.column("salt", sa.String()))
     prev, seq, last_id = GENESIS, 0, 0
     heads: dict[str, str] = {}
     while rows := bind.execute(sa.select(history).where(history.c.id > last_id).order_by(history.c.id)
                                .limit(_BATCH)).all():
         for r in rows:
             seq += 1
-            case_prev = heads.get(r.case_ref)
-            digest = entry_hash(seq, r.case_ref, r.at, r.event, r.actor, r.actor_email, r.data or {}, prev, case_prev)
+            case_prev, salt = heads.get(r.case_ref), new_salt()
+            sealed = seal(salt, r.data or {})
+            digest = entry_hash(seq, r.case_ref, r.at, r.event, r.actor, r.actor_email, sealed, prev, case_prev)
             bind.execute(history.update().where(history.c.id == r.id).values(
-                seq=seq, prev_hash=prev, case_prev_hash=case_prev, hash=digest))
+                seq=seq, prev_hash=prev, case_prev_hash=case_prev, seal=sealed, hash=digest))
+            bind.execute(salts.insert().values(seq=seq, salt=salt))
             prev, heads[r.case_ref], last_id = digest, digest, r.id
     head = sa.table("history_head", sa.column("id", sa.Integer()), sa.column("seq", sa.Integer()),
                     sa.column("hash", sa.String()))
@@ -58,8 +68,9 @@ def _chain_existing() -> None:
         bind.execute(head.insert().values(id=1, seq=seq, hash=prev))
 
 
-def _without_append_only(work) -> None:  # noqa: ANN001
-    """The rows are append-only by trigger; this revision alone fills in their new columns."""
+def _without_append_only(work, *, redactable: bool = True) -> None:  # noqa: ANN001
+    """The rows are append-only by trigger; this revision alone fills in their new columns, then puts the
+    triggers back, letting a redaction through."""
     postgres = op.get_bind().dialect.name == "postgresql"
     if postgres:
         op.execute("ALTER TABLE case_history DISABLE TRIGGER case_history_no_update")
@@ -69,21 +80,48 @@ def _without_append_only(work) -> None:  # noqa: ANN001
     work()
     if postgres:
         op.execute("ALTER TABLE case_history ENABLE TRIGGER case_history_no_update")
-    else:
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(f"DROP TRIGGER IF EXISTS case_history_no_{verb.lower()}")
-            op.execute(f"CREATE TRIGGER case_history_no_{verb.lower()} BEFORE {verb} ON case_history "
-                       "BEGIN SELECT RAISE(ABORT, 'case_history is append-only'); END")
+        op.execute(_PG_FUNCTION if redactable else _PG_FUNCTION_BEFORE)
+        return
+    op.execute("DROP TRIGGER IF EXISTS case_history_no_delete")
+    op.execute("CREATE TRIGGER case_history_no_delete BEFORE DELETE ON case_history "
+               "BEGIN SELECT RAISE(ABORT, 'case_history is append-only'); END")
+    same = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in _UNCHANGED)
+    when = f"WHEN NOT (json_extract(NEW.data, '$.\"$redacted\"') IS NOT NULL AND {same}) " if redactable else ""
+    op.execute("DROP TRIGGER IF EXISTS case_history_no_update")
+    op.execute(f"CREATE TRIGGER case_history_no_update BEFORE UPDATE ON case_history {when}"
+               "BEGIN SELECT RAISE(ABORT, 'case_history is append-only'); END")
+
+
+_PG_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION case_history_append_only() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.data::jsonb ? '$redacted'
+       AND ({", ".join(f"NEW.{c}" for c in _UNCHANGED)}) IS NOT DISTINCT FROM ({", ".join(f"OLD.{c}" for c in _UNCHANGED)})
+    THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'case_history is append-only';
+END;
+$$ LANGUAGE plpgsql
+"""
+_PG_FUNCTION_BEFORE = """
+CREATE OR REPLACE FUNCTION case_history_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'case_history is append-only';
+END;
+$$ LANGUAGE plpgsql
+"""
 
 
 def downgrade() -> None:
     op.drop_index("ix_case_history_seq", table_name="case_history")
     op.drop_table("history_anchors")
+    op.drop_table("history_salts")
     op.drop_table("history_head")
-    _without_append_only(_drop_chain_columns)
+    _without_append_only(_drop_chain_columns, redactable=False)
 
 
 def _drop_chain_columns() -> None:
     with op.batch_alter_table("case_history") as batch:  # SQLite copies the table: its triggers go with it
-        for name in ("hash", "case_prev_hash", "prev_hash", "seq"):
+        for name in reversed(_COLUMNS):
             batch.drop_column(name)
