@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.enquiry import Enquiry, Person
+from bot.domain.enquiry import Enquiry
 from bot.domain.forms import Context
 from bot.domain.media_call import MEDIA_CALL
+from bot.domain.people import Person
 from cards import views
 from cards.model import ActionPayload
 from cards.slack import render_message

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.crisis import CRISIS_FORM, comms_label
-from bot.domain.enquiry import Enquiry, EnquiryState, Person, may
+from bot.domain.enquiry import Enquiry, EnquiryState, may
 from bot.domain.forms import Context
-from bot.domain.people import Actor, Directory, Role
+from bot.domain.people import Actor, Directory, Person, Role
 from bot.domain.statement import Draft, Plan, fingerprint, ticked_by_issue
 from cards import views
 from cards.slack import render_message
