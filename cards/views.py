@@ -8,6 +8,7 @@ from bot.domain import guidance
 from bot.domain.conversation import Conversation
 from bot.domain.deadline import examples
 from bot.domain.enquiry import Enquiry, EnquiryState
+from bot.domain.enquiry.permissions import PERMISSIONS
 from bot.domain.forms import Context, Form, Kind
 from bot.domain.media_call import OUTLET_KINDS
 from bot.domain.nudges import FINISHED, Nudge
@@ -24,7 +25,7 @@ from bot.domain.statement import (
     required_slots,
 )
 from bot.domain.timefmt import at, describe, due, span, time_left
-from cards.model import ActionPayload, Button, Card, Fact, Option, Select
+from cards.model import ActionPayload, Button, Card, Fact, Option, Select, offered
 from cards.text import ELLIPSIS, truncate
 
 
@@ -263,39 +264,30 @@ def enquiry_card(enquiry: Enquiry, now: datetime, ctx: Context, directory: Direc
     if missed:
         status = f"⚠️ Deadline missed · {status}"
         deadline = f"⚠️ {deadline}"
-    actions: list[Button | Select] = []
-    if state is EnquiryState.OPEN:
-        actions.append(Button(label="Claim", payload=pay("claim"), style="primary"))
-    if state in (EnquiryState.CLAIMED, EnquiryState.CHANGES_REQUESTED, EnquiryState.REJECTED):
-        actions.append(Button(label="Draft response" if draft is None else "Edit draft", payload=pay("draft"),
-                              style=None if draft else "primary"))
-    if state in (EnquiryState.CLAIMED, EnquiryState.CHANGES_REQUESTED) and draft is not None:
-        actions.append(Button(label="Request sign-off", payload=pay("request_sign_off"), style="primary"))
-    if state is EnquiryState.AWAITING_SIGN_OFF and Slot.PARTNER in required_slots(enquiry.plan) and draft:
-        actions.append(Button(label="Record partner sign-off",
-                              payload=pay("partner", f"{draft.number}:{draft.fingerprint[:16]}")))
-    if state in (EnquiryState.AWAITING_SIGN_OFF, EnquiryState.APPROVED):
-        actions.append(Button(label="Edit draft", payload=pay("draft")))
-    if state is EnquiryState.APPROVED:
-        actions.append(Button(label="Mark as issued", payload=pay("issue"), style="primary"))
-    if state is EnquiryState.CLAIMED:
-        actions.append(Button(label="Release", payload=pay("release")))
-    if state in (EnquiryState.CLAIMED, EnquiryState.CHANGES_REQUESTED, EnquiryState.REJECTED) \
-            and enquiry.outlet_kind != "newspaper":
-        actions.append(Button(label="Close without response", payload=pay("close"),
-                              confirm="Close this enquiry without sending a response?"))
-    if state not in (EnquiryState.OPEN, EnquiryState.CLOSED, EnquiryState.WITHDRAWN) and enquiry.owner:
-        others = [e for e in directory.people_with_comms() if e != (enquiry.owner.email or "").lower()]
-        if others:
-            actions.append(Select(placeholder="Hand over to…", options=[
-                Option(label=directory.name_of(e), payload=pay("hand_over", e)) for e in others[:100]
-            ]))
-        open_items = [i for i in checklist(enquiry.plan, enquiry.outlet_kind)]
-        if open_items:
-            actions.append(Select(placeholder="Tick off…", options=[
-                Option(label=("Undo: " if i.key in enquiry.plan.ticked else "") + i.label, payload=pay("tick", i.key))
-                for i in open_items
-            ]))
+    # Where each button goes is the card's to say; whether it is offered at all, the workflow table's.
+    with_owner = state not in (EnquiryState.AWAITING_SIGN_OFF, EnquiryState.APPROVED)  # not with the approvers
+    others = [e for e in directory.people_with_comms() if e != (enquiry.owner.email or "").lower()] \
+        if enquiry.owner else []
+    items = checklist(enquiry.plan, enquiry.outlet_kind) if enquiry.owner else []
+    actions = offered(PERMISSIONS, state, [
+        Button(label="Claim", payload=pay("claim"), style="primary"),
+        Button(label="Draft response" if draft is None else "Edit draft", payload=pay("draft"),
+               style=None if draft else "primary") if with_owner else None,
+        Button(label="Request sign-off", payload=pay("request_sign_off"), style="primary") if draft else None,
+        Button(label="Record partner sign-off", payload=pay("partner", f"{draft.number}:{draft.fingerprint[:16]}"))
+        if draft and Slot.PARTNER in required_slots(enquiry.plan) else None,
+        None if with_owner else Button(label="Edit draft", payload=pay("draft")),
+        Button(label="Mark as issued", payload=pay("issue"), style="primary"),
+        Button(label="Release", payload=pay("release")),
+        Button(label="Close without response", payload=pay("close"),
+               confirm="Close this enquiry without sending a response?")
+        if enquiry.outlet_kind != "newspaper" else None,
+        Select(placeholder="Hand over to…", options=[
+            Option(label=directory.name_of(e), payload=pay("hand_over", e)) for e in others[:100]]),
+        Select(placeholder="Tick off…", options=[
+            Option(label=("Undo: " if i.key in enquiry.plan.ticked else "") + i.label, payload=pay("tick", i.key))
+            for i in items]),
+    ])
     facts = [
         Fact(label="Outlet", value=f"{enquiry.outlet} ({_outlet_kind(enquiry.outlet_kind)})"),
         Fact(label="Journalist", value=enquiry.journalist),

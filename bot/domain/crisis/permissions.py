@@ -1,14 +1,15 @@
-"""Who may press what on a crisis."""
+"""Who may press what on a crisis: one table, read by the server's check and by the card's buttons."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from bot.domain.crisis.model import Crisis, CrisisSlot, alert_list, crisis_approvers
+from bot.domain.crisis.workflow import CRISIS_WORKFLOW, CrisisState
 from bot.domain.people import Directory, Role, is_comms
+from bot.domain.permissions import Asked, Permissions, Rule
 
-_COMMS_ONLY = {"line": "draft a holding line", "line_from": "draft a holding line", "agency": "record a lead agency",
-               "circulate": "circulate the official line", "stand_down": "stand a crisis down"}
+Q = Asked[Crisis]
 
 
 def is_reporter(actor: Any, crisis: Crisis) -> bool:
@@ -22,48 +23,62 @@ def may_lead(directory: Directory, actor: Any, crisis: Crisis) -> bool:
         directory.has(actor, Role.ON_CALL_DIRECTOR)
 
 
+def _comms(q: Q) -> bool:
+    return is_comms(q.directory, q.actor)
+
+
+def _comms_only(what: str, *events: str) -> Rule[Crisis]:
+    return Rule(_comms, f"Only the communications team can {what}.", events)
+
+
+def _involved(q: Q) -> bool:
+    return _comms(q) or is_reporter(q.actor, q.case) or bool(
+        q.email and q.email in alert_list(q.directory) + [q.case.head_of_department or ""])
+
+
+def _signs(q: Q) -> bool:
+    """A sign-off: the slot's own approvers, or comms recording the lead agency's (no slot: nothing to check)."""
+    if q.arg is CrisisSlot.LEAD_AGENCY:
+        return _comms(q)
+    return q.arg is None or q.email in crisis_approvers(q.arg, q.case, q.directory)
+
+
+def _not_signer(q: Q) -> str:
+    if q.arg is CrisisSlot.LEAD_AGENCY:
+        return "Only the communications team can record the lead agency's sign-off."
+    who = " or ".join(q.directory.name_of(e) for e in crisis_approvers(q.arg, q.case, q.directory))
+    return (f"Only {who or 'nobody configured'} can sign this off as {q.arg.value.replace('_', ' ')}. "
+            "Your click has not been counted.")
+
+
+PERMISSIONS: Permissions[Crisis, CrisisState] = Permissions(CRISIS_WORKFLOW, {
+    "ack": Rule(lambda q: may_lead(q.directory, q.actor, q.case),
+                "Only the communications team (or, out of hours, the on-call director) can take a crisis on.",
+                ("acknowledge",)),
+    "line": _comms_only("draft a holding line", "draft_line"),
+    "line_from": _comms_only("draft a holding line", "draft_line"),
+    "approve": Rule(_signs, _not_signer, ("approve", "approve_last")),
+    "changes": Rule(_signs, _not_signer, ("request_changes",)),
+    "circulate": _comms_only("circulate the official line", "circulate"),
+    "confirm": Rule(lambda q: is_reporter(q.actor, q.case) or _comms(q),
+                    "This confirmation is for the person who reported the crisis.", ("confirm_line",)),
+    "update": Rule(_involved, "Only people involved in this crisis can add to its timeline.", ("add_update",)),
+    "agency": _comms_only("record a lead agency", "lead_agency"),
+    "stand_down": _comms_only("stand a crisis down", "stand_down"),
+}, default=Rule(_signs, _not_signer))
+
+
 def require(directory: Directory, actor: Any, crisis: Crisis, action: str, slot: CrisisSlot | None = None) -> None:
     """Who may press which button of a crisis; raises NotAllowed with the reason in plain English."""
-    from bot.domain.errors import NotAllowed
-
-    if action in _COMMS_ONLY:
-        if not is_comms(directory, actor):
-            raise NotAllowed(f"Only the communications team can {_COMMS_ONLY[action]}.")
-    elif action == "ack":
-        if not may_lead(directory, actor, crisis):
-            raise NotAllowed("Only the communications team (or, out of hours, the on-call director) can take a "
-                             "crisis on.")
-    elif action == "confirm":
-        if not is_reporter(actor, crisis) and not is_comms(directory, actor):
-            raise NotAllowed("This confirmation is for the person who reported the crisis.")
-    elif action == "update":
-        involved = is_comms(directory, actor) or is_reporter(actor, crisis) or bool(
-            actor.email and actor.email.lower() in alert_list(directory) + [crisis.head_of_department or ""])
-        if not involved:
-            raise NotAllowed("Only people involved in this crisis can add to its timeline.")
-    elif slot is CrisisSlot.LEAD_AGENCY:  # approve / changes, recorded by comms for the agency
-        if not is_comms(directory, actor):
-            raise NotAllowed("Only the communications team can record the lead agency's sign-off.")
-    elif slot is not None:
-        allowed = crisis_approvers(slot, crisis, directory)
-        if not actor.email or actor.email.lower() not in allowed:
-            who = " or ".join(directory.name_of(e) for e in allowed) or "nobody configured"
-            raise NotAllowed(f"Only {who} can sign this off as {slot.value.replace('_', ' ')}. "
-                             "Your click has not been counted.")
+    PERMISSIONS.require(Asked(directory, actor, crisis, slot), action)
 
 
 def may(directory: Directory, actor: Any, crisis: Crisis, action: str, x: str | None = None) -> bool:
     """Whether `actor` may press a button for `action` (with its argument `x`) on this crisis."""
-    from bot.domain.errors import NotAllowed
-
     slot = None
     if action in ("approve", "changes"):
         try:
             slot = CrisisSlot((x or "").partition(":")[0])
         except ValueError:
             return False
-    try:
-        require(directory, actor, crisis, action, slot)
-    except NotAllowed:
-        return False
-    return True
+    return PERMISSIONS.may(Asked(directory, actor, crisis, slot), action)
