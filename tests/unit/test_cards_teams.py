@@ -25,11 +25,9 @@ from cards.teams import (
     body_markdown,
     card_bytes,
     escape_markdown,
-    read_action,
-    read_form_values,
     render_card,
-    render_form,
 )
+from cards.teams_inputs import read_action, read_form_values, render_form
 from tests import adaptive
 
 LONDON = ZoneInfo("Europe/London")
