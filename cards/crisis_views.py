@@ -14,12 +14,13 @@ from bot.domain.crisis import (
     crisis_approvers,
     required_crisis_slots,
 )
+from bot.domain.crisis.permissions import PERMISSIONS
 from bot.domain.forms import Context
 from bot.domain.messages import HistoryEntry
 from bot.domain.people import Directory
 from bot.domain.statement import Decision, Draft, SignOff
 from bot.domain.timefmt import describe
-from cards.model import ActionPayload, Button, Card, Fact, Option, Select
+from cards.model import ActionPayload, Button, Card, Fact, Option, Select, offered
 
 _STATUS = {
     CrisisState.REPORTED: "🚨 Reported: waiting for a comms lead",
@@ -79,28 +80,23 @@ def crisis_card(crisis: Crisis, ctx: Context, directory: Directory, *, draft: Dr
         notes.insert(0, PATIENT_SAFETY)
     if crisis.routing.get("out_of_hours"):
         notes.append(f"Out of hours: on-call director {directory.name_of(crisis.routing.get('on_call', ''))} alerted")
-    actions: list[Button | Select] = []
-    if state is CrisisState.REPORTED:
-        actions.append(Button(label="I'll lead this", payload=_pay(crisis, "ack"), style="primary"))
-    if state in (CrisisState.ACKNOWLEDGED, CrisisState.CIRCULATED, CrisisState.LINE_DRAFTED, CrisisState.SIGNED_OFF):
-        label = "Draft holding line" if draft is None else "New version of the line"
-        actions.append(Button(label=label, payload=_pay(crisis, "line"),
-                              style="primary" if state is CrisisState.ACKNOWLEDGED else None))
-    if library and state in (CrisisState.ACKNOWLEDGED, CrisisState.CIRCULATED):
-        actions.append(Select(placeholder="Start from a holding line…", options=[
-            Option(label=line.title, payload=_pay(crisis, "line_from", str(line.id))) for line in library[:100]]))
-    if state is CrisisState.LINE_DRAFTED and crisis.lead_agency and draft is not None:
-        actions.append(Button(label="Record lead agency sign-off", payload=_pay(
-            crisis, "approve", f"{CrisisSlot.LEAD_AGENCY.value}:{draft.fingerprint[:16]}", draft.number)))
-    if state is CrisisState.SIGNED_OFF:
-        actions.append(Button(label="Circulate the official line", payload=_pay(crisis, "circulate"),
-                              style="primary"))
-    if state is not CrisisState.STOOD_DOWN:
-        actions.append(Button(label="Add update", payload=_pay(crisis, "update")))
-    if state not in (CrisisState.REPORTED, CrisisState.STOOD_DOWN):
-        actions.append(Button(label="Lead agency…", payload=_pay(crisis, "agency")))
-        actions.append(Button(label="Stand down", payload=_pay(crisis, "stand_down"), style="danger",
-                              confirm="Stand this crisis down? Reminders stop and the reporter is told."))
+    no_line_pending = state in (CrisisState.ACKNOWLEDGED, CrisisState.CIRCULATED)
+    actions = offered(PERMISSIONS, state, [
+        Button(label="I'll lead this", payload=_pay(crisis, "ack"), style="primary"),
+        Button(label="Draft holding line" if draft is None else "New version of the line", payload=_pay(crisis, "line"),
+               style="primary" if state is CrisisState.ACKNOWLEDGED else None),
+        Select(placeholder="Start from a holding line…", options=[
+            Option(label=line.title, payload=_pay(crisis, "line_from", str(line.id))) for line in library[:100]])
+        if no_line_pending else None,
+        Button(label="Record lead agency sign-off", payload=_pay(
+            crisis, "approve", f"{CrisisSlot.LEAD_AGENCY.value}:{draft.fingerprint[:16]}", draft.number))
+        if crisis.lead_agency and draft is not None else None,
+        Button(label="Circulate the official line", payload=_pay(crisis, "circulate"), style="primary"),
+        Button(label="Add update", payload=_pay(crisis, "update")),
+        Button(label="Lead agency…", payload=_pay(crisis, "agency")),
+        Button(label="Stand down", payload=_pay(crisis, "stand_down"), style="danger",
+               confirm="Stand this crisis down? Reminders stop and the reporter is told."),
+    ])
     return Card(title=f"Crisis {crisis.ref}", text=f"🚨 Crisis {crisis.ref}: {crisis.summary[:200]}",
                 status=status, facts=facts, notes=notes, actions=actions,
                 urgent=state is not CrisisState.STOOD_DOWN, notify_channel=state is CrisisState.REPORTED)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Literal
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.domain.permissions import Permissions
 from bot.domain.text import ID_MAX
+
+S = TypeVar("S", bound=StrEnum)
 
 
 class ActionPayload(BaseModel):
@@ -80,14 +84,7 @@ class Card(BaseModel):
 
     def for_viewer(self, may: Callable[[ActionPayload], bool]) -> Card:
         """The same card with only the buttons and select options `may` allows."""
-        kept: list[Button | Select] = []
-        for action in self.actions:
-            if isinstance(action, Button):
-                if may(action.payload):
-                    kept.append(action)
-            elif options := [o for o in action.options if may(o.payload)]:
-                kept.append(action.model_copy(update={"options": options}))
-        return self.model_copy(update={"actions": kept})
+        return self.model_copy(update={"actions": kept(self.actions, may)})
 
     def to_json(self) -> dict:
         return self.model_dump(mode="json", exclude_none=True)
@@ -95,3 +92,23 @@ class Card(BaseModel):
     @classmethod
     def from_json(cls, data: dict) -> Card:
         return cls.model_validate(data)
+
+
+def kept(actions: Iterable[Button | Select | None], allowed: Callable[[ActionPayload], bool]
+         ) -> list[Button | Select]:
+    """The buttons and select options `allowed` lets through (a select left with none goes; None: left off)."""
+    out: list[Button | Select] = []
+    for action in actions:
+        if isinstance(action, Button):
+            if allowed(action.payload):
+                out.append(action)
+        elif action is not None and (options := [o for o in action.options if allowed(o.payload)]):
+            out.append(action.model_copy(update={"options": options}))
+    return out
+
+
+def offered(permissions: Permissions[Any, S], state: S, actions: Iterable[Button | Select | None]
+            ) -> list[Button | Select]:
+    """The buttons a card in `state` offers: those whose workflow events the table allows there. Who may press
+    them is the same table's answer, asked for each viewer (`Card.for_viewer`) and again when pressed."""
+    return kept(actions, lambda payload: permissions.offered(state, payload.a))

@@ -24,10 +24,11 @@ from bot.domain.press_release import (
     slot_label,
     slots_for,
 )
+from bot.domain.press_release.permissions import PERMISSIONS
 from bot.domain.statement import Draft, SignOff
 from bot.domain.text import ending
 from bot.domain.timefmt import describe, time_left
-from cards.model import ActionPayload, Button, Card, Fact, Select
+from cards.model import ActionPayload, Button, Card, Fact, Select, offered
 
 P = PressState
 _OUTCOMES = {Outcome.RELEASE: "A press release", Outcome.STATEMENT: "A statement only",
@@ -182,42 +183,30 @@ def press_card(pr: PressRelease, ctx: Context, directory: Directory, *, draft: D
     latest_set = next((c for c in reversed(comments) if c.kind == "amends"), None)
     if latest_set and pr.state in (P.AMENDING, P.FINAL_AMENDS):
         facts.append(Fact(label=f"Amendments from {latest_set.by}", value=latest_set.text, long=True))
-    actions: list[Button | Select] = []
     s = pr.state
-    if s is P.REQUESTED:
-        actions.append(Button(label="Claim", payload=_pay(pr, "claim"), style="primary"))
-    elif s is P.DECIDING:
-        actions.append(Button(label="Decide how to respond…", payload=_pay(pr, "decide"), style="primary"))
-    elif s is P.GATHERING:
-        actions.append(Button(label="Information gathered: start drafting", payload=_pay(pr, "gathered"),
-                              style="primary"))
-    elif s in pr_domain.DRAFTING:
-        actions.append(Button(label="Save a version…", payload=_pay(pr, "draft"),
-                              style=None if draft else "primary"))
-        if draft is not None:
-            label = {P.FIRST_DRAFT: "Send statement for sign-off" if pr.is_statement
-                     else "Send draft to the project lead",
-                     P.AMENDING: "Send amended draft to the project lead",
-                     P.FINAL_AMENDS: "Send for sign-off"}[s]
-            actions.append(Button(label=label, payload=_pay(pr, "send"), style="primary"))
-    elif s in (*pr_domain.SIGN_OFF_STAGES, P.READY) and draft is not None:
-        for slot in slots_for(s, pr) if s is not P.READY else []:
-            if recorded_by_comms(slot, pr) and slot.value not in decided:
-                actions.append(Button(label=f"Record sign-off: {slot_label(slot, pr, directory)}"[:75],
-                                      payload=_sign(pr, "record", slot, draft)))
-        if s is P.READY:
-            actions.append(Button(label="Mark as issued…", payload=_pay(pr, "issue"), style="primary"))
-        actions.append(Button(label="Late change…", payload=_pay(pr, "draft"),
-                              confirm="A new version sends the release back to sign-off: sign-offs already "
-                                      "given no longer count."))
-    elif s is P.ISSUED:
-        actions.append(Button(label="Log coverage…", payload=_pay(pr, "coverage"), style="primary"))
-        actions.append(Button(label="Close", payload=_pay(pr, "close")))
-    if s in pr_domain.BEFORE_ISSUE and s is not P.REQUESTED:
-        actions.append(Button(label="Release details…", payload=_pay(pr, "details")))
-    if s in pr_domain.BEFORE_ISSUE:
-        actions.append(Button(label="Stop this release", payload=_pay(pr, "stop"), style="danger",
-                              confirm="Stop this press release? Reminders stop and the requester is told."))
+    drafting = s in pr_domain.DRAFTING  # comms hold the text; after this a new version is a late change
+    send = {P.FIRST_DRAFT: "Send statement for sign-off" if pr.is_statement else "Send draft to the project lead",
+            P.AMENDING: "Send amended draft to the project lead", P.FINAL_AMENDS: "Send for sign-off"}
+    to_record = [slot for slot in slots_for(s, pr) if recorded_by_comms(slot, pr) and slot.value not in decided]
+    actions = offered(PERMISSIONS, s, [
+        Button(label="Claim", payload=_pay(pr, "claim"), style="primary"),
+        Button(label="Decide how to respond…", payload=_pay(pr, "decide"), style="primary"),
+        Button(label="Information gathered: start drafting", payload=_pay(pr, "gathered"), style="primary"),
+        Button(label="Save a version…", payload=_pay(pr, "draft"), style=None if draft else "primary")
+        if drafting else None,
+        Button(label=send[s], payload=_pay(pr, "send"), style="primary") if s in send and draft else None,
+        *[Button(label=f"Record sign-off: {slot_label(slot, pr, directory)}"[:75],
+                 payload=_sign(pr, "record", slot, draft)) for slot in to_record if draft],
+        Button(label="Mark as issued…", payload=_pay(pr, "issue"), style="primary") if draft else None,
+        Button(label="Late change…", payload=_pay(pr, "draft"),
+               confirm="A new version sends the release back to sign-off: sign-offs already given no longer count.")
+        if draft and not drafting else None,
+        Button(label="Log coverage…", payload=_pay(pr, "coverage"), style="primary"),
+        Button(label="Close", payload=_pay(pr, "close")),
+        Button(label="Release details…", payload=_pay(pr, "details")),
+        Button(label="Stop this release", payload=_pay(pr, "stop"), style="danger",
+               confirm="Stop this press release? Reminders stop and the requester is told."),
+    ])
     title = f"Press release {pr.ref}" if not pr.is_statement else f"Statement {pr.ref}"
     return Card(title=title, text=f"📰 {title}: {pr.title}"[:300], subtitle=pr.title, status=status,
                 facts=facts, notes=_notes(pr, ctx, draft), actions=actions)
@@ -261,6 +250,7 @@ def person_card(pr: PressRelease, ctx: Context, directory: Directory, email: str
           and me in directory.people_with(Role.DIRECTOR_OF_COMMS)):
         yours = "Signed off: embargoed"
         actions = [Button(label="Override the embargo…", payload=_pay(pr, "embargo"), style="danger")]
+    actions = offered(PERMISSIONS, s, actions)
     status = yours or stage_line(pr, ctx, directory, set(decided))
     facts = [Fact(label="Stage", value=stage_line(pr, ctx, directory, set(decided)), long=True)] if yours else []
     facts += _common_facts(pr, ctx, directory, draft, decided, full=False)
@@ -303,12 +293,11 @@ def requester_news_card(pr: PressRelease, event: str, ctx: Context) -> Card:
 
 def owner_news_card(pr: PressRelease, ctx: Context, headline: str, comment: str | None) -> Card:
     facts = [Fact(label="Comments", value=comment, long=True)] if comment else []
-    actions: list[Button | Select] = []
-    if pr.state in pr_domain.DRAFTING or pr.state in (*pr_domain.SIGN_OFF_STAGES,):
-        actions.append(Button(label="Save a version…" if pr.state in pr_domain.DRAFTING else "Late change…",
-                              payload=_pay(pr, "draft"), style="primary"))
-    if pr.state is P.READY:
-        actions.append(Button(label="Mark as issued…", payload=_pay(pr, "issue"), style="primary"))
+    actions = offered(PERMISSIONS, pr.state, [
+        Button(label="Save a version…" if pr.state in pr_domain.DRAFTING else "Late change…",
+               payload=_pay(pr, "draft"), style="primary") if pr.state is not P.READY else None,
+        Button(label="Mark as issued…", payload=_pay(pr, "issue"), style="primary"),
+    ])
     return Card(title=f"Press release {pr.ref}", text=headline[:300], body=headline, facts=facts, actions=actions,
                 status=STAGE_NAMES[pr.state])
 

@@ -1,4 +1,4 @@
-"""Teams renderer: the neutral card as an Adaptive Card 1.5, and a form declaration as one Adaptive Card form.
+"""Teams renderer: the neutral card as an Adaptive Card 1.5 (forms, and reading what comes back: teams_inputs.py).
 
 Layout mirrors cards/slack.py: title, status, subtitle, body, facts (short ones in a FactSet, each long one
 labelled on its own), notes, then the actions. Buttons are `Action.Execute` (Universal Actions, so a card can be
@@ -16,21 +16,15 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from pydantic import ValidationError
-
-from bot.domain.forms import Context, Field, Form, Kind
 from cards.model import ActionPayload, Button, Card, Fact, Select
 from cards.text import truncate
 
 SCHEMA_URL = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
 VERB = "md"  # a button or select on a card
-FORM_VERB = "md_form"  # a form's submit button
 DATA_KEY = "md"  # data.md: the button's ActionPayload
-FORM_KEY = "md_form"  # data.md_form: the form id and the caller's meta
 SELECT_KEY = "md_select"  # data.md_select: the id of the input that carries the chosen option
 SELECT_ID = "md_select_{}"
-_SELECT_ID_RE = re.compile(r"md_select_\d{1,3}")
 
 # Limits (characters unless noted). Teams refuses messages over ~28 KB; we keep the card JSON under 25 KB.
 CARD_BYTES_MAX = 25_000
@@ -46,7 +40,6 @@ BUTTON_TITLE_MAX = 60
 CHOICE_TITLE_MAX = 150
 PLACEHOLDER_MAX = 150
 CONFIRM_MAX = 1_000
-ERROR_MAX = 1_000
 FALLBACK_MAX = 1_000
 OPTIONS_MAX = 100
 REFRESH_USERS_MAX = 60  # Teams shows user-specific views to this many people at most
@@ -56,7 +49,6 @@ MORE_TITLE = "More…"
 GO_TITLE = "Go"
 CHOOSE_ONE = "Choose one"
 _STYLES = {"primary": "positive", "danger": "destructive"}
-_TEXT_STYLES = {Kind.PHONE: "tel", Kind.EMAIL: "email"}
 
 # --- escaping ----------------------------------------------------------------------------------------------
 
@@ -97,7 +89,7 @@ def body_markdown(text: str) -> str:
     return _paragraphs(text, _body_line)
 
 
-def _fit(text: str, limit: int, render: Callable[[str], str] = escape_markdown) -> str:
+def fit(text: str, limit: int, render: Callable[[str], str] = escape_markdown) -> str:
     """Render `text` within `limit` characters, cutting the source (so never an escape in half) with "…"."""
     out = render(text)
     budget = min(len(text), limit)
@@ -115,13 +107,13 @@ def card_bytes(card: Mapping[str, Any]) -> int:
 # --- cards -------------------------------------------------------------------------------------------------
 
 
-def _text_block(text: str, **props: Any) -> dict:
+def text_block(text: str, **props: Any) -> dict:
     return {"type": "TextBlock", "text": text, "wrap": True, **props}
 
 
-def _subtle(text: str, limit: int) -> dict | None:
-    fitted = _fit(text, limit)
-    return _text_block(fitted, isSubtle=True, size="Small") if fitted else None
+def subtle(text: str, limit: int) -> dict | None:
+    fitted = fit(text, limit)
+    return text_block(fitted, isSubtle=True, size="Small") if fitted else None
 
 
 def _execute(title: str, payload: ActionPayload, style: str | None = None) -> dict:
@@ -154,7 +146,7 @@ def _button(button: Button, text_max: int) -> dict:
         "title": truncate(button.label.strip(), BUTTON_TITLE_MAX) or " ",
         "card": {
             "type": "AdaptiveCard",
-            "body": [_text_block(_fit(button.confirm, min(CONFIRM_MAX, text_max)) or "Are you sure?")],
+            "body": [text_block(fit(button.confirm, min(CONFIRM_MAX, text_max)) or "Are you sure?")],
             "actions": [_execute(_yes(button.label), button.payload, button.style)],
         },
     }
@@ -217,35 +209,35 @@ def _fact_blocks(facts: Sequence[Fact], long_max: int, text_max: int) -> list[di
             run.clear()
 
     for fact in facts:
-        label = _fit(fact.label, LABEL_MAX) or " "
+        label = fit(fact.label, LABEL_MAX) or " "
         if fact.long:
             flush()
-            blocks.append(_text_block(label, weight="Bolder", spacing="Medium"))
-            if value := _fit(fact.value, long_max):
-                blocks.append(_text_block(value, spacing="Small"))
+            blocks.append(text_block(label, weight="Bolder", spacing="Medium"))
+            if value := fit(fact.value, long_max):
+                blocks.append(text_block(value, spacing="Small"))
         else:
-            run.append({"title": label, "value": _fit(fact.value, min(SHORT_FACT_MAX, text_max))})
+            run.append({"title": label, "value": fit(fact.value, min(SHORT_FACT_MAX, text_max))})
     flush()
     return blocks
 
 
 def _render(card: Card, viewer_actions: bool, *, long_max: int, text_max: int) -> dict:
     body: list[dict] = []
-    title = _fit((URGENT_PREFIX if card.urgent else "") + card.title.strip(), TITLE_MAX)
+    title = fit((URGENT_PREFIX if card.urgent else "") + card.title.strip(), TITLE_MAX)
     if title:
-        heading = _text_block(title, size="Large" if len(title) <= LARGE_TITLE_MAX else "Medium",
+        heading = text_block(title, size="Large" if len(title) <= LARGE_TITLE_MAX else "Medium",
                               weight="Bolder", style="heading")
         if card.urgent:
             heading["color"] = "Attention"
         body.append(heading)
-    if card.status and (status := _fit(card.status.strip(), min(TITLE_MAX, text_max))):
-        body.append(_text_block(status, weight="Bolder"))
-    if card.subtitle and (subtitle := _subtle(card.subtitle, min(NOTE_MAX, text_max))):
+    if card.status and (status := fit(card.status.strip(), min(TITLE_MAX, text_max))):
+        body.append(text_block(status, weight="Bolder"))
+    if card.subtitle and (subtitle := subtle(card.subtitle, min(NOTE_MAX, text_max))):
         body.append(subtitle)
-    if card.body and (text := _fit(card.body, min(TEXT_MAX, text_max), body_markdown)):
-        body.append(_text_block(text))
+    if card.body and (text := fit(card.body, min(TEXT_MAX, text_max), body_markdown)):
+        body.append(text_block(text))
     body.extend(_fact_blocks(card.facts, long_max, text_max))
-    body.extend(block for note in card.notes if (block := _subtle(note, min(NOTE_MAX, text_max))))
+    body.extend(block for note in card.notes if (block := subtle(note, min(NOTE_MAX, text_max))))
     buttons: list[dict] = []
     if viewer_actions:
         for index, action in enumerate(card.actions):
@@ -309,155 +301,3 @@ def _fitted(card: Card, viewer_actions: bool) -> dict:
         raise ValueError(f"card {card.title!r} is over {CARD_BYTES_MAX:,} bytes even with its text cut: "
                          "too many actions or options")
     return fitted
-
-
-# --- forms -------------------------------------------------------------------------------------------------
-
-
-def _initial_text(field: Field, value: Any, ctx: Context | None) -> str | None:
-    """A value as the text to pre-fill (see Field.as_typed), within the input's length."""
-    text = field.as_typed(value, ctx.tz if ctx else None)
-    return None if text is None else truncate(text, field.max_len)
-
-
-def _flag_values(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
-    return [str(v) for v in value]
-
-
-def _input(field: Field, value: Any, ctx: Context | None) -> dict:
-    """One field as an input whose id is the field name."""
-    choice = field.kind in (Kind.CHOICE, Kind.FLAGS)
-    if choice and not field.choices:
-        raise ValueError(f"field {field.name!r} has nothing to choose from (see bot/domain/role_fields.py)")
-    element: dict[str, Any] = {
-        "type": "Input.ChoiceSet" if choice else "Input.Text",
-        "id": field.name,
-        "label": truncate(field.label.strip(), LABEL_MAX) or field.name,
-        "isRequired": not field.optional,
-    }
-    if not field.optional:
-        element["errorMessage"] = truncate(f"Please answer: {field.prompt}", ERROR_MAX)
-    placeholder = truncate(field.placeholder, PLACEHOLDER_MAX) if field.placeholder else None
-    choices = [{"title": truncate(c.label, CHOICE_TITLE_MAX) or " ", "value": c.value} for c in field.choices]
-    known = {c.value for c in field.choices}
-    if field.kind is Kind.FLAGS:
-        element.update(isMultiSelect=True, style="expanded", choices=choices, wrap=True)
-        chosen = [v for v in _flag_values(value) if v in known]
-        if chosen:
-            element["value"] = ",".join(chosen)
-    elif field.kind is Kind.CHOICE:
-        element.update(style="compact", choices=choices[:OPTIONS_MAX], wrap=True,
-                       placeholder=placeholder or CHOOSE_ONE)
-        if value is not None and str(value) in known:
-            element["value"] = str(value)
-    else:
-        element["maxLength"] = field.max_len
-        if field.kind is Kind.LONG_TEXT:
-            element["isMultiline"] = True
-        if field.kind in _TEXT_STYLES:
-            element["style"] = _TEXT_STYLES[field.kind]
-        if placeholder:
-            element["placeholder"] = placeholder
-        if (text := _initial_text(field, value, ctx)) is not None:
-            element["value"] = text
-    return element
-
-
-def _error(message: str) -> dict:
-    return _text_block(_fit(f"⚠️ {message}", ERROR_MAX), color="Attention", weight="Bolder", spacing="Medium")
-
-
-def render_form(
-    form: Form,
-    *,
-    meta: Mapping[str, Any],
-    values: Mapping[str, Any] | None = None,
-    errors: Mapping[str, str] | None = None,
-    ctx: Context | None = None,
-) -> dict:
-    """The form as one Adaptive Card: the guidance, one input per field (id = field name), one submit button.
-
-    Server-side errors show in the Attention colour above their field (errors not keyed by a field: at the top).
-    The submit button's data is {"md_form": {"form": form.id, **meta}}; Teams adds each input's value by id.
-    """
-    values = values or {}
-    errors = errors or {}
-    names = {f.name for f in form.fields}
-    body: list[dict] = []
-    if title := _fit(form.title, TITLE_MAX):
-        body.append(_text_block(title, size="Medium", weight="Bolder", style="heading"))
-    if form.screen_intro and (intro := _subtle(form.screen_intro, NOTE_MAX)):
-        body.append(intro)
-    body.extend(_error(m) for m in dict.fromkeys(m for k, m in errors.items() if k not in names and m))
-    for field in form.fields:
-        if errors.get(field.name):
-            body.append(_error(errors[field.name]))
-        body.append(_input(field, values.get(field.name), ctx))
-        if field.help and (help_text := _subtle(field.help, NOTE_MAX)):
-            help_text["spacing"] = "Small"
-            body.append(help_text)
-    submit = {
-        "type": "Action.Execute",
-        "title": truncate(form.submit_label.strip(), BUTTON_TITLE_MAX) or "Send",
-        "verb": FORM_VERB,
-        "data": {FORM_KEY: {"form": form.id, **meta}},
-        "style": "positive",
-    }
-    return {
-        "type": "AdaptiveCard",
-        "$schema": SCHEMA_URL,
-        "version": VERSION,
-        "fallbackText": truncate(form.title, FALLBACK_MAX),
-        "body": body,
-        "actions": [submit],
-        "msteams": {"width": "Full"},
-    }
-
-
-def read_form_values(form: Form, data: Mapping[str, Any]) -> dict[str, str | None]:
-    """A submitted form's action data (input values keyed by input id) as raw strings per field (None when empty)."""
-    result: dict[str, str | None] = {}
-    source = data if isinstance(data, Mapping) else {}
-    for field in form.fields:
-        raw = source.get(field.name)
-        if raw is None or isinstance(raw, Mapping):
-            result[field.name] = None
-            continue
-        text = ",".join(str(v) for v in raw) if isinstance(raw, list) else str(raw)
-        result[field.name] = text if text.strip() else None
-    return result
-
-
-# --- clicks ------------------------------------------------------------------------------------------------
-
-
-def _payload(raw: Any) -> ActionPayload | None:
-    if isinstance(raw, str):
-        return ActionPayload.decode(raw)
-    if isinstance(raw, Mapping):
-        try:
-            return ActionPayload.model_validate(dict(raw))
-        except ValidationError:
-            return None
-    return None
-
-
-def read_action(data: Any) -> ActionPayload | None:
-    """The payload of an Action.Execute / Action.Submit data object; None when it is not ours or is malformed.
-
-    `{"md": {...}}` is a button; `{"md_select": "md_select_0", "md_select_0": "<encoded payload>"}` is a
-    select's "Go" with the chosen option (Teams merges the inputs' values into the data by input id).
-    """
-    if not isinstance(data, Mapping):
-        return None
-    if DATA_KEY in data:
-        return _payload(data[DATA_KEY])
-    key = data.get(SELECT_KEY)
-    if isinstance(key, str) and _SELECT_ID_RE.fullmatch(key):
-        raw = data.get(key)
-        return ActionPayload.decode(raw) if isinstance(raw, str) else None
-    return None

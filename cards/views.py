@@ -1,4 +1,5 @@
-"""Domain objects to neutral cards: one place decides what each message says and offers."""
+"""Domain objects to neutral cards: the media call's conversation, and the enquiry's own cards (the channel
+card, approvals and decisions, the owner's brief). Reminders: reminder_views.py; the response: response_views.py."""
 
 from __future__ import annotations
 
@@ -8,11 +9,10 @@ from bot.domain import guidance
 from bot.domain.conversation import Conversation
 from bot.domain.deadline import examples
 from bot.domain.enquiry import Enquiry, EnquiryState
+from bot.domain.enquiry.permissions import PERMISSIONS
 from bot.domain.forms import Context, Form, Kind
-from bot.domain.media_call import OUTLET_KINDS
-from bot.domain.nudges import FINISHED, Nudge
+from bot.domain.nudges import FINISHED
 from bot.domain.people import Directory
-from bot.domain.phone import readable
 from bot.domain.statement import (
     WRITTEN_ONLY,
     Decision,
@@ -23,9 +23,10 @@ from bot.domain.statement import (
     checklist,
     required_slots,
 )
-from bot.domain.timefmt import at, describe, due, span, time_left
-from cards.model import ActionPayload, Button, Card, Fact, Option, Select
-from cards.text import ELLIPSIS, truncate
+from bot.domain.timefmt import describe, due
+from cards.enquiry_text import FULL_PART_MAX, contact, enquiry_fact, in_parts, outlet_kind, show_full
+from cards.model import ActionPayload, Button, Card, Fact, Option, Select, offered
+from cards.response_views import SLOT_NAMES
 
 
 def _conv(conv: Conversation, action: str, x: str | None = None) -> ActionPayload:
@@ -128,60 +129,9 @@ def logged_card(form: Form, enquiry: Enquiry, ctx: Context) -> Card:
     )
 
 
-def _contact(enquiry: Enquiry) -> str:
-    phone = readable(enquiry.phone) if enquiry.phone else None
-    return " · ".join(x for x in (phone, enquiry.email) if x) or "(none given)"
-
-
-def _outlet_kind(value: str) -> str:
-    return next((c.label for c in OUTLET_KINDS if c.value == value), value)
-
-
-# An enquiry on the channel card and in reminders: its first few lines; "Show full enquiry" has the rest.
-EXCERPT_MAX = 300
-EXCERPT_LINES = 4
-FULL_PART_MAX = 590  # the whole text in parts: even escaped (& is 5 characters), a part and its label fit one
-#                      Slack section (3,000)
-
-
-def excerpt(text: str) -> str:
-    """The first few lines of a long text, at most EXCERPT_MAX characters, cut at a word and marked "…"."""
-    lines = text.splitlines()
-    head = "\n".join(lines[:EXCERPT_LINES])
-    cut = truncate(head, EXCERPT_MAX)
-    if cut == head and len(lines) > EXCERPT_LINES:
-        cut = head.rstrip() + ELLIPSIS
-    return cut
-
-
-def _enquiry_fact(enquiry: Enquiry) -> Fact:
-    return Fact(label="Enquiry", value=excerpt(enquiry.summary), long=True)
-
-
-def _show_full(enquiry: Enquiry) -> list[Button | Select]:
-    """The button that shows the whole enquiry privately, when the card shows only its start."""
-    if excerpt(enquiry.summary) == enquiry.summary:
-        return []
-    return [Button(label="Show full enquiry", payload=ActionPayload(a="show", k="enquiry", id=enquiry.ref))]
-
-
-def _parts(text: str, size: int) -> list[str]:
-    """`text` in consecutive parts of at most `size` characters, cut at a line's end, else at a space."""
-    parts: list[str] = []
-    rest = text.strip()
-    while len(rest) > size:
-        cut = rest.rfind("\n", 0, size + 1)
-        if cut <= size // 2:
-            cut = rest.rfind(" ", 0, size + 1)
-        cut = cut if cut > size // 2 else size
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    return [*parts, rest] if rest else parts
-
-
 def full_enquiry_card(enquiry: Enquiry, ctx: Context) -> Card:
     """The whole enquiry, shown privately to whoever pressed Show full enquiry."""
-    parts = _parts(enquiry.summary, FULL_PART_MAX)
+    parts = in_parts(enquiry.summary, FULL_PART_MAX)
     facts = [Fact(label="Journalist", value=f"{enquiry.journalist}, {enquiry.outlet}"),
              Fact(label="Deadline", value=due(enquiry.deadline, ctx.now, ctx.tz))]
     facts += [Fact(label="Enquiry" if n == 1 else f"Enquiry, part {n} of {len(parts)}", value=part, long=True)
@@ -194,8 +144,6 @@ def enquiry_key(ref: str) -> str:
     return f"enquiry:{ref}:comms"
 
 
-SLOT_NAMES = {Slot.COMMS: "Director of Communications or delegate", Slot.EXECUTIVE: "Executive",
-              Slot.PARTNER: "Partner organisation"}
 _STATUS = {
     EnquiryState.OPEN: "Waiting for a comms officer to claim it",
     EnquiryState.AWAITING_SIGN_OFF: "Waiting for sign-off",
@@ -263,48 +211,39 @@ def enquiry_card(enquiry: Enquiry, now: datetime, ctx: Context, directory: Direc
     if missed:
         status = f"⚠️ Deadline missed · {status}"
         deadline = f"⚠️ {deadline}"
-    actions: list[Button | Select] = []
-    if state is EnquiryState.OPEN:
-        actions.append(Button(label="Claim", payload=pay("claim"), style="primary"))
-    if state in (EnquiryState.CLAIMED, EnquiryState.CHANGES_REQUESTED, EnquiryState.REJECTED):
-        actions.append(Button(label="Draft response" if draft is None else "Edit draft", payload=pay("draft"),
-                              style=None if draft else "primary"))
-    if state in (EnquiryState.CLAIMED, EnquiryState.CHANGES_REQUESTED) and draft is not None:
-        actions.append(Button(label="Request sign-off", payload=pay("request_sign_off"), style="primary"))
-    if state is EnquiryState.AWAITING_SIGN_OFF and Slot.PARTNER in required_slots(enquiry.plan) and draft:
-        actions.append(Button(label="Record partner sign-off",
-                              payload=pay("partner", f"{draft.number}:{draft.fingerprint[:16]}")))
-    if state in (EnquiryState.AWAITING_SIGN_OFF, EnquiryState.APPROVED):
-        actions.append(Button(label="Edit draft", payload=pay("draft")))
-    if state is EnquiryState.APPROVED:
-        actions.append(Button(label="Mark as issued", payload=pay("issue"), style="primary"))
-    if state is EnquiryState.CLAIMED:
-        actions.append(Button(label="Release", payload=pay("release")))
-    if state in (EnquiryState.CLAIMED, EnquiryState.CHANGES_REQUESTED, EnquiryState.REJECTED) \
-            and enquiry.outlet_kind != "newspaper":
-        actions.append(Button(label="Close without response", payload=pay("close"),
-                              confirm="Close this enquiry without sending a response?"))
-    if state not in (EnquiryState.OPEN, EnquiryState.CLOSED, EnquiryState.WITHDRAWN) and enquiry.owner:
-        others = [e for e in directory.people_with_comms() if e != (enquiry.owner.email or "").lower()]
-        if others:
-            actions.append(Select(placeholder="Hand over to…", options=[
-                Option(label=directory.name_of(e), payload=pay("hand_over", e)) for e in others[:100]
-            ]))
-        open_items = [i for i in checklist(enquiry.plan, enquiry.outlet_kind)]
-        if open_items:
-            actions.append(Select(placeholder="Tick off…", options=[
-                Option(label=("Undo: " if i.key in enquiry.plan.ticked else "") + i.label, payload=pay("tick", i.key))
-                for i in open_items
-            ]))
+    # Where each button goes is the card's to say; whether it is offered at all, the workflow table's.
+    with_owner = state not in (EnquiryState.AWAITING_SIGN_OFF, EnquiryState.APPROVED)  # not with the approvers
+    others = [e for e in directory.people_with_comms() if e != (enquiry.owner.email or "").lower()] \
+        if enquiry.owner else []
+    items = checklist(enquiry.plan, enquiry.outlet_kind) if enquiry.owner else []
+    actions = offered(PERMISSIONS, state, [
+        Button(label="Claim", payload=pay("claim"), style="primary"),
+        Button(label="Draft response" if draft is None else "Edit draft", payload=pay("draft"),
+               style=None if draft else "primary") if with_owner else None,
+        Button(label="Request sign-off", payload=pay("request_sign_off"), style="primary") if draft else None,
+        Button(label="Record partner sign-off", payload=pay("partner", f"{draft.number}:{draft.fingerprint[:16]}"))
+        if draft and Slot.PARTNER in required_slots(enquiry.plan) else None,
+        None if with_owner else Button(label="Edit draft", payload=pay("draft")),
+        Button(label="Mark as issued", payload=pay("issue"), style="primary"),
+        Button(label="Release", payload=pay("release")),
+        Button(label="Close without response", payload=pay("close"),
+               confirm="Close this enquiry without sending a response?")
+        if enquiry.outlet_kind != "newspaper" else None,
+        Select(placeholder="Hand over to…", options=[
+            Option(label=directory.name_of(e), payload=pay("hand_over", e)) for e in others[:100]]),
+        Select(placeholder="Tick off…", options=[
+            Option(label=("Undo: " if i.key in enquiry.plan.ticked else "") + i.label, payload=pay("tick", i.key))
+            for i in items]),
+    ])
     facts = [
-        Fact(label="Outlet", value=f"{enquiry.outlet} ({_outlet_kind(enquiry.outlet_kind)})"),
+        Fact(label="Outlet", value=f"{enquiry.outlet} ({outlet_kind(enquiry.outlet_kind)})"),
         Fact(label="Journalist", value=enquiry.journalist),
-        Fact(label="Contact", value=_contact(enquiry)),
+        Fact(label="Contact", value=contact(enquiry)),
         Fact(label="Deadline", value=deadline),
         Fact(label="Logged by", value=enquiry.reporter.name),
-        _enquiry_fact(enquiry),
+        enquiry_fact(enquiry),
     ]
-    actions += _show_full(enquiry)
+    actions += show_full(enquiry)
     if draft is not None:
         was_issued = state is EnquiryState.CLOSED and bool(enquiry.plan.issued)
         facts.append(Fact(label=f"Issued response (v{draft.number})" if was_issued else f"Draft v{draft.number}",
@@ -365,7 +304,7 @@ def approval_card(enquiry: Enquiry, draft: Draft, slot: Slot, email: str, sign_o
                    Button(label="Reject", payload=pay("reject"), style="danger")]
     facts = [
         Fact(label="Deadline", value=deadline),
-        Fact(label="Journalist", value=f"{enquiry.journalist}, {enquiry.outlet} ({_outlet_kind(enquiry.outlet_kind)})"),
+        Fact(label="Journalist", value=f"{enquiry.journalist}, {enquiry.outlet} ({outlet_kind(enquiry.outlet_kind)})"),
         Fact(label="Owner", value=enquiry.owner.name if enquiry.owner else "(none)"),
         Fact(label="Enquiry", value=enquiry.summary, long=True),
         Fact(label=f"Draft response, version {draft.number}", value=draft.text, long=True),
@@ -411,48 +350,6 @@ def decision_card(enquiry: Enquiry, draft: Draft, decision: SignOff, ctx: Contex
                 actions=actions)
 
 
-def draft_saved_card(enquiry: Enquiry, saved: str) -> Card:
-    """The owner's own confirmation of a saved draft, with the next step on it."""
-    def pay(action: str) -> ActionPayload:
-        return ActionPayload(a=action, k="enquiry", id=enquiry.ref, v=enquiry.version)
-
-    body = f"{saved} When it is ready, ask for sign-off."
-    return Card(title=f"Draft saved: {enquiry.ref}", text=saved, body=body,
-                actions=[Button(label="Request sign-off", payload=pay("request_sign_off"), style="primary"),
-                         Button(label="Edit draft", payload=pay("draft"))])
-
-
-def not_the_approved_text_card(enquiry: Enquiry, draft: Draft, method: str, contact: str | None) -> Card:
-    """Issuing refused because the text was edited: the approved words back with one press, or a new draft."""
-    again = f"{method}:{contact or ''}"
-    text = (f"{enquiry.ref} was not marked as issued: that isn't the approved text (version {draft.number}). "
-            "Issue the approved wording, or save the new wording as a draft and ask for sign-off again.")
-    return Card(
-        title=f"Not issued: {enquiry.ref}", text=text, body=text,
-        facts=[Fact(label=f"The approved text, version {draft.number}", value=draft.text, long=True)],
-        actions=[Button(label="Use the approved text", style="primary", payload=ActionPayload(
-                     a="issue", k="enquiry", id=enquiry.ref, v=enquiry.version,
-                     x=again if len(again) <= 200 else method)),
-                 Button(label="Edit draft", payload=ActionPayload(a="draft", k="enquiry", id=enquiry.ref,
-                                                                  v=enquiry.version))])
-
-
-def privacy_warning_card(enquiry: Enquiry, draft: Draft, found: list[str]) -> Card:
-    text = guidance.PRIVACY_WARNING.format(found="; ".join(found))
-    return Card(
-        title=f"Check before sign-off: {enquiry.ref}",
-        text=text, body=text,
-        actions=[
-            Button(label="Edit draft", payload=ActionPayload(a="draft", k="enquiry", id=enquiry.ref,
-                                                             v=enquiry.version), style="primary"),
-            Button(label="I have consent: send anyway",
-                   payload=ActionPayload(a="request_sign_off", k="enquiry", id=enquiry.ref, v=enquiry.version,
-                                         x=f"privacy_ok:{draft.number}:{draft.fingerprint[:16]}"),
-                   confirm="Send for sign-off although it contains staff personal details?"),
-        ],
-    )
-
-
 def owner_brief_card(enquiry: Enquiry, now: datetime, ctx: Context) -> Card:
     draft = ActionPayload(a="draft", k="enquiry", id=enquiry.ref, v=enquiry.version)
     return Card(
@@ -461,7 +358,7 @@ def owner_brief_card(enquiry: Enquiry, now: datetime, ctx: Context) -> Card:
         text=f"You have claimed media enquiry {enquiry.ref} ({enquiry.outlet}).",
         status=f"Deadline {due(enquiry.deadline, now, ctx.tz)}",
         facts=[Fact(label="Journalist", value=f"{enquiry.journalist}, {enquiry.outlet}"),
-               Fact(label="Contact", value=_contact(enquiry)),
+               Fact(label="Contact", value=contact(enquiry)),
                Fact(label="Enquiry", value=enquiry.summary, long=True)],
         notes=[guidance.CLAIMED_NEXT_STEPS],
     )
@@ -474,143 +371,3 @@ def reporter_update_card(enquiry: Enquiry, message: str) -> Card:
 
 def notice_card(title: str, message: str) -> Card:
     return Card(title=title, text=message, body=message)
-
-
-# --- nudges ---------------------------------------------------------------------------------------------------
-
-def _deadline_text(enquiry: Enquiry, ctx: Context) -> str:
-    return due(enquiry.deadline, ctx.now, ctx.tz)
-
-
-def _snooze(enquiry: Enquiry, nudge: Nudge) -> Button:
-    return Button(label="Remind me in 30 min", payload=ActionPayload(a="snooze", k="enquiry", id=enquiry.ref,
-                                                                     x=str(nudge.id)))
-
-
-def _case(enquiry: Enquiry, action: str, x: str | None = None, v: int | None = None) -> ActionPayload:
-    return ActionPayload(a=action, k="enquiry", id=enquiry.ref, v=enquiry.version if v is None else v, x=x)
-
-
-def unclaimed_reminder_card(enquiry: Enquiry, nudge: Nudge, ctx: Context) -> Card:
-    waiting = span(ctx.now - enquiry.created_at)
-    text = f"⏰ {enquiry.ref} ({enquiry.outlet}) has been waiting {waiting} for someone to claim it."
-    return Card(title=f"Still unclaimed: {enquiry.ref}", text=text, body=text,
-                facts=[Fact(label="Deadline", value=_deadline_text(enquiry, ctx)), _enquiry_fact(enquiry)],
-                actions=[Button(label="Claim", payload=_case(enquiry, "claim"), style="primary"),
-                         *_show_full(enquiry)])
-
-
-# One digest lists at most this many enquiries: Slack shows 25 buttons to an actions block and 10 fields to a
-# section, so 25 lines are 1 actions block and 3 sections, and a Teams card stays well under its size cap.
-DIGEST_MAX = 25
-
-
-def unclaimed_digest_line(enquiry: Enquiry, ctx: Context) -> tuple[Fact, Button]:
-    """One enquiry in a digest of reminders: reference, outlet, deadline, how long it has waited, and Claim."""
-    waiting = span(ctx.now - enquiry.created_at)
-    fact = Fact(label=f"{enquiry.ref}: {enquiry.outlet}",
-                value=f"Deadline {_deadline_text(enquiry, ctx)} · waiting {waiting}")
-    return fact, Button(label=f"Claim {enquiry.ref}", payload=_case(enquiry, "claim"))
-
-
-def unclaimed_digest_card(lines: list[tuple[Fact, Button]]) -> Card:
-    """Several unclaimed reminders due together, as one channel message instead of one each."""
-    assert 1 < len(lines) <= DIGEST_MAX, len(lines)
-    listed = ", ".join(fact.label.replace(": ", " (", 1) + ")" for fact, _ in lines)
-    return Card(title=f"Still unclaimed: {len(lines)} media enquiries",
-                text=f"⏰ {len(lines)} media enquiries are waiting for someone to claim them: {listed}",
-                body="These enquiries are waiting for someone to claim them. Each has its card in this channel "
-                     "with the details.",
-                facts=[fact for fact, _ in lines], actions=[button for _, button in lines])
-
-
-def deadline_reminder_card(enquiry: Enquiry, draft: Draft | None, nudge: Nudge, ctx: Context) -> Card:
-    """The owner's reminder, with the next step for where the case stands."""
-    state = enquiry.state
-    if state is EnquiryState.APPROVED:
-        step, action = "It is approved: issue it and mark it as issued.", Button(
-            label="Mark as issued", payload=_case(enquiry, "issue"), style="primary")
-    elif state is EnquiryState.AWAITING_SIGN_OFF:
-        step, action = "It is waiting for sign-off.", None
-    elif draft is None:
-        step, action = "No draft yet: write the response.", Button(
-            label="Draft response", payload=_case(enquiry, "draft"), style="primary")
-    elif state in (EnquiryState.CLAIMED, EnquiryState.CHANGES_REQUESTED):
-        step, action = "Ask for sign-off when the draft is ready.", Button(
-            label="Request sign-off", payload=_case(enquiry, "request_sign_off"), style="primary")
-    else:
-        step, action = "Edit the draft or close the enquiry.", Button(label="Edit draft",
-                                                                       payload=_case(enquiry, "draft"))
-    when = f"{at(enquiry.deadline, ctx.now, ctx.tz)} ({time_left(enquiry.deadline, ctx.now)})"
-    text = f"⏰ The deadline for {enquiry.ref} ({enquiry.outlet}) is {when}. {step}"
-    actions = ([action] if action else []) + [_snooze(enquiry, nudge), *_show_full(enquiry)]
-    return Card(title=f"Deadline coming: {enquiry.ref}", text=text, body=text, actions=actions,
-                facts=[Fact(label="Journalist", value=f"{enquiry.journalist}, {enquiry.outlet}"),
-                       _enquiry_fact(enquiry)])
-
-
-def sign_off_reminder_card(enquiry: Enquiry, draft: Draft, nudge: Nudge, ctx: Context) -> Card:
-    slot = Slot(nudge.data.get("slot", "comms"))
-    text = (f"⏰ Your sign-off is still needed on {enquiry.ref} ({enquiry.outlet}). "
-            f"Deadline {_deadline_text(enquiry, ctx)}.")
-
-    def pay(action: str) -> ActionPayload:
-        return ActionPayload(a=action, k="enquiry", id=enquiry.ref, v=draft.number,
-                             x=f"{slot.value}:{draft.fingerprint[:16]}")
-
-    return Card(title=f"Sign-off reminder: {enquiry.ref}", text=text, body=text,
-                facts=[_enquiry_fact(enquiry),
-                       Fact(label=f"Draft response, version {draft.number}", value=draft.text, long=True)],
-                actions=[Button(label="Approve", payload=pay("approve"), style="primary"),
-                         Button(label="Request changes", payload=pay("changes")),
-                         Button(label="Reject", payload=pay("reject"), style="danger"),
-                         _snooze(enquiry, nudge), *_show_full(enquiry)])
-
-
-def escalation_card(enquiry: Enquiry, what: str, ctx: Context, *, for_owner: bool = False) -> Card:
-    owner = enquiry.owner.name if enquiry.owner else "nobody"
-    text = f"⚠️ Media enquiry {enquiry.ref} ({enquiry.outlet}) {what}. Deadline {_deadline_text(enquiry, ctx)}."
-    if not for_owner:
-        text += f" Owner: {owner}."
-    actions: list[Button | Select] = [] if enquiry.owner else [
-        Button(label="Claim", payload=_case(enquiry, "claim"), style="primary")]
-    return Card(title=f"Escalation: {enquiry.ref}", text=text, body=text, urgent=True,
-                actions=actions + _show_full(enquiry), facts=[_enquiry_fact(enquiry)],
-                notes=["Journalists' deadlines are tight: a missed one can read as \"unavailable for comment\". "
-                       "Please make sure someone responds."])
-
-
-def on_call_key(ref: str, email: str) -> str:
-    return f"oncall:{ref}:{email.lower()}"
-
-
-def on_call_card(enquiry: Enquiry, ctx: Context, *, training_url: str | None, contacts: str | None, minutes: int,
-                 first: bool) -> Card:
-    """What the on-call director sees at 9pm: the enquiry, what the policy asks of them, one button."""
-    intro = ("A journalist's enquiry came in out of hours and you are the on-call director." if first else
-             "A journalist's enquiry came in out of hours and the on-call director has not acknowledged it; "
-             "you are next on the rota.")
-    notes = [
-        "What to do: acknowledge below so the rota stops chasing; call or email the journalist back before their "
-        "deadline; don't give an opinion or answer off the cuff. If a statement is needed, the comms team's "
-        "sign-off rules still apply (Director of Communications or delegate).",
-        f"If nobody acknowledges within {minutes} minutes, the next person on the rota is asked.",
-    ]
-    if training_url:
-        notes.append(f"Media training refresher: {training_url}")
-    if contacts:
-        notes.append(f"Who to call: {contacts}")
-    return Card(
-        title=f"Out of hours: media enquiry {enquiry.ref}",
-        text=f"Out-of-hours media enquiry {enquiry.ref} from {enquiry.outlet}, deadline {_deadline_text(enquiry, ctx)}",
-        body=intro, urgent=True,
-        facts=[Fact(label="Outlet", value=f"{enquiry.outlet} ({_outlet_kind(enquiry.outlet_kind)})"),
-               Fact(label="Journalist", value=enquiry.journalist),
-               Fact(label="Contact", value=_contact(enquiry)),
-               Fact(label="Deadline", value=_deadline_text(enquiry, ctx)),
-               Fact(label="Logged by", value=enquiry.reporter.name),
-               _enquiry_fact(enquiry)],
-        notes=notes,
-        actions=[Button(label="Acknowledge", payload=_case(enquiry, "ack"), style="primary"),
-                 Button(label="Claim", payload=_case(enquiry, "claim")), *_show_full(enquiry)],
-    )

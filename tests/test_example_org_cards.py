@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bot.app import CORE, DATABASE
 from bot.clock import FrozenClock
 from bot.services import actions, nudges
-from cards import slack, teams
+from cards import slack, teams, teams_inputs
 from cards.model import Card
 from storage.models import OutboxRow
 from tests.adaptive import assert_adaptive_card
@@ -182,7 +182,7 @@ def forms_shown(panes: list[Pane]) -> set[str]:
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
-            form = (node.get("data") or {}).get(teams.FORM_KEY) if isinstance(node.get("data"), dict) else None
+            form = (node.get("data") or {}).get(teams_inputs.FORM_KEY) if isinstance(node.get("data"), dict) else None
             if isinstance(form, dict) and isinstance(form.get("form"), str):
                 found.add(form["form"])
             for value in node.values():

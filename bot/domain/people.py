@@ -17,6 +17,16 @@ class Role(StrEnum):
     HEAD_OF_DEPARTMENT = "heads_of_department"  # sign off crisis holding lines for their area (Appendix C)
 
 
+@dataclass
+class Person:
+    """Who did something, as recorded on a case."""
+
+    name: str
+    email: str | None
+    platform: str | None = None
+    user_id: str | None = None
+
+
 @dataclass(frozen=True)
 class Actor:
     """Someone acting through a chat platform, identified by the platform and resolved to an email."""
@@ -66,3 +76,13 @@ class Directory:
 
     def people_with_comms(self) -> list[str]:
         return self.people_with(Role.COMMS)
+
+
+# Who counts as "the communications team" for crises and press releases: comms officers, the Director of
+# Communications and their delegates. (An enquiry is owned by comms officers alone: Role.COMMS.)
+COMMS_TEAM = (Role.COMMS, Role.DIRECTOR_OF_COMMS, Role.SIGN_OFF_DELEGATE)
+
+
+def is_comms(directory: Directory, actor: Actor) -> bool:
+    """The communications team, with the Director of Communications and their delegates."""
+    return directory.has(actor, *COMMS_TEAM)

@@ -25,7 +25,8 @@ from bot.domain.statement import Decision
 from bot.ports import UnitOfWork
 from bot.services.core import Core, Reply
 from bot.services.enquiries import Step, load, transition, update_card, with_retries
-from cards import crisis_views, views
+from cards import crisis_views
+from cards import reminder_views as views
 from cards.model import Button, Card, Fact
 
 log = logging.getLogger("mediadesk.nudges")

@@ -27,7 +27,7 @@ from bot.domain.statement import (
 )
 from bot.services.core import Core, ModalRequest, Reply
 from bot.services.enquiries import Step, load, transition, with_retries
-from cards import views
+from cards import response_views as views
 
 
 def _check_state(enquiry: Enquiry, event: str) -> None:

@@ -27,7 +27,8 @@ from bot.ports import InboundRequest
 from bot.services import inbox, open_cases, viewing
 from bot.services.core import Core
 from cards.model import ActionPayload
-from cards.teams import read_action, render_card
+from cards.teams import render_card
+from cards.teams_inputs import read_action
 from handlers.playground.adapter import BOT, PlaygroundAdapter, cards_of, for_web_chat
 from handlers.playground.memory_store import MemoryReferenceStore
 from handlers.playground.people import Persona, personas

@@ -23,7 +23,8 @@ from bot.services import actions, intake, viewing
 from bot.services.core import Core, ModalRequest, Reply
 from cards import views
 from cards.model import ActionPayload
-from cards.teams import FORM_KEY, escape_markdown, read_action, read_form_values, render_card, render_form
+from cards.teams import escape_markdown, render_card
+from cards.teams_inputs import FORM_KEY, read_action, read_form_values, render_form
 from handlers.teams import references
 from handlers.teams.identity import Identity, IdentityRefused, IdentityUnavailable
 

@@ -9,8 +9,8 @@ from sqlalchemy import CursorResult, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Delete, Update
 
-from bot.domain.enquiry import Person
 from bot.domain.errors import ConcurrencyConflict
+from bot.domain.people import Person
 from storage.models import ConversationRow, CrisisRow, EnquiryRow, PressReleaseRow
 
 # The tables whose rows carry a version that a save must find unchanged.

@@ -39,7 +39,7 @@ from bot.domain.people import Actor
 from bot.services import nudges
 from bot.services.core import Core
 from bot.services.intake import log_enquiry
-from cards import views
+from cards import reminder_views, views
 from cards.model import Card
 from cards.slack import render_message
 from cards.teams import render_card
@@ -352,14 +352,14 @@ async def test_a_nudge_that_cannot_be_sent_does_not_hold_up_the_others(
     batch it would stop all reminders for good. Each of the others is sent once; the broken one never."""
     refs = await log_enquiries(database, FrozenClock(T0), 10)
     broken = refs[0]  # the oldest: first in every batch
-    build = views.unclaimed_reminder_card
+    build = reminder_views.unclaimed_reminder_card
 
     def sometimes_failing(enquiry: Any, nudge: Any, ctx: Any) -> Any:
         if enquiry.ref == broken:
             raise ValueError("a reminder that cannot be built")
         return build(enquiry, nudge, ctx)
 
-    monkeypatch.setattr(views, "unclaimed_reminder_card", sometimes_failing)
+    monkeypatch.setattr(reminder_views, "unclaimed_reminder_card", sometimes_failing)
     core = make_core(database, FrozenClock(DUE))
     for _ in range(3):  # three scheduler ticks; bot/app.py's nudge_tick logs the failure and carries on
         with contextlib.suppress(ValueError):

@@ -15,9 +15,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, StatementError
 
 from bot.domain.conversation import Conversation, ConversationStatus
-from bot.domain.enquiry import Enquiry, EnquiryState, Person
+from bot.domain.enquiry import Enquiry, EnquiryState
 from bot.domain.errors import ConcurrencyConflict, Duplicate
 from bot.domain.messages import HistoryEntry
+from bot.domain.people import Person
 from storage.db import Database
 from storage.uow import SqlUnitOfWork
 from tests.integration.support import ALL_TABLES, count_rows, message

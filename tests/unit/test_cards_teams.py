@@ -11,10 +11,10 @@ import pytest
 
 from bot.domain.conversation import Conversation
 from bot.domain.crisis import CRISIS_FORM
-from bot.domain.enquiry import Enquiry, EnquiryState, Person
+from bot.domain.enquiry import Enquiry, EnquiryState
 from bot.domain.forms import Context, Form, Kind
 from bot.domain.media_call import MEDIA_CALL
-from bot.domain.people import Directory, Role
+from bot.domain.people import Directory, Person, Role
 from bot.domain.response_forms import CHANGES_FORM, ISSUE_FORM, statement_form
 from bot.domain.statement import Draft, Plan, Slot, fingerprint
 from cards import views
@@ -25,11 +25,9 @@ from cards.teams import (
     body_markdown,
     card_bytes,
     escape_markdown,
-    read_action,
-    read_form_values,
     render_card,
-    render_form,
 )
+from cards.teams_inputs import read_action, read_form_values, render_form
 from tests import adaptive
 
 LONDON = ZoneInfo("Europe/London")

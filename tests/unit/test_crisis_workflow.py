@@ -17,9 +17,8 @@ from bot.domain.crisis import (
     crisis_approvers,
     required_crisis_slots,
 )
-from bot.domain.enquiry import Person
 from bot.domain.errors import InvalidTransition
-from bot.domain.people import Directory, Role
+from bot.domain.people import Directory, Person, Role
 
 C, F = CrisisState, CrisisEffect
 ACTIVE = (C.REPORTED, C.ACKNOWLEDGED, C.LINE_DRAFTED, C.SIGNED_OFF, C.CIRCULATED)

@@ -1,5 +1,5 @@
-"""The digest of unclaimed reminders (cards/views.py) at its largest, with the longest outlets people can type:
-it must fit Slack's Block Kit limits and be a valid Adaptive Card for Teams."""
+"""The digest of unclaimed reminders (cards/reminder_views.py) at its largest, with the longest outlets people can
+type: it must fit Slack's Block Kit limits and be a valid Adaptive Card for Teams."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.enquiry import Enquiry, Person
+from bot.domain.enquiry import Enquiry
 from bot.domain.forms import Context
 from bot.domain.media_call import MEDIA_CALL
-from cards import views
+from bot.domain.people import Person
+from cards import reminder_views
 from cards.model import ActionPayload
 from cards.slack import render_message
 from cards.teams import card_bytes, render_card
@@ -31,10 +32,10 @@ def enquiry(n: int, outlet: str) -> Enquiry:
 
 
 @pytest.mark.parametrize("outlet", ["BBC Essex", LONGEST_OUTLET], ids=["short", "longest"])
-@pytest.mark.parametrize("count", [2, views.DIGEST_MAX])
+@pytest.mark.parametrize("count", [2, reminder_views.DIGEST_MAX])
 def test_a_full_digest_fits_slack_and_teams(outlet: str, count: int) -> None:
     cases = [enquiry(n, outlet) for n in range(1, count + 1)]
-    card = views.unclaimed_digest_card([views.unclaimed_digest_line(e, CTX) for e in cases])
+    card = reminder_views.unclaimed_digest_card([reminder_views.unclaimed_digest_line(e, CTX) for e in cases])
 
     assert card.title == f"Still unclaimed: {count} media enquiries"
     assert [b.label for b in card.actions] == [f"Claim {e.ref}" for e in cases]

@@ -15,7 +15,7 @@ from bot.config import (
     OverrideEntry,
     PeopleSection,
 )
-from bot.domain.enquiry import Enquiry, EnquiryState, Person
+from bot.domain.enquiry import Enquiry, EnquiryState
 from bot.domain.nudges import (
     Nudge,
     NudgeKind,
@@ -28,6 +28,7 @@ from bot.domain.nudges import (
     still_applies,
 )
 from bot.domain.office_hours import OfficeHours, Override, Rota
+from bot.domain.people import Person
 
 LONDON = ZoneInfo("Europe/London")
 HOURS = OfficeHours(tz=LONDON)

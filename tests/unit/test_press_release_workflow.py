@@ -9,9 +9,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.domain.enquiry import Person
 from bot.domain.errors import InvalidTransition, ValidationFailed
-from bot.domain.people import Directory, Role
+from bot.domain.people import Directory, Person, Role
 from bot.domain.press_release import (
     DIRECTOR,
     EXECUTIVE,

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.crisis import CRISIS_FORM, comms_label
-from bot.domain.enquiry import Enquiry, EnquiryState, Person, may
+from bot.domain.enquiry import Enquiry, EnquiryState, may
 from bot.domain.forms import Context
-from bot.domain.people import Actor, Directory, Role
+from bot.domain.people import Actor, Directory, Person, Role
 from bot.domain.statement import Draft, Plan, fingerprint, ticked_by_issue
-from cards import views
+from cards import enquiry_text, reminder_views, views
 from cards.slack import render_message
 from cards.teams import render_card
 from tests.adaptive import validate_adaptive_card
@@ -42,26 +42,26 @@ WORDS = "the journalist asks about corridor care & staffing at Basildon A&E "
 
 @pytest.mark.parametrize("text", [WORDS * 50, WORDS.replace(" ", "\n") * 50, "x" * 3000])
 def test_an_excerpt_is_at_most_300_characters_cut_at_a_word(text: str) -> None:
-    cut = views.excerpt(text)
-    assert len(cut) <= views.EXCERPT_MAX and cut.endswith("…")
+    cut = enquiry_text.excerpt(text)
+    assert len(cut) <= enquiry_text.EXCERPT_MAX and cut.endswith("…")
     head = cut.removesuffix("…")
     assert text.startswith(head)
     if " " in text:
         assert text[len(head)] in " \n"  # the cut falls between words
-    assert head.count("\n") < views.EXCERPT_LINES
+    assert head.count("\n") < enquiry_text.EXCERPT_LINES
 
 
 def test_a_short_enquiry_is_its_own_excerpt() -> None:
-    assert views.excerpt("A&E waiting times") == "A&E waiting times"
+    assert enquiry_text.excerpt("A&E waiting times") == "A&E waiting times"
     four = "one\ntwo\nthree\nfour"
-    assert views.excerpt(four) == four
-    assert views.excerpt(four + "\nfive") == four + "…"
+    assert enquiry_text.excerpt(four) == four
+    assert enquiry_text.excerpt(four + "\nfive") == four + "…"
 
 
 @pytest.mark.parametrize("text", ["&" * 3000, WORDS * 45, ("line & more\n" * 250)[:3000]])
 def test_the_whole_enquiry_comes_in_parts_that_fit_and_lose_nothing(text: str) -> None:
-    parts = views._parts(text, views.FULL_PART_MAX)
-    assert all(len(p) <= views.FULL_PART_MAX for p in parts)
+    parts = enquiry_text.in_parts(text, enquiry_text.FULL_PART_MAX)
+    assert all(len(p) <= enquiry_text.FULL_PART_MAX for p in parts)
     assert "".join(parts).replace(" ", "").replace("\n", "") == text.replace(" ", "").replace("\n", "")
     card = views.full_enquiry_card(enquiry(text), CTX)
     conforms(card)
@@ -74,10 +74,10 @@ def test_long_enquiries_show_their_start_and_offer_the_rest_on_every_card_that_s
 
     nudge = Nudge(long.ref, NudgeKind.DEADLINE, NOW, CASEY, id=1)
     draft = Draft(1, "Our statement.", fingerprint("Our statement."), "Casey Comms", CASEY, NOW)
-    cards = [views.enquiry_card(long, NOW, CTX, DIRECTORY), views.unclaimed_reminder_card(long, nudge, CTX),
-             views.deadline_reminder_card(long, draft, nudge, CTX), views.sign_off_reminder_card(long, draft, nudge, CTX),
-             views.escalation_card(long, "is still unclaimed", CTX),
-             views.on_call_card(long, CTX, training_url=None, contacts=None, minutes=15, first=True)]
+    cards = [views.enquiry_card(long, NOW, CTX, DIRECTORY), reminder_views.unclaimed_reminder_card(long, nudge, CTX),
+             reminder_views.deadline_reminder_card(long, draft, nudge, CTX), reminder_views.sign_off_reminder_card(long, draft, nudge, CTX),
+             reminder_views.escalation_card(long, "is still unclaimed", CTX),
+             reminder_views.on_call_card(long, CTX, training_url=None, contacts=None, minutes=15, first=True)]
     for card in cards:
         assert "LAST" not in str(card.facts), card.title
         assert [b.label for b in card.actions if b.label == "Show full enquiry"] == ["Show full enquiry"], card.title

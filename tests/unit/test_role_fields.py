@@ -13,7 +13,7 @@ from bot.domain.errors import ValidationFailed
 from bot.domain.forms import Choice, Context, Field, Form, Kind
 from bot.domain.people import Directory, Role
 from bot.services.intake import FORMS as INTAKE_FORMS
-from cards import slack, teams
+from cards import slack, teams_inputs
 from tests.adaptive import assert_adaptive_card
 from tests.conformance import assert_view
 
@@ -46,7 +46,7 @@ def _selects(view: dict) -> list[dict]:
 
 @pytest.mark.parametrize("form", every_form(NOBODY), ids=lambda f: f.id)
 def test_no_form_offers_an_empty_list_when_nobody_holds_a_role(form: Form) -> None:
-    card = teams.render_form(form, meta={}, ctx=CTX)
+    card = teams_inputs.render_form(form, meta={}, ctx=CTX)
     assert_adaptive_card(card)
     assert all(choice_set["choices"] for choice_set in _choice_sets(card))
     view = slack.render_modal(form, callback_id="md_form", private_metadata="{}", ctx=CTX)
@@ -63,7 +63,7 @@ def test_a_person_nobody_is_named_for_is_typed_as_an_email(form: Form, field: st
     asked = next(f for f in form.fields if f.name == field)
     assert asked.kind is Kind.EMAIL and not asked.choices
     assert f"Add {role} to [people] in mediadesk.toml" in (asked.help or "")
-    inputs = {i["id"]: i for i in teams.render_form(form, meta={}, ctx=CTX)["body"] if i.get("type") == "Input.Text"}
+    inputs = {i["id"]: i for i in teams_inputs.render_form(form, meta={}, ctx=CTX)["body"] if i.get("type") == "Input.Text"}
     assert inputs[field]["style"] == "email"
     assert asked.validate("Hana.Hughes@example.nhs.uk", CTX) == "Hana.Hughes@example.nhs.uk"
     with pytest.raises(ValidationFailed):
@@ -80,6 +80,6 @@ def test_named_heads_of_department_are_a_list_to_pick_from() -> None:
 def test_the_renderers_refuse_a_choice_with_nothing_to_choose(kind: Kind) -> None:
     empty = Form(id="x", title="X", intro="", outro="", submit_label="Go", fields=(Field("who", "Who", "Who?", kind),))
     with pytest.raises(ValueError, match="nothing to choose from"):
-        teams.render_form(empty, meta={}, ctx=CTX)
+        teams_inputs.render_form(empty, meta={}, ctx=CTX)
     with pytest.raises(ValueError, match="nothing to choose from"):
         slack.render_modal(empty, callback_id="md_form", private_metadata="{}", ctx=CTX)

@@ -9,9 +9,9 @@ from enum import StrEnum
 import pytest
 
 from bot.domain import guidance
-from bot.domain.enquiry import ENQUIRY_WORKFLOW, Effect, Enquiry, EnquiryState, Person, authorise
+from bot.domain.enquiry import ENQUIRY_WORKFLOW, Effect, Enquiry, EnquiryState, authorise
 from bot.domain.errors import InvalidTransition, NotAllowed
-from bot.domain.people import Actor, Directory, Role
+from bot.domain.people import Actor, Directory, Person, Role
 from bot.domain.workflow import Transition, Workflow
 
 S = EnquiryState
