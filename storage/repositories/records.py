@@ -4,9 +4,9 @@ progress, reminders, the messages' stored copies, the search index and (sealed) 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, String, Text, insert, select, update
+from sqlalchemy import JSON, String, Table, Text, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.messages import MessageRef
@@ -40,7 +40,7 @@ class SqlRecords:
         columns; (rows changed per table, history entries redacted)."""
         changed: dict[str, int] = {}
         for model in (*_BY_REF, *_BY_CASE_REF):
-            table = model.__table__
+            table = cast(Table, model.__table__)
             key = table.c.ref if model in _BY_REF else table.c.case_ref
             texts = [c for c in table.c if c.name not in _KEYS and isinstance(c.type, (String, Text, JSON))]
             for row in (await self.s.execute(select(table.c.id, *texts).where(key == ref))).all():
