@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import sys
 
-from bot import cli_audit
+from bot import cli_audit, sar_cli
 from bot.config import ConfigError, Settings, load_org_config
 
 
@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     nudges.add_argument("action", choices=["list"], help="list: what is scheduled, soonest first")
     nudges.add_argument("--limit", type=int, default=200)
     cli_audit.add_parser(sub)
+    sar_cli.add_parser(sub)
     _media_log_commands(sub)
     args = parser.parse_args(argv)
 
@@ -64,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "audit":
         return asyncio.run(cli_audit.run(args, settings, org))
+    if args.command == "sar":
+        return asyncio.run(sar_cli.run(args, settings, org))
     if args.command == "nudges":
         return asyncio.run(_nudges_list(settings, org, args.limit))
     if args.command in ("search", "export", "report"):
@@ -92,6 +95,9 @@ def _media_log_commands(sub) -> None:  # noqa: ANN001 - argparse's private subpa
     export = sub.add_parser("export", help="write the media log (one row per case) to a CSV file or a workbook")
     export.add_argument("--format", choices=["csv", "xlsx"], help="csv or xlsx (default: from --out's extension)")
     export.add_argument("--out", required=True, metavar="FILE", help="the file to write")
+    export.add_argument("--foi", action="store_true",
+                        help="for a Freedom of Information answer: staff not in [foi] named_staff shown by role, "
+                             "phone numbers and email addresses removed")
     filters(export)
     report = sub.add_parser("report", help="the month's figures for the Board, as a workbook or a web page")
     report.add_argument("--month", required=True, metavar="YYYY-MM")

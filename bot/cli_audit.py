@@ -1,8 +1,10 @@
-"""`mediadesk audit verify|anchor`: check the history chain, or record today's anchor now."""
+"""`mediadesk audit verify|anchor|who-saw`: check the history chain, record today's anchor now, or list who saw a
+case (searches, exports, subject access exports, redactions)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 
@@ -11,10 +13,15 @@ from bot.domain.audit import Anchor, ChainWalk
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    audit = sub.add_parser("audit", help="the record's integrity: verify the history chain, or anchor it now")
-    audit.add_argument("action", choices=["verify", "anchor"],
+    audit = sub.add_parser("audit", help="the record's integrity: verify the history chain, anchor it now, or "
+                                         "list who saw a case")
+    audit.add_argument("action", choices=["verify", "anchor", "who-saw"],
                        help="verify: walk the whole history and name the first entry changed, removed or out of "
-                            "order; anchor: record today's anchor (normally done once a day by the server)")
+                            "order; anchor: record today's anchor (normally done once a day by the server); "
+                            "who-saw REF: every search that returned the case, every export and subject access "
+                            "export that included it, its redactions")
+    audit.add_argument("ref", nargs="?", metavar="REF", help="the case, for who-saw (e.g. MC-2026-0042)")
+    audit.add_argument("--json", action="store_true", help="who-saw: print the accesses as JSON")
     audit.add_argument("--anchor", action="append", default=[], metavar="SEQ:HASH",
                        help="also check an anchor kept elsewhere (from the log or the Director's chat); repeatable")
 
@@ -27,8 +34,13 @@ async def run(args: argparse.Namespace, settings: Settings, org: OrgConfig) -> i
     except ValueError as exc:
         print(f"Cannot check that anchor: {exc}", file=sys.stderr)
         return 2
+    if args.action != "who-saw" and args.ref:
+        print(f"audit {args.action} takes no case reference (who-saw does).", file=sys.stderr)
+        return 2
     db = open_database(settings.database_url)
     try:
+        if args.action == "who-saw":
+            return await _who_saw(db, args.ref or "", org, as_json=args.json)
         if args.action == "anchor":
             return await _anchor(db, settings, org)
         return await _verify(db, kept_elsewhere)
@@ -67,4 +79,36 @@ async def _anchor(db, settings: Settings, org: OrgConfig) -> int:  # noqa: ANN00
     anchor = await anchors.anchor_today(core)
     print(f"Today's anchor: {anchor.text()}" if anchor else "Today's anchor was recorded already (or the history "
           "is empty).")
+    return 0
+
+
+async def _who_saw(db, ref: str, org: OrgConfig, *, as_json: bool) -> int:  # noqa: ANN001 - storage.db.Database
+    from bot.domain.errors import DomainError, NotFound
+    from bot.services.access_log import who_saw
+    from storage.repositories.access_log import SqlAccessLog
+
+    try:
+        case, seen = await who_saw(SqlAccessLog(db), ref)
+    except NotFound as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    ref = ref.strip().upper()
+    if as_json:
+        print(json.dumps([{"at": a.at.isoformat(), "who": a.who, "email": a.email, "what": a.what,
+                           "detail": a.detail, "certain": a.certain} for a in seen], ensure_ascii=False, indent=2))
+        return 0
+    about = (f"{case.kind.replace('_', ' ')}, logged {case.logged_at.astimezone(org.tz):%d %b %Y}" if case else
+             "no longer in the media log: exports can't be checked against it")
+    if not seen:
+        print(f"Nobody has searched, exported or redacted {ref} ({about}).")
+        return 0
+    print(f"Who saw {ref} ({about}), oldest first:")
+    for a in seen:
+        who = a.who + (f" <{a.email}>" if a.email and a.email not in a.who else "")
+        maybe = "  (its filter could not be read back: it may have included the case)" if not a.certain else ""
+        print(f"{a.at.astimezone(org.tz):%Y-%m-%d %H:%M}  {a.what:<22} {who}")
+        print(f"{'':<18}{a.detail}{maybe}")
     return 0

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.domain.foi import STAFF, FoiPolicy
 from bot.domain.nudges import NudgePolicy
 from bot.domain.office_hours import OfficeHours, Override, Rota
 from bot.domain.people import Directory, Role
@@ -225,6 +226,20 @@ class PressReleasesSection(BaseModel):
             reactive_repeat=timedelta(hours=self.reactive_repeat_hours))
 
 
+class FoiSection(BaseModel):
+    """An export for a Freedom of Information answer (`mediadesk export --foi`): who may be named in it."""
+
+    model_config = ConfigDict(extra="forbid")
+    named_staff: list[EmailStr] = Field(default=[], description="senior staff whose names may be published")
+    journalist_names: bool = True  # journalists' names stay (their published bylines); false shows "Journalist"
+    role_names: dict[Role, str] = Field(default={}, description="role -> how it is shown, e.g. comms_team = ...")
+    staff_label: str = Field(default=STAFF, min_length=1)  # anyone with none of the roles
+
+    def policy(self, directory: Directory) -> FoiPolicy:
+        return FoiPolicy.build(directory, self.named_staff, journalist_names=self.journalist_names,
+                               role_names=self.role_names, staff_label=self.staff_label)
+
+
 class OrgConfig(BaseModel):
     """The TOML file (MEDIADESK_CONFIG): the organisation, its comms channel and its people by role."""
 
@@ -238,6 +253,7 @@ class OrgConfig(BaseModel):
     nudges: NudgesSection = NudgesSection()
     crisis: CrisisSection = CrisisSection()
     press_releases: PressReleasesSection = PressReleasesSection()
+    foi: FoiSection = FoiSection()
 
     def rota(self) -> Rota:
         tz = self.tz

@@ -27,7 +27,7 @@ async def run(args: argparse.Namespace, settings: Settings, org: OrgConfig) -> i
     log = SqlMediaLog(db)
     try:
         if args.command == "search":
-            return await _search(args, log, org)
+            return await _search(args, log, org, lambda: SqlUnitOfWork(db))
         if args.command == "report":
             return await _report(args, log, org)
         return await _export(args, log, org, lambda: SqlUnitOfWork(db))
@@ -41,13 +41,13 @@ async def run(args: argparse.Namespace, settings: Settings, org: OrgConfig) -> i
         await db.dispose()
 
 
-async def _search(args: argparse.Namespace, log: Any, org: OrgConfig) -> int:
+async def _search(args: argparse.Namespace, log: Any, org: OrgConfig, uow: Any) -> int:
     from bot.services import media_log
 
     words = " ".join(args.words)
     hits = await media_log.search(log, org.directory(), None, words, org.tz, kinds=args.kind, states=args.state,
                                   owner=args.owner, outlet_type=args.outlet_type, date_from=args.date_from,
-                                  date_to=args.date_to, limit=args.limit)
+                                  date_to=args.date_to, limit=args.limit, uow=uow, now=datetime.now(UTC))
     if args.json:
         print(json.dumps([_hit_json(h) for h in hits], ensure_ascii=False, indent=2))
     elif hits:
@@ -77,8 +77,10 @@ async def _export(args: argparse.Namespace, log: Any, org: OrgConfig, uow: Any) 
               file=sys.stderr)
         return 2
     written = await media_log.export(log, org.directory(), None, out, fmt, org.tz, datetime.now(UTC),
-                                     kinds=args.kind, date_from=args.date_from, date_to=args.date_to, uow=uow)
-    print(f"Wrote {written:,} case{'s' if written != 1 else ''} to {out}.")
+                                     kinds=args.kind, date_from=args.date_from, date_to=args.date_to, uow=uow,
+                                     foi=org.foi.policy(org.directory()) if args.foi else None)
+    print(f"Wrote {written:,} case{'s' if written != 1 else ''} to {out}"
+          + (" for a Freedom of Information answer (staff by role, contact details removed)." if args.foi else "."))
     return 0
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.domain.access_log import IndexedCase
 from bot.domain.audit import Anchor
 from bot.domain.conversation import Conversation
 from bot.domain.crisis import Crisis, HoldingLine
@@ -17,6 +18,7 @@ from bot.domain.messages import HistoryEntry, MessageRef, Outbound
 from bot.domain.nudges import Nudge, NudgeKind, NudgeStatus
 from bot.domain.press_release import PressComment, PressRelease
 from bot.domain.statement import Draft, SignOff
+from bot.domain.subject_access import HeldRecord, RecordKind
 
 
 class EnquiryRepository(Protocol):
@@ -181,6 +183,37 @@ class MediaLog(Protocol):
 
 
 SearchRepository = MediaLog  # the name issue 14's plan gives it
+
+
+class PersonalData(Protocol):
+    """Everything kept that may name a person, read a batch at a time (subject access, UK GDPR Art. 15)."""
+
+    def candidates(self, kind: RecordKind, terms: Sequence[str], batch: int = 500) -> AsyncIterator[HeldRecord]:
+        """The records of `kind` holding any of `terms` (lower case) in any of their text, oldest first; a
+        substring test only: the caller checks each for a real match."""
+        ...
+
+    async def cases(self, refs: Sequence[str]) -> dict[str, tuple[CaseKind, datetime]]:
+        """The kind and logging time of each of these cases that the media log's index holds."""
+        ...
+
+
+class AccessLog(Protocol):
+    """Who looked at the record: the history of searches, exports and subject access exports, and a case's own
+    redactions (`mediadesk audit who-saw`)."""
+
+    async def case(self, ref: str) -> IndexedCase | None:
+        """What the index says of the case now (kind, state, owner, who logged it, when), if it holds it."""
+        ...
+
+    async def known(self, ref: str) -> bool:
+        """Whether the history holds anything under `ref` (a destroyed case keeps its disposal record)."""
+        ...
+
+    def entries(self, ref: str, batch: int = 500) -> AsyncIterator[HistoryEntry]:
+        """Oldest first: every search entry naming `ref` among its hits, every export and subject access export
+        entry, and the case's own redaction entries."""
+        ...
 
 
 class RetryLater(Exception):

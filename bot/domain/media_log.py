@@ -171,6 +171,7 @@ class CaseFacts:
     deadline: datetime | None = None
     spokesperson: str | None = None
     issued_how: str | None = None  # from the case itself (an enquiry's method, a release's channels)
+    logged_by_email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,7 @@ class Approval:
     version: int
     by: str
     at: datetime
+    email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,10 @@ class LogRow:
     deadline_met: str  # "met", "missed", "open" (not yet due), or "" where there is no deadline to meet
     state: str
     closed_at: datetime | None
+    # Who the staff named above are, by email (not columns: an FOI export decides by them who may be named).
+    logged_by_email: str | None = None
+    claimed_by_email: str | None = None
+    approvers: tuple[tuple[str, str | None], ...] = ()  # (name, email) of each approver, in order
 
 
 COLUMNS = ("Reference", "Kind", "Logged at", "Logged by", "Outlet", "Outlet type", "Journalist", "Enquiry",
@@ -243,7 +249,9 @@ def log_row(case: CaseFacts, history: Sequence[HistoryEntry], drafts: Mapping[in
         issued_how=case.issued_how or (issue.data.get("method") if issue else None) or (
             "circulated" if issue and issue.event == "circulate" else None),
         deadline_met=deadline_outcome(case.deadline, issue.at if issue else None, case.state, case.kind, now),
-        state=case.state, closed_at=closed.at if closed else None)
+        state=case.state, closed_at=closed.at if closed else None, logged_by_email=case.logged_by_email,
+        claimed_by_email=claim.actor_email if claim else None,
+        approvers=tuple(dict.fromkeys((a.by, a.email) for a in approvers)))
 
 
 def deadline_outcome(deadline: datetime | None, issued_at: datetime | None, state: str, kind: CaseKind,

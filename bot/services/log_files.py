@@ -40,7 +40,7 @@ def values(row: LogRow, tz: ZoneInfo) -> list[Any]:
 
 
 @contextmanager
-def _replacing(out: Path, suffix: str) -> Iterator[Path]:
+def replacing(out: Path, suffix: str) -> Iterator[Path]:
     """A temporary path beside `out`, moved onto it when the block ends without an error (and removed if not)."""
     if out.is_dir():
         raise ValidationFailed(f"{out} is a folder: give the file to write, e.g. {out / ('media-log' + suffix)}.")
@@ -57,7 +57,7 @@ def _replacing(out: Path, suffix: str) -> Iterator[Path]:
 
 
 async def write_csv(rows: AsyncIterator[LogRow], out: Path, tz: ZoneInfo) -> int:
-    with _replacing(out, ".csv") as path:
+    with replacing(out, ".csv") as path:
         # utf-8-sig: Excel then reads the accents and apostrophes of names as they were typed.
         with path.open("w", newline="", encoding="utf-8-sig") as f:
             written = await _csv_rows(rows, f, tz)
@@ -129,7 +129,7 @@ async def write_xlsx(rows: AsyncIterator[LogRow], out: Path, tz: ZoneInfo) -> in
     if not written:
         raise NotFound("No cases match, so no file was written.")
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{written + 1}"
-    with _replacing(out, ".xlsx") as path:
+    with replacing(out, ".xlsx") as path:
         workbook.save(path)
     return written
 

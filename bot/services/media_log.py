@@ -7,15 +7,25 @@ else sees the cases they logged. `actor=None` is the operator at the command lin
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.domain.access_log import EXPORT_EVENT, MEDIA_LOG_REF, SEARCH_EVENT
 from bot.domain.board_report import MonthFigures, next_month, parse_month, summarise
 from bot.domain.errors import NotFound, ValidationFailed
-from bot.domain.media_log import CaseKind, EarlierStatement, LogFilter, SearchHit, log_filter, start_of
+from bot.domain.foi import FoiPolicy
+from bot.domain.media_log import (
+    CaseKind,
+    EarlierStatement,
+    LogFilter,
+    LogRow,
+    SearchHit,
+    log_filter,
+    start_of,
+)
 from bot.domain.messages import HistoryEntry
 from bot.domain.office_hours import OfficeHours
 from bot.domain.people import Actor, Directory, Role
@@ -24,7 +34,7 @@ from bot.services import log_files, report_files
 
 SEES_EVERYTHING = (Role.COMMS, Role.DIRECTOR_OF_COMMS, Role.SIGN_OFF_DELEGATE)
 MOST_HITS = 50
-EXPORT_REF = "MEDIA-LOG"  # the history of exports is kept under this reference (as holding lines are under LIBRARY)
+EXPORT_REF = MEDIA_LOG_REF  # searches and exports are recorded under this reference (as holding lines under LIBRARY)
 FORMATS = ("csv", "xlsx")
 
 
@@ -40,8 +50,10 @@ def visible(directory: Directory, actor: Actor | None, where: LogFilter) -> LogF
 async def search(log: MediaLog, directory: Directory, actor: Actor | None, words: str, tz: ZoneInfo, *,
                  kinds: Iterable[str] = (), states: Iterable[str] = (), owner: str | None = None,
                  outlet_type: str | None = None, date_from: str | date | None = None,
-                 date_to: str | date | None = None, limit: int = 20) -> list[SearchHit]:
-    """The cases matching every word (most relevant first); bad filters are refused with a sentence."""
+                 date_to: str | date | None = None, limit: int = 20, uow: Callable[[], UnitOfWork] | None = None,
+                 now: datetime | None = None) -> list[SearchHit]:
+    """The cases matching every word (most relevant first); bad filters are refused with a sentence. With `uow`
+    the search is recorded in the history: who, the words, the filter and the references it returned."""
     if not words or not words.strip():
         raise ValidationFailed("Say what to look for: a word of the enquiry or statement, an outlet, a journalist "
                                "or a reference, e.g. search ward closures.")
@@ -49,7 +61,12 @@ async def search(log: MediaLog, directory: Directory, actor: Actor | None, words
         raise ValidationFailed(f"Ask for between 1 and {MOST_HITS} results.")
     where = log_filter(tz, kinds=kinds, states=states, owner=owner, outlet_type=outlet_type, date_from=date_from,
                        date_to=date_to)
-    return await log.search(words.strip(), visible(directory, actor, where), limit)
+    where = visible(directory, actor, where)
+    hits = await log.search(words.strip(), where, limit)
+    if uow is not None:
+        await _record(uow, actor, now or datetime.now(UTC), SEARCH_EVENT,
+                      {"words": words.strip(), "filter": where.describe(), "hits": [h.ref for h in hits]})
+    return hits
 
 
 async def said_before(log: MediaLog, enquiry_text: str, *, ref: str | None = None, before: datetime | None = None,
@@ -62,9 +79,11 @@ async def said_before(log: MediaLog, enquiry_text: str, *, ref: str | None = Non
 
 async def export(log: MediaLog, directory: Directory, actor: Actor | None, out: Path, fmt: str, tz: ZoneInfo,
                  now: datetime, *, kinds: Iterable[str] = (), date_from: str | date | None = None,
-                 date_to: str | date | None = None, uow: Callable[[], UnitOfWork] | None = None) -> int:
+                 date_to: str | date | None = None, uow: Callable[[], UnitOfWork] | None = None,
+                 foi: FoiPolicy | None = None) -> int:
     """Write the media log (one row per case) to `out` as CSV or XLSX, streamed; record the export in the history
-    when `uow` is given. Returns how many rows were written; nothing is written when no case matches."""
+    when `uow` is given. With `foi`, ready for a Freedom of Information answer (bot/domain/foi.py). Returns how
+    many rows were written; nothing is written when no case matches."""
     fmt = fmt.lower()
     if fmt not in FORMATS:
         raise ValidationFailed(f"I can export the media log as {' or '.join(FORMATS)}, not “{fmt}”.")
@@ -75,16 +94,27 @@ async def export(log: MediaLog, directory: Directory, actor: Actor | None, out: 
     if fmt == "xlsx" and total > log_files.XLSX_MOST_ROWS:
         raise ValidationFailed(f"{total:,} cases match: more than a worksheet holds ({log_files.XLSX_MOST_ROWS:,} "
                                "rows). Export as CSV, or choose a shorter period with --from and --to.")
-    rows = log.rows(where, now)
+    rows = log.rows(where, now) if foi is None else _published(log.rows(where, now), foi)
     written = await (log_files.write_csv if fmt == "csv" else log_files.write_xlsx)(rows, out, tz)
     if uow is not None:
-        async with uow() as work:
-            await work.history.append(HistoryEntry(
-                case_ref=EXPORT_REF, at=now, event="exported", actor=actor.label if actor else _operator(),
-                actor_email=actor.email if actor else None,
-                data={"format": fmt, "filter": where.describe(), "rows": written, "file": out.name}))
-            await work.commit()
+        await _record(uow, actor, now, EXPORT_EVENT, {"format": fmt, "filter": where.describe(), "rows": written,
+                                                      "file": out.name, **({"foi": True} if foi else {})})
     return written
+
+
+async def _published(rows: AsyncIterator[LogRow], foi: FoiPolicy) -> AsyncIterator[LogRow]:
+    async for row in rows:
+        yield foi.row(row)
+
+
+async def _record(uow: Callable[[], UnitOfWork], actor: Actor | None, now: datetime, event: str,
+                  data: dict[str, object]) -> None:
+    """An access to the media log, in the history under MEDIA-LOG (`mediadesk audit who-saw` reads it)."""
+    async with uow() as work:
+        await work.history.append(HistoryEntry(case_ref=EXPORT_REF, at=now, event=event,
+                                               actor=actor.label if actor else operator(),
+                                               actor_email=actor.email if actor else None, data=data))
+        await work.commit()
 
 
 async def board_report(log: MediaLog, month: str, out: Path, tz: ZoneInfo, hours: OfficeHours | None,
@@ -104,7 +134,7 @@ async def board_report(log: MediaLog, month: str, out: Path, tz: ZoneInfo, hours
     return figures
 
 
-def _operator() -> str:
+def operator() -> str:
     """Who ran the command (the media log's history says who exported what)."""
     try:
         return f"{getpass.getuser()} (command line)"

@@ -224,11 +224,13 @@ def similar_terms(text_: str, most: int = 40) -> list[str]:
 
 async def _history(conn: AsyncConnection, refs: Sequence[str], events: Iterable[str]) -> dict[str, list[HistoryEntry]]:
     rows = await conn.execute(
-        select(HistoryRow.case_ref, HistoryRow.at, HistoryRow.event, HistoryRow.actor, HistoryRow.data)
+        select(HistoryRow.case_ref, HistoryRow.at, HistoryRow.event, HistoryRow.actor, HistoryRow.actor_email,
+               HistoryRow.data)
         .where(HistoryRow.case_ref.in_(refs), HistoryRow.event.in_(sorted(events))).order_by(HistoryRow.id))
     found: dict[str, list[HistoryEntry]] = {}
     for r in rows:
-        found.setdefault(r.case_ref, []).append(HistoryEntry(r.case_ref, r.at, r.event, r.actor, None, dict(r.data)))
+        found.setdefault(r.case_ref, []).append(HistoryEntry(r.case_ref, r.at, r.event, r.actor, r.actor_email,
+                                                             dict(r.data)))
     return found
 
 
@@ -252,11 +254,12 @@ async def _lines(conn: AsyncConnection, keys: Sequence[tuple[CaseKind, str]], no
             facts[e.ref] = CaseFacts(
                 CaseKind.ENQUIRY, e.ref, e.state, e.created_at, _name(e.reporter), _name(e.owner), e.outlet,
                 e.outlet_kind, e.journalist, e.summary, e.deadline, plan.get("spokesperson"),
-                (plan.get("issued") or {}).get("method"))
+                (plan.get("issued") or {}).get("method"), _email(e.reporter))
     if by_kind[CaseKind.CRISIS]:
         for c in await conn.execute(select(CrisisRow.__table__).where(CrisisRow.ref.in_(by_kind[CaseKind.CRISIS]))):
             facts[c.ref] = CaseFacts(CaseKind.CRISIS, c.ref, c.state, c.created_at, _name(c.reporter), _name(c.lead),
-                                     enquiry=str((c.details or {}).get("what") or ""))
+                                     enquiry=str((c.details or {}).get("what") or ""),
+                                     logged_by_email=_email(c.reporter))
     if by_kind[CaseKind.PRESS_RELEASE]:
         for p in await conn.execute(select(PressReleaseRow.__table__)
                                     .where(PressReleaseRow.ref.in_(by_kind[CaseKind.PRESS_RELEASE]))):
@@ -265,16 +268,17 @@ async def _lines(conn: AsyncConnection, keys: Sequence[tuple[CaseKind, str]], no
             channels = (plan.get("issued") or {}).get("channels") or []
             facts[p.ref] = CaseFacts(CaseKind.PRESS_RELEASE, p.ref, p.state, p.created_at, _name(p.requester),
                                      _name(p.owner), enquiry=what, spokesperson=details.get("spokesperson"),
-                                     issued_how=", ".join(channels) or None)
+                                     issued_how=", ".join(channels) or None, logged_by_email=_email(p.requester))
     history = await _history(conn, refs, LOG_EVENTS)
     versions = [(ref, v) for ref, entries in history.items() for h in entries
                 if h.event in ("issue", "circulate") and isinstance(v := h.data.get("version"), int)]
     texts = await _draft_texts(conn, versions)
     approvals: dict[str, list[Approval]] = {}
-    for s in await conn.execute(select(SignOffRow.case_ref, SignOffRow.version, SignOffRow.by, SignOffRow.at)
+    for s in await conn.execute(select(SignOffRow.case_ref, SignOffRow.version, SignOffRow.by, SignOffRow.at,
+                                       SignOffRow.by_email)
                                 .where(SignOffRow.case_ref.in_(refs), SignOffRow.decision == "approved")
                                 .order_by(SignOffRow.id)):
-        approvals.setdefault(s.case_ref, []).append(Approval(s.version, s.by, s.at))
+        approvals.setdefault(s.case_ref, []).append(Approval(s.version, s.by, s.at, s.by_email))
     drafts: dict[str, dict[int, str]] = {}
     for (ref, number), body in texts.items():
         drafts.setdefault(ref, {})[number] = body
@@ -284,3 +288,7 @@ async def _lines(conn: AsyncConnection, keys: Sequence[tuple[CaseKind, str]], no
 
 def _name(person: dict[str, Any] | None) -> str:
     return str((person or {}).get("name") or "")
+
+
+def _email(person: dict[str, Any] | None) -> str | None:
+    return str(email).lower() if (email := (person or {}).get("email")) else None
