@@ -102,20 +102,22 @@ def included(where: LogFilter, case: IndexedCase, at: datetime) -> bool:
 
 def accesses(ref: str, case: IndexedCase | None, entries: Iterable[HistoryEntry]) -> list[Access]:
     """The accesses to `ref` among these history entries (searches, exports, subject access exports, and the
-    case's own redactions), oldest first. Without the case's index row exports can't be tested, and are left out."""
+    case's own redactions), in the history's order (oldest first). Without the case's index row exports can't be tested, and are left out."""
     found: list[Access] = []
     for e in entries:
         d = e.data
         if e.case_ref == MEDIA_LOG_REF and e.event == SEARCH_EVENT and ref in (d.get("hits") or ()):
-            found.append(Access(e.at, e.actor, e.actor_email, "search",
-                                f"“{d.get('words', '')}”: {len(d.get('hits') or ())} results ({d.get('filter', '')})"))
+            hits = len(d.get("hits") or ())
+            found.append(Access(e.at, e.actor, e.actor_email, "search", f"“{d.get('words', '')}”: {hits} result"
+                                f"{'s' if hits != 1 else ''} ({d.get('filter', '')})"))
         elif e.case_ref == MEDIA_LOG_REF and e.event == EXPORT_EVENT and case is not None:
             where = parse_filter(str(d.get("filter", "")))
             if where is not None and not included(where, case, e.at):
                 continue
             found.append(Access(
                 e.at, e.actor, e.actor_email, "FOI export" if d.get("foi") else "export",
-                f"{d.get('format', '')}, {d.get('filter', '')}: {d.get('rows', '?')} rows, file {d.get('file', '')}",
+                f"{d.get('format', '')}, {d.get('filter', '')}: {d.get('rows', '?')} "
+                f"{'row' if d.get('rows') == 1 else 'rows'}, file {d.get('file', '')}",
                 certain=where is not None))
         elif e.case_ref == SAR_REF and e.event == SAR_EVENT and ref in (d.get("cases") or ()):
             named = d.get("email", "") + (f" ({d['name']})" if d.get("name") else "")
@@ -126,4 +128,4 @@ def accesses(ref: str, case: IndexedCase | None, entries: Iterable[HistoryEntry]
             found.append(Access(e.at, e.actor, e.actor_email,
                                 "redaction" if e.event == "redacted" else "destruction",
                                 "; ".join(str(s) for s in said) or e.event))
-    return sorted(found, key=lambda a: a.at)
+    return found

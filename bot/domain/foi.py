@@ -69,8 +69,8 @@ class FoiPolicy:
     def row(self, row: LogRow) -> LogRow:
         """The log's line as it may be published."""
         staff = [(row.logged_by, row.logged_by_email), (row.claimed_by, row.claimed_by_email), *row.approvers]
-        hidden = {name for name, email in staff if name and not self.may_name(email)}
-        hidden |= {name for email, name in self.directory.names.items() if not self.may_name(email)}
+        hidden = {name: self.role(email) for email, name in self.directory.names.items() if not self.may_name(email)}
+        hidden |= {name: self.role(email) for name, email in staff if name and not self.may_name(email)}
         approvers = list(dict.fromkeys(filter(None, (self.person(n, e) for n, e in row.approvers))))
         return replace(
             row,
@@ -79,7 +79,7 @@ class FoiPolicy:
             approved_by=("; ".join(approvers) or None) if row.approvers else row.approved_by,
             journalist=(without_contacts(row.journalist) if self.journalist_names else JOURNALIST)
             if row.journalist else row.journalist,
-            enquiry=without_names(without_contacts(row.enquiry), hidden, self),
+            enquiry=without_names(without_contacts(row.enquiry), hidden),
             spokesperson=self._spokesperson(row.spokesperson),
             logged_by_email=None, claimed_by_email=None, approvers=())
 
@@ -101,9 +101,9 @@ def without_contacts(text: str) -> str:
     return text
 
 
-def without_names(text: str, names: Iterable[str], policy: FoiPolicy) -> str:
-    """`text` with each of these staff names replaced by "Member of staff" (longest first)."""
-    for name in sorted(set(names), key=len, reverse=True):
+def without_names(text: str, shown_as: Mapping[str, str]) -> str:
+    """`text` with each staff name replaced by how they are shown, their role (longest names first)."""
+    for name in sorted(shown_as, key=len, reverse=True):
         if len(name) > 2:
-            text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", policy.staff_label, text, flags=re.IGNORECASE)
+            text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", shown_as[name], text, flags=re.IGNORECASE)
     return text

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -69,9 +69,9 @@ class LogFilter:
         if self.outlet_kind:
             parts.append(f"from {self.outlet_kind} outlets")
         if self.logged_from:
-            parts.append(f"logged from {self.logged_from:%Y-%m-%d %H:%M} UTC")
+            parts.append(f"logged from {self.logged_from.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
         if self.logged_before:
-            parts.append(f"logged before {self.logged_before:%Y-%m-%d %H:%M} UTC")
+            parts.append(f"logged before {self.logged_before.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
         if self.logged_by:
             parts.append(f"logged by {self.logged_by}")
         return ", ".join(parts)

@@ -49,6 +49,15 @@ WHAT: dict[RecordKind, str] = {
     RecordKind.REMINDERS: "reminders and escalations scheduled by the bot",
     RecordKind.CONTACTS: "contact records (how the bot reaches you in chat; your role in the configuration)",
 }
+# How a number of each is said: (one, many).
+_COUNTED: dict[RecordKind, tuple[str, str]] = {
+    RecordKind.CASES: ("case record", "case records"), RecordKind.HISTORY: ("history entry", "history entries"),
+    RecordKind.DRAFTS: ("draft", "drafts"), RecordKind.SIGN_OFFS: ("sign-off", "sign-offs"),
+    RecordKind.PRESS_COMMENTS: ("comment", "comments"),
+    RecordKind.CONVERSATIONS: ("form in progress", "forms in progress"),
+    RecordKind.OUTBOX: ("message copy", "message copies"), RecordKind.REMINDERS: ("reminder", "reminders"),
+    RecordKind.CONTACTS: ("contact record", "contact records"),
+}
 # Why the press office keeps each kind of case (the purpose, said once in the summary).
 PURPOSE = {
     "enquiry": "a media enquiry to the ICB: the record the communications policy requires of every enquiry, what "
@@ -58,14 +67,24 @@ PURPOSE = {
     "access": "the record of who searched or exported the media log (the ICB's access log)",
 }
 _ACCESS_REFS = {"MEDIA-LOG", SAR_REF}
-# What a field that names the person says about them (by case kind, then field; the first part of the path).
-_ROLES = {
-    "journalist": "the journalist", "email": "the journalist's email", "phone": "the journalist's phone",
+# What a field of a case that names the person says about them (the first part of the field's path).
+_CASE_ROLES = {
+    "journalist": "the journalist", "email": "the journalist", "phone": "the journalist",
     "reporter": "who logged it", "owner": "who handled it", "lead": "who led it", "requester": "who asked for it",
     "project_lead": "the project lead", "head_of_department": "the head of department",
-    "actor": "who did it", "actor_email": "who did it", "author": "the author", "author_email": "the author",
-    "by": "who decided", "by_email": "who decided", "recipient": "the recipient", "user_id": "whose form it is",
-    "ref_key": "the key the bot reaches you by",
+}
+# The other kinds: (the person's own part, by field) and what any other field naming them means.
+_RECORD_ROLES: dict[RecordKind, tuple[dict[str, str], str]] = {
+    RecordKind.HISTORY: ({"actor": "who did a step", "actor_email": "who did a step"},
+                         "named in the details of a step"),
+    RecordKind.DRAFTS: ({"author": "the author of a draft", "author_email": "the author of a draft"},
+                        "named in a draft"),
+    RecordKind.SIGN_OFFS: ({"by": "who signed off", "by_email": "who signed off"}, "named in a sign-off"),
+    RecordKind.PRESS_COMMENTS: ({"by": "who commented", "by_email": "who commented"}, "named in a comment"),
+    RecordKind.CONVERSATIONS: ({"user_id": "who is filling in a form"}, "named in a form being filled in"),
+    RecordKind.OUTBOX: ({"recipient": "the recipient of a message"}, "named in a message the bot sent"),
+    RecordKind.REMINDERS: ({"recipient": "the recipient of a reminder"}, "named in a reminder"),
+    RecordKind.CONTACTS: ({}, "a contact record"),
 }
 
 
@@ -204,15 +223,14 @@ class Findings:
 
 
 def role_of(kind: RecordKind, path: str) -> str:
-    """A field's part in the summary: "as who handled it", or "named in the text" for any other field."""
+    """A field's part in the summary: "as who handled it", or what naming the person there means."""
     head, _, rest = path.partition(".")
-    if kind is RecordKind.HISTORY and head == "data":
-        return "named in the details of a step"
-    if kind is RecordKind.CASES and head in ("email", "phone"):
-        return "as the journalist"
-    if head in _ROLES and (not rest or rest in ("email", "name", "user_id")):
-        return f"as {_ROLES[head]}"
-    return f"named in the text ({head.replace('_', ' ')})"
+    if kind is RecordKind.CASES:
+        if head in _CASE_ROLES and (not rest or rest in ("email", "name", "user_id")):
+            return f"as {_CASE_ROLES[head]}"
+        return f"named in the text ({head.replace('_', ' ')})"
+    own, other = _RECORD_ROLES[kind]
+    return f"as {own[head]}" if head in own and not rest else other
 
 
 def summary(findings: Findings, produced: datetime, by: str, tz: ZoneInfo, files: Iterable[str]) -> str:
@@ -245,18 +263,22 @@ def summary(findings: Findings, produced: datetime, by: str, tz: ZoneInfo, files
     for n in notes:
         what = "the access log" if n.ref in _ACCESS_REFS else (n.case_kind or "case").replace("_", " ")
         since = f"logged {_day(n.logged_at, tz)}" if n.logged_at else f"from {_day(n.first, tz)}"
-        until = f", last {_day(n.last, tz)}" if n.last and n.last != (n.logged_at or n.first) else ""
-        held = ", ".join(f"{count} {kind.value.replace('_', ' ')}" for kind, count in sorted(n.counts.items()))
+        until = f", last {_day(n.last, tz)}" if _day(n.last, tz) != _day(n.logged_at or n.first, tz) else ""
+        held = ", ".join(_counted(kind, count) for kind, count in sorted(n.counts.items()))
         lines.append(f"  {n.ref:<14} {what}, {since}{until}")
         lines.append(f"  {'':<14} {'; '.join(sorted(n.roles))}")
         lines.append(f"  {'':<14} held: {held}" + ("  (found by name only: check it is this person)"
                                                  if n.by_name_only and s.name else ""))
     if findings.elsewhere:
         lines += ["", "NOT UNDER ANY CASE"]
-        lines += [f"  {count} {kind.value.replace('_', ' ')}: {WHAT[kind]}" for kind, count in
-                  findings.elsewhere.items()]
+        lines += [f"  {_counted(kind, count)} ({kind.value}.json)" for kind, count in findings.elsewhere.items()]
     lines += ["", "FILES", *[f"  {name}" for name in files], ""]
     return "\n".join(lines)
+
+
+def _counted(kind: RecordKind, count: int) -> str:
+    one, many = _COUNTED[kind]
+    return f"{count} {one if count == 1 else many}"
 
 
 def _day(at: datetime | None, tz: ZoneInfo) -> str:
