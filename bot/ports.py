@@ -120,6 +120,19 @@ class OutboxRepository(Protocol):
         ...
 
 
+class RecordsRepository(Protocol):
+    """Everything kept about one case, for removing personal data from all of it."""
+
+    async def scrub_case(self, ref: str, values: list[str], cleared: dict[str, Any]
+                         ) -> tuple[dict[str, int], list[int]]:
+        """Replace `values` wherever they are kept about `ref` and set the case row's `cleared` columns;
+        (rows changed per table, history entries redacted)."""
+        ...
+    async def update_posted(self, ref: str, now: datetime) -> int:
+        """Queue the case's posted messages again, as stored now, to be changed in place; how many."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Nothing is written unless `commit()` is called inside the `async with`."""
 
@@ -144,6 +157,8 @@ class UnitOfWork(Protocol):
     def history(self) -> HistoryRepository: ...
     @property
     def outbox(self) -> OutboxRepository: ...
+    @property
+    def records(self) -> RecordsRepository: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(self, *exc: object) -> None: ...
