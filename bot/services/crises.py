@@ -21,7 +21,7 @@ from bot.domain.crisis import (
     required_crisis_slots,
 )
 from bot.domain.enquiry import Person
-from bot.domain.errors import DomainError, NotAllowed, NotFound, StaleAction, ValidationFailed
+from bot.domain.errors import DomainError, NotAllowed, StaleAction, ValidationFailed
 from bot.domain.forms import Context
 from bot.domain.messages import Outbound, Recipient
 from bot.domain.nudges import Nudge, NudgeKind
@@ -29,8 +29,8 @@ from bot.domain.people import Actor, Role
 from bot.domain.statement import Decision, Draft, SignOff, binds_to, completes_round, decided_on, fingerprint
 from bot.domain.text import ending, small_int
 from bot.ports import UnitOfWork
+from bot.services.casework import Answer, CaseKind, Unchanged, perform
 from bot.services.core import Core, ModalRequest, Reply, record
-from bot.services.enquiries import with_retries
 from cards import crisis_views as views
 from cards.model import ActionPayload, Card
 
@@ -53,11 +53,7 @@ def _require_comms(core: Core, actor: Actor, what: str) -> None:
         raise NotAllowed(f"Only the communications team can {what}.")
 
 
-async def load(uow: UnitOfWork, ref: str) -> Crisis:
-    crisis = await uow.crises.get(ref)
-    if crisis is None:
-        raise NotFound(f"I can't find crisis {ref}.")
-    return crisis
+CRISES: CaseKind[Crisis] = CaseKind("crisis", lambda uow: uow.crises)
 
 
 # --- raising the alert (from the /crisis conversation) ------------------------------------------------------
@@ -87,7 +83,7 @@ async def alert(uow: UnitOfWork, core: Core, actor: Actor, answers: dict[str, An
 
 async def details_arrived(uow: UnitOfWork, core: Core, actor: Actor, conv: Conversation, ctx: Context) -> None:
     """Another answer after the alert: the card updates as details arrive."""
-    crisis = await load(uow, conv.case_ref or "")
+    crisis = await CRISES.load(uow, conv.case_ref or "")
     crisis.details = {**crisis.details, **conv.answers}
     await _transition(uow, core, ctx, crisis, CrisisStep(actor, "details"))
 
@@ -96,7 +92,7 @@ async def finish(uow: UnitOfWork, core: Core, actor: Actor, conv: Conversation |
                  ctx: Context) -> str:
     """The reporter sent the form: alert now if not yet done, and give them the guidance for what follows."""
     if conv is not None and conv.case_ref:
-        crisis = await load(uow, conv.case_ref)
+        crisis = await CRISES.load(uow, conv.case_ref)
         crisis.details = {**crisis.details, **answers}
         await _transition(uow, core, ctx, crisis, CrisisStep(actor, "details", facts={"complete": True}))
     else:
@@ -131,21 +127,14 @@ async def act(core: Core, actor: Actor, action: str, ref: str, x: str | None, ve
             return await _open_line_form(core, actor, ref, x if action == "line_from" else None)
         case "update":
             async with core.uow() as uow:
-                CRISIS_WORKFLOW.apply((await load(uow, ref)).state, "add_update")
+                CRISIS_WORKFLOW.apply((await CRISES.load(uow, ref)).state, "add_update")
             return Reply(modal=ModalRequest("crisis_update", {"ref": ref}, {}))
         case "agency":
             return await _open_agency_form(core, actor, ref)
         case "changes":
             return await _open_changes(core, actor, ref, x, version)
-    return await with_retries(lambda: _act_once(core, actor, action, ref, x, version, request_key))
 
-
-async def _act_once(core: Core, actor: Actor, action: str, ref: str, x: str | None, version: int | None,
-                    request_key: str) -> Reply:
-    ctx = core.ctx()
-    async with core.uow() as uow:
-        await uow.mark_request_seen(request_key, ctx.now)
-        crisis = await load(uow, ref)
+    async def change(uow: UnitOfWork, ctx: Context, crisis: Crisis) -> Answer:
         draft = await uow.drafts.latest(ref)
         match action:
             case "ack":
@@ -167,7 +156,7 @@ async def _act_once(core: Core, actor: Actor, action: str, ref: str, x: str | No
             case "confirm":
                 require(core.directory, actor, crisis, "confirm")
                 if actor.label in crisis.confirmations:
-                    return Reply(text="You have already confirmed you have the official line.")
+                    return Unchanged(Reply(text="You have already confirmed you have the official line."))
                 crisis.confirmations = [*crisis.confirmations, actor.label]
                 await _transition(uow, core, ctx, crisis, CrisisStep(actor, "confirm_line",
                                                                     facts={"version": draft.number if draft else None}))
@@ -178,13 +167,14 @@ async def _act_once(core: Core, actor: Actor, action: str, ref: str, x: str | No
                 reply = f"{ref} is stood down."
             case _:
                 raise ValidationFailed("Sorry, I didn't recognise that button. It may be from an old message.")
-        await uow.commit()
-    return Reply(text=reply)
+        return Reply(text=reply)
+
+    return await CRISES.run(core, ref, request_key, change)
 
 
 async def _open_line_form(core: Core, actor: Actor, ref: str, library_id: str | None) -> Reply:
     async with core.uow() as uow:
-        crisis = await load(uow, ref)
+        crisis = await CRISES.load(uow, ref)
         require(core.directory, actor, crisis, "line")
         CRISIS_WORKFLOW.apply(crisis.state, "draft_line")
         text = None
@@ -201,31 +191,26 @@ async def _open_line_form(core: Core, actor: Actor, ref: str, library_id: str | 
 
 
 async def save_line(core: Core, actor: Actor, ref: str, values: dict[str, Any], request_key: str) -> Reply:
-    async def attempt() -> Reply:
-        ctx = core.ctx()
-        async with core.uow() as uow:
-            await uow.mark_request_seen(request_key, ctx.now)
-            crisis = await load(uow, ref)
-            require(core.directory, actor, crisis, "line")
-            latest = await uow.drafts.latest(ref)
-            draft = Draft((latest.number + 1) if latest else 1, values["text"], fingerprint(values["text"]),
-                          actor.label, actor.email, ctx.now)
-            await uow.drafts.add(ref, draft)
-            crisis.head_of_department = values["head_of_department"]
-            superseded = latest if crisis.state in (CrisisState.LINE_DRAFTED, CrisisState.SIGNED_OFF) else None
-            await _transition(uow, core, ctx, crisis, CrisisStep(
-                actor, "draft_line", draft=draft, superseded=superseded,
-                facts={"version": draft.number, "fingerprint": draft.fingerprint, "text": draft.text,
-                       "head_of_department": crisis.head_of_department}))
-            await uow.commit()
+    async def change(uow: UnitOfWork, ctx: Context, crisis: Crisis) -> Answer:
+        require(core.directory, actor, crisis, "line")
+        latest = await uow.drafts.latest(ref)
+        draft = Draft((latest.number + 1) if latest else 1, values["text"], fingerprint(values["text"]),
+                      actor.label, actor.email, ctx.now)
+        await uow.drafts.add(ref, draft)
+        crisis.head_of_department = values["head_of_department"]
+        superseded = latest if crisis.state in (CrisisState.LINE_DRAFTED, CrisisState.SIGNED_OFF) else None
+        await _transition(uow, core, ctx, crisis, CrisisStep(
+            actor, "draft_line", draft=draft, superseded=superseded,
+            facts={"version": draft.number, "fingerprint": draft.fingerprint, "text": draft.text,
+                   "head_of_department": crisis.head_of_department}))
         return Reply(text=f"Holding line version {draft.number} of {ref} is waiting for sign-off.")
 
-    return await with_retries(attempt)
+    return await CRISES.run(core, ref, request_key, change)
 
 
 async def _open_changes(core: Core, actor: Actor, ref: str, x: str | None, version: int | None) -> Reply:
     async with core.uow() as uow:
-        crisis = await load(uow, ref)
+        crisis = await CRISES.load(uow, ref)
         slot, fp = _slot(x)
         require(core.directory, actor, crisis, "approve", slot)
         CRISIS_WORKFLOW.apply(crisis.state, "request_changes")
@@ -235,17 +220,12 @@ async def _open_changes(core: Core, actor: Actor, ref: str, x: str | None, versi
 
 async def decide(core: Core, actor: Actor, ref: str, slot: str, version: int, fp: str, decision: Decision,
                  comment: str | None, request_key: str) -> Reply:
-    async def attempt() -> Reply:
-        ctx = core.ctx()
-        async with core.uow() as uow:
-            await uow.mark_request_seen(request_key, ctx.now)
-            crisis = await load(uow, ref)
-            text = await _decide(uow, core, ctx, crisis, await uow.drafts.latest(ref), actor, f"{slot}:{fp}",
-                                 version, decision, comment)
-            await uow.commit()
+    async def change(uow: UnitOfWork, ctx: Context, crisis: Crisis) -> Answer:
+        text = await _decide(uow, core, ctx, crisis, await uow.drafts.latest(ref), actor, f"{slot}:{fp}",
+                             version, decision, comment)
         return Reply(text=text)
 
-    return await with_retries(attempt)
+    return await CRISES.run(core, ref, request_key, change)
 
 
 def _slot(x: str | None) -> tuple[CrisisSlot, str]:
@@ -289,7 +269,7 @@ async def _decide(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, dra
 
 async def _open_agency_form(core: Core, actor: Actor, ref: str) -> Reply:
     async with core.uow() as uow:
-        crisis = await load(uow, ref)
+        crisis = await CRISES.load(uow, ref)
         require(core.directory, actor, crisis, "agency")
         CRISIS_WORKFLOW.apply(crisis.state, "lead_agency")
     return Reply(modal=ModalRequest("lead_agency", {"ref": ref}, {"agency": crisis.lead_agency} if crisis.lead_agency
@@ -297,38 +277,28 @@ async def _open_agency_form(core: Core, actor: Actor, ref: str) -> Reply:
 
 
 async def set_lead_agency(core: Core, actor: Actor, ref: str, agency: str | None, request_key: str) -> Reply:
-    async def attempt() -> Reply:
-        ctx = core.ctx()
-        async with core.uow() as uow:
-            await uow.mark_request_seen(request_key, ctx.now)
-            crisis = await load(uow, ref)
-            require(core.directory, actor, crisis, "agency")
-            crisis.lead_agency = agency or None
-            draft = await uow.drafts.latest(ref)
-            await _transition(uow, core, ctx, crisis, CrisisStep(actor, "lead_agency", draft=draft,
-                                                                facts={"lead_agency": crisis.lead_agency}))
-            if crisis.state is CrisisState.SIGNED_OFF and crisis.lead_agency:
-                # Signed off without the agency: the line waits for the agency's sign-off before it can go out.
-                await _transition(uow, core, ctx, crisis, CrisisStep(actor, "agency_needed", draft=draft))
-            await uow.commit()
+    async def change(uow: UnitOfWork, ctx: Context, crisis: Crisis) -> Answer:
+        require(core.directory, actor, crisis, "agency")
+        crisis.lead_agency = agency or None
+        draft = await uow.drafts.latest(ref)
+        await _transition(uow, core, ctx, crisis, CrisisStep(actor, "lead_agency", draft=draft,
+                                                            facts={"lead_agency": crisis.lead_agency}))
+        if crisis.state is CrisisState.SIGNED_OFF and crisis.lead_agency:
+            # Signed off without the agency: the line waits for the agency's sign-off before it can go out.
+            await _transition(uow, core, ctx, crisis, CrisisStep(actor, "agency_needed", draft=draft))
         return Reply(text=f"Lead agency for {ref}: {ending(agency or 'none (the ICB leads)')}")
 
-    return await with_retries(attempt)
+    return await CRISES.run(core, ref, request_key, change)
 
 
 async def add_update(core: Core, actor: Actor, ref: str, text: str, request_key: str) -> Reply:
-    async def attempt() -> Reply:
-        ctx = core.ctx()
-        async with core.uow() as uow:
-            await uow.mark_request_seen(request_key, ctx.now)
-            crisis = await load(uow, ref)
-            require(core.directory, actor, crisis, "update")
-            await _transition(uow, core, ctx, crisis, CrisisStep(actor, "add_update", draft=await uow.drafts.latest(ref),
-                                                                facts={"text": text}))
-            await uow.commit()
+    async def change(uow: UnitOfWork, ctx: Context, crisis: Crisis) -> Answer:
+        require(core.directory, actor, crisis, "update")
+        await _transition(uow, core, ctx, crisis, CrisisStep(actor, "add_update", draft=await uow.drafts.latest(ref),
+                                                            facts={"text": text}))
         return Reply(text=f"Added to the {ref} timeline.")
 
-    return await with_retries(attempt)
+    return await CRISES.run(core, ref, request_key, change)
 
 
 # --- the library of holding lines --------------------------------------------------------------------------
@@ -346,27 +316,27 @@ async def library(core: Core, actor: Actor) -> Reply:
 
 async def add_library_line(core: Core, actor: Actor, title: str, text: str, request_key: str) -> Reply:
     _require_comms(core, actor, "manage the holding-line library")
-    ctx = core.ctx()
-    async with core.uow() as uow:
-        await uow.mark_request_seen(request_key, ctx.now)
+
+    async def work(uow: UnitOfWork, ctx: Context) -> Answer:
         line = await uow.holding_lines.add(title, text, actor.label, ctx.now)
         await uow.history.append(record("LIBRARY", ctx.now, "holding_line_added", actor, id=line.id, title=title,
                                         text=text))
-        await uow.commit()
-    return Reply(text=f"Added \"{title}\" to the holding-line library.")
+        return Reply(text=f"Added \"{title}\" to the holding-line library.")
+
+    return await perform(core, request_key, work)
 
 
 async def retire_library_line(core: Core, actor: Actor, line_id: str, request_key: str) -> Reply:
     _require_comms(core, actor, "manage the holding-line library")
-    ctx = core.ctx()
-    async with core.uow() as uow:
-        await uow.mark_request_seen(request_key, ctx.now)
+
+    async def work(uow: UnitOfWork, ctx: Context) -> Answer:
         number = small_int(line_id)
         if number is None or not await uow.holding_lines.retire(number, ctx.now):
-            return Reply(text="That holding line was already retired.")
+            return Unchanged(Reply(text="That holding line was already retired."))
         await uow.history.append(record("LIBRARY", ctx.now, "holding_line_retired", actor, id=number))
-        await uow.commit()
-    return Reply(text="Retired from the library.")
+        return Reply(text="Retired from the library.")
+
+    return await perform(core, request_key, work)
 
 
 # --- effects -----------------------------------------------------------------------------------------------

@@ -7,18 +7,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.domain.enquiry import ENQUIRY_WORKFLOW, Effect, Enquiry, EnquiryState, Person, authorise
-from bot.domain.errors import ConcurrencyConflict, Duplicate, InvalidTransition, NotFound
+from bot.domain.errors import InvalidTransition
 from bot.domain.forms import Context
 from bot.domain.messages import Outbound, Recipient
 from bot.domain.nudges import CANCELS, SIGN_OFF_KINDS, added_by, goes_at
 from bot.domain.people import Actor, Role
 from bot.domain.statement import Draft, SignOff, Slot, approvers, required_slots
 from bot.ports import UnitOfWork
+from bot.services.casework import CaseKind
 from bot.services.core import Core, Reply, record
 from cards import views
 from cards.model import ActionPayload, Card
-
-_MAX_TRIES = 3
 
 
 @dataclass
@@ -34,24 +33,7 @@ class Step:
     facts: dict[str, Any] = field(default_factory=dict)
 
 
-async def with_retries(attempt: Callable[[], Awaitable[Reply]]) -> Reply:
-    """Run a unit of work; a lost race is retried against the fresh state; a replay does nothing."""
-    for n in range(_MAX_TRIES):
-        try:
-            return await attempt()
-        except ConcurrencyConflict:
-            if n == _MAX_TRIES - 1:
-                raise
-        except Duplicate:
-            return Reply()
-    raise AssertionError("unreachable")
-
-
-async def load(uow: UnitOfWork, ref: str) -> Enquiry:
-    enquiry = await uow.enquiries.get(ref)
-    if enquiry is None:
-        raise NotFound(f"I can't find enquiry {ref}.")
-    return enquiry
+ENQUIRIES: CaseKind[Enquiry] = CaseKind("enquiry", lambda uow: uow.enquiries)
 
 
 async def transition(uow: UnitOfWork, core: Core, ctx: Context, enquiry: Enquiry, step: Step) -> None:
@@ -75,15 +57,7 @@ _BOUND_TO_VERSION = frozenset({"release", "hand_over"})
 async def act_on_enquiry(core: Core, actor: Actor, action: str, ref: str, request_key: str,
                          target: str | None = None, version: int | None = None) -> Reply:
     """Claim, release, hand over or withdraw, from the card's buttons."""
-    return await with_retries(lambda: _ownership(core, actor, action, ref, request_key, target, version))
-
-
-async def _ownership(core: Core, actor: Actor, action: str, ref: str, request_key: str, target: str | None,
-                     version: int | None) -> Reply:
-    ctx = core.ctx()
-    async with core.uow() as uow:
-        await uow.mark_request_seen(request_key, ctx.now)
-        enquiry = await load(uow, ref)
+    async def change(uow: UnitOfWork, ctx: Context, enquiry: Enquiry) -> Reply:
         authorise(core.directory, actor, enquiry, action, target, out_of_hours=not core.is_open(ctx.now))
         if action in _BOUND_TO_VERSION and version != enquiry.version:
             owner = f" {enquiry.owner.name} owns it now." if enquiry.owner else " Nobody owns it now."
@@ -101,8 +75,10 @@ async def _ownership(core: Core, actor: Actor, action: str, ref: str, request_ke
             enquiry.owner = None
         step.draft = await uow.drafts.latest(ref)
         await transition(uow, core, ctx, enquiry, step)
-        await uow.commit()
-    return Reply(text=_DONE.get(action, "Done.").format(ref=ref, owner=enquiry.owner.name if enquiry.owner else ""))
+        return Reply(text=_DONE.get(action, "Done.").format(ref=ref, owner=enquiry.owner.name if enquiry.owner
+                                                           else ""))
+
+    return await ENQUIRIES.run(core, ref, request_key, change)
 
 
 _DONE = {

@@ -23,8 +23,9 @@ from bot.domain.nudges import (
 from bot.domain.people import Actor, Role
 from bot.domain.statement import Decision
 from bot.ports import UnitOfWork
+from bot.services.casework import Answer, Unchanged
 from bot.services.core import Core, Reply
-from bot.services.enquiries import Step, load, transition, update_card, with_retries
+from bot.services.enquiries import ENQUIRIES, Step, transition, update_card
 from cards import crisis_views, views
 from cards.model import Button, Card, Fact
 
@@ -315,53 +316,43 @@ async def _next_on_call(uow: UnitOfWork, core: Core, ctx: Context, enquiry: Enqu
 
 async def acknowledge(core: Core, actor: Actor, ref: str, request_key: str) -> Reply:
     """The on-call director says "I have it": the chase down the rota stops."""
-    async def attempt() -> Reply:
-        ctx = core.ctx()
-        async with core.uow() as uow:
-            await uow.mark_request_seen(request_key, ctx.now)
-            enquiry = await load(uow, ref)
-            asked = enquiry.routing.get("asked") or []
-            if (actor.email or "").lower() not in asked and not core.directory.has(actor, Role.ON_CALL_DIRECTOR):
-                raise NotAllowed("This enquiry was sent to the on-call director; only they can acknowledge it.")
-            if by := enquiry.routing.get("acknowledged_by"):
-                raise ValidationFailed(f"{core.directory.name_of(by)} has already acknowledged {ref}.")
-            enquiry.routing = {**enquiry.routing, "acknowledged_by": (actor.email or "").lower(),
-                               "acknowledged_at": ctx.now.isoformat()}
-            await transition(uow, core, ctx, enquiry, Step(actor, "acknowledge", draft=await uow.drafts.latest(ref)))
-            await uow.commit()
+    async def change(uow: UnitOfWork, ctx: Context, enquiry: Enquiry) -> Answer:
+        asked = enquiry.routing.get("asked") or []
+        if (actor.email or "").lower() not in asked and not core.directory.has(actor, Role.ON_CALL_DIRECTOR):
+            raise NotAllowed("This enquiry was sent to the on-call director; only they can acknowledge it.")
+        if by := enquiry.routing.get("acknowledged_by"):
+            raise ValidationFailed(f"{core.directory.name_of(by)} has already acknowledged {ref}.")
+        enquiry.routing = {**enquiry.routing, "acknowledged_by": (actor.email or "").lower(),
+                           "acknowledged_at": ctx.now.isoformat()}
+        await transition(uow, core, ctx, enquiry, Step(actor, "acknowledge", draft=await uow.drafts.latest(ref)))
         return Reply(text=f"Thank you: you have {ref}. Claim it on the card when you start on it; the "
                           "journalist should hear from you before their deadline.")
 
-    return await with_retries(attempt)
+    return await ENQUIRIES.run(core, ref, request_key, change)
 
 
 async def snooze(core: Core, actor: Actor, ref: str, nudge_id: str, request_key: str) -> Reply:
     """"Remind me later": the same reminder again after the snooze time (it still stops if the work is done)."""
-    async def attempt() -> Reply:
-        ctx = core.ctx()
-        async with core.uow() as uow:
-            await uow.mark_request_seen(request_key, ctx.now)
-            await load(uow, ref)
-            original = next((n for n in await uow.nudges.all_for(ref) if str(n.id) == nudge_id), None)
-            if original is None:
-                raise NotFound("That reminder no longer exists.")
-            me = (actor.email or "").lower()
-            if original.recipient != me:
-                raise NotAllowed("That reminder was for someone else.")
-            pending = await uow.nudges.pending_for(ref)
-            if any(n.data.get("snoozed_from") == original.id for n in pending):
-                return Reply(text="That reminder is already snoozed.")
-            # Reminders of this kind due before the snooze ends are folded into the one that comes back;
-            # later ones (say, 15 minutes before the deadline) stay as they are.
-            when = ctx.now + core.policy.snooze
-            folded = [n for n in pending if n.kind is original.kind and n.recipient == me and n.due_at <= when]
-            for n in folded:
-                await uow.nudges.finish(n, NudgeStatus.CANCELLED, ctx.now)
-            seq = max([original.seq, *(n.seq for n in folded)])
-            await uow.nudges.add(Nudge(ref, original.kind, when, me, seq,
-                                       {**original.data, "snoozed_from": original.id}), ctx.now)
-            await uow.commit()
+    async def change(uow: UnitOfWork, ctx: Context, _: Enquiry) -> Answer:
+        original = next((n for n in await uow.nudges.all_for(ref) if str(n.id) == nudge_id), None)
+        if original is None:
+            raise NotFound("That reminder no longer exists.")
+        me = (actor.email or "").lower()
+        if original.recipient != me:
+            raise NotAllowed("That reminder was for someone else.")
+        pending = await uow.nudges.pending_for(ref)
+        if any(n.data.get("snoozed_from") == original.id for n in pending):
+            return Unchanged(Reply(text="That reminder is already snoozed."))
+        # Reminders of this kind due before the snooze ends are folded into the one that comes back;
+        # later ones (say, 15 minutes before the deadline) stay as they are.
+        when = ctx.now + core.policy.snooze
+        folded = [n for n in pending if n.kind is original.kind and n.recipient == me and n.due_at <= when]
+        for n in folded:
+            await uow.nudges.finish(n, NudgeStatus.CANCELLED, ctx.now)
+        seq = max([original.seq, *(n.seq for n in folded)])
+        await uow.nudges.add(Nudge(ref, original.kind, when, me, seq,
+                                   {**original.data, "snoozed_from": original.id}), ctx.now)
         minutes = int(core.policy.snooze.total_seconds() // 60)
         return Reply(text=f"I'll remind you again in {minutes} minutes.")
 
-    return await with_retries(attempt)
+    return await ENQUIRIES.run(core, ref, request_key, change)

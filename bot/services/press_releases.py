@@ -13,7 +13,6 @@ from bot.domain.enquiry import Person
 from bot.domain.errors import (
     DomainError,
     InvalidTransition,
-    NotFound,
     StaleAction,
     ValidationFailed,
 )
@@ -50,8 +49,8 @@ from bot.domain.press_release import (
 from bot.domain.statement import Decision, Draft, SignOff, binds_to, completes_round, decided_on
 from bot.domain.timefmt import describe
 from bot.ports import UnitOfWork
+from bot.services.casework import Answer, CaseKind
 from bot.services.core import Core, ModalRequest, Reply, record
-from bot.services.enquiries import with_retries
 from cards import press_views as views
 from cards.model import ActionPayload, Card
 
@@ -70,11 +69,7 @@ class PressStep:
     comment: PressComment | None = None  # what the lead hears (TELL_LEAD), or the text of a comment
 
 
-async def load(uow: UnitOfWork, ref: str) -> PressRelease:
-    pr = await uow.press_releases.get(ref)
-    if pr is None:
-        raise NotFound(f"I can't find press release {ref}.")
-    return pr
+PRESS: CaseKind[PressRelease] = CaseKind("press release", lambda uow: uow.press_releases)
 
 
 def _person(actor: Actor) -> Person:
@@ -163,15 +158,8 @@ async def act(core: Core, actor: Actor, action: str, ref: str, x: str | None, ve
     """Every button on a press-release card."""
     if action in _FORM_BUTTONS:
         return await _open_form(core, actor, action, ref, x, version)
-    return await with_retries(lambda: _act_once(core, actor, action, ref, x, version, request_key))
 
-
-async def _act_once(core: Core, actor: Actor, action: str, ref: str, x: str | None, version: int | None,
-                    request_key: str) -> Reply:
-    ctx = core.ctx()
-    async with core.uow() as uow:
-        await uow.mark_request_seen(request_key, ctx.now)
-        pr = await load(uow, ref)
+    async def change(uow: UnitOfWork, ctx: Context, pr: PressRelease) -> Answer:
         draft = await uow.drafts.latest(ref)
         match action:
             case "claim":
@@ -216,8 +204,9 @@ async def _act_once(core: Core, actor: Actor, action: str, ref: str, x: str | No
                 reply = f"{ref} is stopped."
             case _:
                 raise ValidationFailed(_UNKNOWN)
-        await uow.commit()
-    return Reply(text=reply)
+        return Reply(text=reply)
+
+    return await PRESS.run(core, ref, request_key, change)
 
 
 def _draft_facts(draft: Draft | None) -> dict[str, Any]:
@@ -235,7 +224,7 @@ _FORM_BUTTONS = {"decide": "press_decide", "details": "press_details", "draft": 
 async def _open_form(core: Core, actor: Actor, action: str, ref: str, x: str | None, version: int | None) -> Reply:
     ctx = core.ctx()
     async with core.uow() as uow:
-        pr = await load(uow, ref)
+        pr = await PRESS.load(uow, ref)
         draft = await uow.drafts.latest(ref)
         comments = await uow.press_comments.for_case(ref)
     meta: dict[str, Any] = {"ref": ref}
@@ -320,21 +309,14 @@ def form_for(core: Core, form_id: str) -> Form | None:
 
 async def submit(core: Core, actor: Actor, form_id: str, meta: dict[str, Any], values: dict[str, Any],
                  request_key: str) -> Reply:
-    ref = str(meta.get("ref", ""))
-
-    async def attempt() -> Reply:
-        ctx = core.ctx()
-        async with core.uow() as uow:
-            await uow.mark_request_seen(request_key, ctx.now)
-            pr = await load(uow, ref)
-            draft = await uow.drafts.latest(ref)
-            text = await _SUBMITS[form_id](uow, core, ctx, pr, draft, actor, meta, values)
-            await uow.commit()
-        return Reply(text=text)
-
     if form_id not in _SUBMITS:
         return Reply(text="That form is no longer available; please start again.")
-    return await with_retries(attempt)
+
+    async def change(uow: UnitOfWork, ctx: Context, pr: PressRelease) -> Answer:
+        draft = await uow.drafts.latest(pr.ref)
+        return Reply(text=await _SUBMITS[form_id](uow, core, ctx, pr, draft, actor, meta, values))
+
+    return await PRESS.run(core, str(meta.get("ref", "")), request_key, change)
 
 
 Submit = Callable[[UnitOfWork, Core, Context, PressRelease, Draft | None, Actor, dict, dict], Awaitable[str]]

@@ -58,7 +58,7 @@ async def card_for(core: Core, actor: Actor, view: ActionPayload) -> Card | None
 async def full_enquiry(core: Core, actor: Actor, ref: str) -> Reply:
     """The whole text of an enquiry whose card shows only its start, for `actor` alone."""
     async with core.uow() as uow:
-        enquiry = await enquiries.load(uow, ref)
+        enquiry = await enquiries.ENQUIRIES.load(uow, ref)
     enquiry_rules.require(core.directory, actor, enquiry, "show")
     return Reply(text=f"I've sent you the full enquiry {ref} in your chat with Media Desk.",
                  card=views.full_enquiry_card(enquiry, core.ctx()))
