@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from bot.domain import guidance
@@ -28,8 +26,9 @@ from bot.domain.nudges import Nudge, NudgeKind
 from bot.domain.people import Actor, Role
 from bot.domain.statement import Decision, Draft, SignOff, binds_to, completes_round, decided_on, fingerprint
 from bot.domain.text import ending, small_int
+from bot.domain.workflow import Transition
 from bot.ports import UnitOfWork
-from bot.services.casework import Answer, CaseKind, Unchanged, perform
+from bot.services.casework import Answer, CaseKind, Effect, Step, Unchanged, perform
 from bot.services.core import Core, ModalRequest, Reply, record
 from cards import crisis_views as views
 from cards.model import ActionPayload, Card
@@ -38,22 +37,9 @@ PREFIX = "CR"
 CRISIS_NUDGES = (NudgeKind.CRISIS_UNACKNOWLEDGED, NudgeKind.CRISIS_SIGN_OFF)
 
 
-@dataclass
-class CrisisStep:
-    actor: Actor
-    event: str
-    draft: Draft | None = None
-    superseded: Draft | None = None
-    decision: SignOff | None = None
-    facts: dict[str, Any] = field(default_factory=dict)
-
-
 def _require_comms(core: Core, actor: Actor, what: str) -> None:
     if not is_comms(core.directory, actor):
         raise NotAllowed(f"Only the communications team can {what}.")
-
-
-CRISES: CaseKind[Crisis] = CaseKind("crisis", lambda uow: uow.crises)
 
 
 # --- raising the alert (from the /crisis conversation) ------------------------------------------------------
@@ -85,7 +71,7 @@ async def details_arrived(uow: UnitOfWork, core: Core, actor: Actor, conv: Conve
     """Another answer after the alert: the card updates as details arrive."""
     crisis = await CRISES.load(uow, conv.case_ref or "")
     crisis.details = {**crisis.details, **conv.answers}
-    await _transition(uow, core, ctx, crisis, CrisisStep(actor, "details"))
+    await CRISES.apply(uow, core, ctx, crisis, Step(actor, "details"))
 
 
 async def finish(uow: UnitOfWork, core: Core, actor: Actor, conv: Conversation | None, answers: dict[str, Any],
@@ -94,7 +80,7 @@ async def finish(uow: UnitOfWork, core: Core, actor: Actor, conv: Conversation |
     if conv is not None and conv.case_ref:
         crisis = await CRISES.load(uow, conv.case_ref)
         crisis.details = {**crisis.details, **answers}
-        await _transition(uow, core, ctx, crisis, CrisisStep(actor, "details", facts={"complete": True}))
+        await CRISES.apply(uow, core, ctx, crisis, Step(actor, "details", facts={"complete": True}))
     else:
         crisis = await alert(uow, core, actor, answers, ctx)
     await uow.outbox.add(Outbound(Recipient.user(actor.platform, actor.user_id),
@@ -104,19 +90,18 @@ async def finish(uow: UnitOfWork, core: Core, actor: Actor, conv: Conversation |
 
 # --- the comms side ----------------------------------------------------------------------------------------
 
-async def _transition(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: CrisisStep) -> None:
-    t = CRISIS_WORKFLOW.apply(crisis.state, step.event)
-    expected = crisis.version
-    crisis.state = t.target
-    await uow.crises.save(crisis, expected, ctx.now)
-    await uow.history.append(record(crisis.ref, ctx.now, step.event, step.actor, state=crisis.state.value,
-                                    **step.facts))
+async def _reschedule(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: Step,
+                      moved: Transition[Any, Any]) -> None:
+    """Taken on: stop chasing; a new line, a decision or the end: stop chasing approvers; asked: chase them."""
     if step.event in ("acknowledge", "stand_down"):
         await uow.nudges.cancel(crisis.ref, (NudgeKind.CRISIS_UNACKNOWLEDGED,), ctx.now)
     if step.event in ("draft_line", "approve_last", "request_changes", "stand_down"):
         await uow.nudges.cancel(crisis.ref, (NudgeKind.CRISIS_SIGN_OFF,), ctx.now)
-    for effect in t.effects:
-        await _EFFECTS[effect](uow, core, ctx, crisis, step)
+    if CrisisEffect.ASK_APPROVERS in moved.effects:
+        assert step.draft is not None
+        for slot, email in _approvers(core, crisis):
+            await uow.nudges.add(Nudge(crisis.ref, NudgeKind.CRISIS_SIGN_OFF, ctx.now + core.crisis_sign_off, email,
+                                       data={"version": step.draft.number, "slot": slot.value}), ctx.now)
 
 
 async def act(core: Core, actor: Actor, action: str, ref: str, x: str | None, version: int | None,
@@ -143,14 +128,14 @@ async def act(core: Core, actor: Actor, action: str, ref: str, x: str | None, ve
                     raise ValidationFailed(f"{crisis.lead.name} has already taken {ref} on.")
                 CRISIS_WORKFLOW.apply(crisis.state, "acknowledge")
                 crisis.lead = Person(actor.label, actor.email, actor.platform, actor.user_id)
-                await _transition(uow, core, ctx, crisis, CrisisStep(actor, "acknowledge"))
+                await CRISES.apply(uow, core, ctx, crisis, Step(actor, "acknowledge"))
                 reply = f"You are leading {ref}. The reporter has been told you will call them."
             case "approve":
                 reply = await _decide(uow, core, ctx, crisis, draft, actor, x, version, Decision.APPROVED, None)
             case "circulate":
                 require(core.directory, actor, crisis, "circulate")
                 crisis.confirmations = []  # who has *this* line: a new line asks everyone again
-                await _transition(uow, core, ctx, crisis, CrisisStep(actor, "circulate", draft=draft, facts={
+                await CRISES.apply(uow, core, ctx, crisis, Step(actor, "circulate", draft=draft, facts={
                     "version": draft.number if draft else None, "text": draft.text if draft else None}))
                 reply = f"The official line for {ref} has been circulated."
             case "confirm":
@@ -158,12 +143,12 @@ async def act(core: Core, actor: Actor, action: str, ref: str, x: str | None, ve
                 if actor.label in crisis.confirmations:
                     return Unchanged(Reply(text="You have already confirmed you have the official line."))
                 crisis.confirmations = [*crisis.confirmations, actor.label]
-                await _transition(uow, core, ctx, crisis, CrisisStep(actor, "confirm_line",
+                await CRISES.apply(uow, core, ctx, crisis, Step(actor, "confirm_line",
                                                                     facts={"version": draft.number if draft else None}))
                 reply = "Thank you: use only the official line, and send anything new to comms."
             case "stand_down":
                 require(core.directory, actor, crisis, "stand_down")
-                await _transition(uow, core, ctx, crisis, CrisisStep(actor, "stand_down", draft=draft))
+                await CRISES.apply(uow, core, ctx, crisis, Step(actor, "stand_down", draft=draft))
                 reply = f"{ref} is stood down."
             case _:
                 raise ValidationFailed("Sorry, I didn't recognise that button. It may be from an old message.")
@@ -199,7 +184,7 @@ async def save_line(core: Core, actor: Actor, ref: str, values: dict[str, Any], 
         await uow.drafts.add(ref, draft)
         crisis.head_of_department = values["head_of_department"]
         superseded = latest if crisis.state in (CrisisState.LINE_DRAFTED, CrisisState.SIGNED_OFF) else None
-        await _transition(uow, core, ctx, crisis, CrisisStep(
+        await CRISES.apply(uow, core, ctx, crisis, Step(
             actor, "draft_line", draft=draft, superseded=superseded,
             facts={"version": draft.number, "fingerprint": draft.fingerprint, "text": draft.text,
                    "head_of_department": crisis.head_of_department}))
@@ -259,7 +244,7 @@ async def _decide(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, dra
         event = "approve_last" if completes_round(decided, slot, required_crisis_slots(crisis)) else "approve"
     else:
         event = "request_changes"
-    await _transition(uow, core, ctx, crisis, CrisisStep(actor, event, draft=draft, decision=sign_off, facts={
+    await CRISES.apply(uow, core, ctx, crisis, Step(actor, event, draft=draft, decision=sign_off, facts={
         "version": draft.number, "fingerprint": draft.fingerprint, "slot": slot.value,
         "decision": decision.value, "comment": comment}))
     return {"approve": f"You approved the holding line for {crisis.ref}.",
@@ -281,11 +266,11 @@ async def set_lead_agency(core: Core, actor: Actor, ref: str, agency: str | None
         require(core.directory, actor, crisis, "agency")
         crisis.lead_agency = agency or None
         draft = await uow.drafts.latest(ref)
-        await _transition(uow, core, ctx, crisis, CrisisStep(actor, "lead_agency", draft=draft,
+        await CRISES.apply(uow, core, ctx, crisis, Step(actor, "lead_agency", draft=draft,
                                                             facts={"lead_agency": crisis.lead_agency}))
         if crisis.state is CrisisState.SIGNED_OFF and crisis.lead_agency:
             # Signed off without the agency: the line waits for the agency's sign-off before it can go out.
-            await _transition(uow, core, ctx, crisis, CrisisStep(actor, "agency_needed", draft=draft))
+            await CRISES.apply(uow, core, ctx, crisis, Step(actor, "agency_needed", draft=draft))
         return Reply(text=f"Lead agency for {ref}: {ending(agency or 'none (the ICB leads)')}")
 
     return await CRISES.run(core, ref, request_key, change)
@@ -294,7 +279,7 @@ async def set_lead_agency(core: Core, actor: Actor, ref: str, agency: str | None
 async def add_update(core: Core, actor: Actor, ref: str, text: str, request_key: str) -> Reply:
     async def change(uow: UnitOfWork, ctx: Context, crisis: Crisis) -> Answer:
         require(core.directory, actor, crisis, "update")
-        await _transition(uow, core, ctx, crisis, CrisisStep(actor, "add_update", draft=await uow.drafts.latest(ref),
+        await CRISES.apply(uow, core, ctx, crisis, Step(actor, "add_update", draft=await uow.drafts.latest(ref),
                                                             facts={"text": text}))
         return Reply(text=f"Added to the {ref} timeline.")
 
@@ -367,7 +352,7 @@ async def _card(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis) -> No
                                   key=views.crisis_key(crisis.ref), case_ref=crisis.ref), ctx.now)
 
 
-async def _update_card(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: CrisisStep) -> None:
+async def _update_card(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: Step) -> None:
     await _card(uow, core, ctx, crisis)
 
 
@@ -377,47 +362,49 @@ def _to(person: Person, platform: str) -> Recipient:
     return Recipient("email", person.platform or platform, person.email)
 
 
-async def _tell_reporter(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: CrisisStep) -> None:
+async def _tell_reporter(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: Step) -> None:
     card = views.reporter_news_card(crisis, step.event)
     await uow.outbox.add(Outbound(_to(crisis.reporter, "slack"), card.to_json(), case_ref=crisis.ref), ctx.now)
 
 
-async def _ask_approvers(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: CrisisStep) -> None:
+def _approvers(core: Core, crisis: Crisis) -> list[tuple[CrisisSlot, str]]:
+    """Each sign-off the line needs, with each person who may give it."""
+    return [(slot, email) for slot in required_crisis_slots(crisis)
+            for email in crisis_approvers(slot, crisis, core.directory)]
+
+
+async def _ask_approvers(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: Step) -> None:
     assert step.draft is not None
     platform = crisis.reporter.platform or "slack"
-    for slot in required_crisis_slots(crisis):
-        for email in crisis_approvers(slot, crisis, core.directory):
-            card = views.crisis_approval_card(crisis, step.draft, slot, email, [], ctx)
-            await uow.outbox.add(Outbound(Recipient("email", platform, email), card.to_json(), case_ref=crisis.ref,
-                                          key=views.crisis_approval_key(crisis.ref, step.draft.number, slot, email)),
-                                 ctx.now)
-            await uow.nudges.add(Nudge(crisis.ref, NudgeKind.CRISIS_SIGN_OFF, ctx.now + core.crisis_sign_off, email,
-                                       data={"version": step.draft.number, "slot": slot.value}), ctx.now)
+    for slot, email in _approvers(core, crisis):
+        card = views.crisis_approval_card(crisis, step.draft, slot, email, [], ctx)
+        await uow.outbox.add(Outbound(Recipient("email", platform, email), card.to_json(), case_ref=crisis.ref,
+                                      key=views.crisis_approval_key(crisis.ref, step.draft.number, slot, email)),
+                             ctx.now)
 
 
-async def _update_approver_cards(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: CrisisStep) -> None:
+async def _update_approver_cards(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: Step) -> None:
     draft = step.superseded or step.draft
     if draft is None:
         return
     sign_offs = await uow.drafts.sign_offs(crisis.ref, draft.number)
     platform = crisis.reporter.platform or "slack"
-    for slot in required_crisis_slots(crisis):
-        for email in crisis_approvers(slot, crisis, core.directory):
-            card = views.crisis_approval_card(crisis, draft, slot, email, sign_offs, ctx,
-                                              superseded=step.superseded is not None)
-            await uow.outbox.add(Outbound(Recipient("email", platform, email), card.to_json(), case_ref=crisis.ref,
-                                          key=views.crisis_approval_key(crisis.ref, draft.number, slot, email),
-                                          update_only=True), ctx.now)
+    for slot, email in _approvers(core, crisis):
+        card = views.crisis_approval_card(crisis, draft, slot, email, sign_offs, ctx,
+                                          superseded=step.superseded is not None)
+        await uow.outbox.add(Outbound(Recipient("email", platform, email), card.to_json(), case_ref=crisis.ref,
+                                      key=views.crisis_approval_key(crisis.ref, draft.number, slot, email),
+                                      update_only=True), ctx.now)
 
 
-async def _tell_lead(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: CrisisStep) -> None:
+async def _tell_lead(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: Step) -> None:
     if crisis.lead is None or step.decision is None:
         return
     card = views.lead_decision_card(crisis, step.decision)
     await uow.outbox.add(Outbound(_to(crisis.lead, "slack"), card.to_json(), case_ref=crisis.ref), ctx.now)
 
 
-async def _circulate(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: CrisisStep) -> None:
+async def _circulate(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: Step) -> None:
     assert step.draft is not None
     platform = crisis.reporter.platform or "slack"
     await uow.outbox.add(Outbound(Recipient.comms(platform), views.official_line_card(crisis, step.draft,
@@ -428,7 +415,7 @@ async def _circulate(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, 
                                   case_ref=crisis.ref), ctx.now)
 
 
-_EFFECTS: dict[CrisisEffect, Callable[[UnitOfWork, Core, Context, Crisis, CrisisStep], Awaitable[None]]] = {
+_EFFECTS: dict[CrisisEffect, Effect[Crisis, Step]] = {
     CrisisEffect.UPDATE_CARD: _update_card,
     CrisisEffect.TELL_REPORTER: _tell_reporter,
     CrisisEffect.ASK_APPROVERS: _ask_approvers,
@@ -436,5 +423,7 @@ _EFFECTS: dict[CrisisEffect, Callable[[UnitOfWork, Core, Context, Crisis, Crisis
     CrisisEffect.TELL_LEAD: _tell_lead,
     CrisisEffect.CIRCULATE: _circulate,
 }
+
+CRISES: CaseKind[Crisis, Step] = CaseKind("crisis", lambda uow: uow.crises, CRISIS_WORKFLOW, _EFFECTS, _reschedule)
 
 CRISIS_END = guidance.CRISIS_END

@@ -25,7 +25,7 @@ from bot.domain.statement import Decision
 from bot.ports import UnitOfWork
 from bot.services.casework import Answer, Unchanged
 from bot.services.core import Core, Reply
-from bot.services.enquiries import ENQUIRIES, Step, transition, update_card
+from bot.services.enquiries import ENQUIRIES, Step, update_card
 from cards import crisis_views, views
 from cards.model import Button, Card, Fact
 
@@ -324,7 +324,7 @@ async def acknowledge(core: Core, actor: Actor, ref: str, request_key: str) -> R
             raise ValidationFailed(f"{core.directory.name_of(by)} has already acknowledged {ref}.")
         enquiry.routing = {**enquiry.routing, "acknowledged_by": (actor.email or "").lower(),
                            "acknowledged_at": ctx.now.isoformat()}
-        await transition(uow, core, ctx, enquiry, Step(actor, "acknowledge", draft=await uow.drafts.latest(ref)))
+        await ENQUIRIES.apply(uow, core, ctx, enquiry, Step(actor, "acknowledge", draft=await uow.drafts.latest(ref)))
         return Reply(text=f"Thank you: you have {ref}. Claim it on the card when you start on it; the "
                           "journalist should hear from you before their deadline.")
 

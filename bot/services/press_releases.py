@@ -5,7 +5,7 @@ issue and coverage. Every step is one unit of work: state, history, cards (outbo
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -48,8 +48,9 @@ from bot.domain.press_release import (
 )
 from bot.domain.statement import Decision, Draft, SignOff, binds_to, completes_round, decided_on
 from bot.domain.timefmt import describe
+from bot.domain.workflow import Transition
 from bot.ports import UnitOfWork
-from bot.services.casework import Answer, CaseKind
+from bot.services.casework import Answer, CaseKind, Effect, Step
 from bot.services.core import Core, ModalRequest, Reply, record
 from cards import press_views as views
 from cards.model import ActionPayload, Card
@@ -61,15 +62,9 @@ _UNKNOWN = "Sorry, I didn't recognise that button. It may be from an old message
 
 
 @dataclass
-class PressStep:
-    actor: Actor
-    event: str
-    facts: dict[str, Any] = field(default_factory=dict)
+class PressStep(Step):
     headline: str | None = None  # what the owner hears (TELL_OWNER)
     comment: PressComment | None = None  # what the lead hears (TELL_LEAD), or the text of a comment
-
-
-PRESS: CaseKind[PressRelease] = CaseKind("press release", lambda uow: uow.press_releases)
 
 
 def _person(actor: Actor) -> Person:
@@ -124,27 +119,31 @@ def _due(core: Core, ctx: Context, pr: PressRelease) -> datetime | None:
 
 # --- the workflow -------------------------------------------------------------------------------------------
 
-async def _transition(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, step: PressStep) -> None:
-    """Apply the table, skip sign-off stages nobody needs to sign, record it all, run the effects, save."""
-    t = PRESS_WORKFLOW.apply(pr.state, step.event)
-    expected, before = pr.version, pr.state
-    pr.state = t.target
-    effects = list(t.effects)
-    await uow.history.append(record(pr.ref, ctx.now, step.event, step.actor, state=pr.state.value, **step.facts))
-    while pr.state in _SKIPPABLE and not slots_for(pr.state, pr):
-        skipped = pr.state
-        t = PRESS_WORKFLOW.apply(pr.state, "skip")
-        pr.state = t.target
-        effects += [e for e in t.effects if e not in effects]
-        await uow.history.append(record(pr.ref, ctx.now, "skip", step.actor, state=pr.state.value,
-                                        skipped=skipped.value, why=_why_skipped(skipped, pr)))
-    if pr.state is not before:
+def _skip(pr: PressRelease) -> str | None:
+    """A sign-off stage nobody needs to sign is passed over, saying why."""
+    if pr.state in _SKIPPABLE and not slots_for(pr.state, pr):
+        return _why_skipped(pr.state, pr)
+    return None
+
+
+async def _prepare(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, step: PressStep,
+                   moved: Transition[Any, Any]) -> None:
+    """A new stage has a new due date, and the keys of the cards its people are about to get are kept."""
+    if moved.source is not moved.target:
         pr.due = _due(core, ctx, pr)
+    if PressEffect.NEW_STAGE in moved.effects:
+        draft = await uow.drafts.latest(pr.ref)
+        for email in await _whose_turn(uow, core, ctx, pr):
+            _keep_card(pr, email, _card_key(pr, draft, email))
+
+
+async def _reschedule(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, step: PressStep,
+                      moved: Transition[Any, Any]) -> None:
+    """A stage left is no longer chased; a new stage is chased from its due date."""
+    if moved.source is not moved.target:
         await uow.nudges.cancel(pr.ref, PRESS_NUDGES, ctx.now)
-    order = [e for e in PressEffect if e in effects]
-    for effect in order:
-        await _EFFECTS[effect](uow, core, ctx, pr, step)
-    await uow.press_releases.save(pr, expected, ctx.now)
+    if PressEffect.NEW_STAGE in moved.effects:
+        await _schedule_chase(uow, ctx, pr)
 
 
 def _why_skipped(stage: PressState, pr: PressRelease) -> str:
@@ -167,12 +166,12 @@ async def act(core: Core, actor: Actor, action: str, ref: str, x: str | None, ve
                 event = "claim" if pr.kind is ReleaseKind.PROACTIVE else "claim_reactive"
                 PRESS_WORKFLOW.apply(pr.state, event)
                 pr.owner = _person(actor)
-                await _transition(uow, core, ctx, pr, PressStep(actor, event))
+                await PRESS.apply(uow, core, ctx, pr, PressStep(actor, event))
                 reply = (f"You have {ref}. Contact the project lead to agree dates, key messages and who is quoted."
                          if event == "claim" else f"You have {ref}: decide how to respond, and in whose name.")
             case "gathered":
                 require(core.directory, actor, pr, "gathered")
-                await _transition(uow, core, ctx, pr, PressStep(actor, "gathered"))
+                await PRESS.apply(uow, core, ctx, pr, PressStep(actor, "gathered"))
                 reply = f"{ref} is at the first draft stage."
             case "send":
                 require(core.directory, actor, pr, "send")
@@ -181,14 +180,14 @@ async def act(core: Core, actor: Actor, action: str, ref: str, x: str | None, ve
                 PRESS_WORKFLOW.apply(pr.state, event)
                 if draft is None:
                     raise ValidationFailed("Save a version of the draft first.")
-                await _transition(uow, core, ctx, pr, PressStep(actor, event, facts=_draft_facts(draft)))
+                await PRESS.apply(uow, core, ctx, pr, PressStep(actor, event, facts=_draft_facts(draft)))
                 reply = f"{ref} version {draft.number} sent on: {STAGE_NAMES[pr.state].lower()} stage."
             case "no_amends":
                 require(core.directory, actor, pr, "no_amends")
                 PRESS_WORKFLOW.apply(pr.state, "no_amends")
                 round_ = pr.state
                 await _collated(uow, ctx, pr, actor, draft, "No changes.")
-                await _transition(uow, core, ctx, pr, PressStep(
+                await PRESS.apply(uow, core, ctx, pr, PressStep(
                     actor, "no_amends", facts={"round": round_.value, **_draft_facts(draft)},
                     headline=f"{actor.label} has no changes to {ref}: it is going for sign-off."))
                 reply = f"Thank you: comms know there are no changes to {ref}."
@@ -196,11 +195,11 @@ async def act(core: Core, actor: Actor, action: str, ref: str, x: str | None, ve
                 reply = await _approve(uow, core, ctx, pr, draft, actor, x, version, comment=None)
             case "close":
                 require(core.directory, actor, pr, "close")
-                await _transition(uow, core, ctx, pr, PressStep(actor, "close"))
+                await PRESS.apply(uow, core, ctx, pr, PressStep(actor, "close"))
                 reply = f"{ref} is closed."
             case "stop":
                 require(core.directory, actor, pr, "stop")
-                await _transition(uow, core, ctx, pr, PressStep(actor, "stop"))
+                await PRESS.apply(uow, core, ctx, pr, PressStep(actor, "stop"))
                 reply = f"{ref} is stopped."
             case _:
                 raise ValidationFailed(_UNKNOWN)
@@ -333,7 +332,7 @@ async def _decide(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, d
     pr.executive = (values.get("executive") or None) if outcome is not Outcome.NOTHING else None
     if pr.owner is None:
         pr.owner = _person(actor)
-    await _transition(uow, core, ctx, pr, PressStep(actor, event, facts={
+    await PRESS.apply(uow, core, ctx, pr, PressStep(actor, event, facts={
         "outcome": outcome.value, "in_name_of": pr.in_name_of, "executive": pr.executive,
         "note": values.get("note")}))
     return {Outcome.RELEASE: f"Recorded: a press release for {pr.ref}. Next: the first draft.",
@@ -363,7 +362,7 @@ async def _details(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, 
     changed = {k: v for k, v in after.items() if before[k] != v}
     if pr.state is P.READY and changed.get("embargo") is not None:
         pr.due = _due(core, ctx, pr)
-    await _transition(uow, core, ctx, pr, PressStep(actor, "details", facts={"changed": changed}))
+    await PRESS.apply(uow, core, ctx, pr, PressStep(actor, "details", facts={"changed": changed}))
     return f"Details of {pr.ref} saved."
 
 
@@ -389,7 +388,7 @@ async def _save_draft(uow: UnitOfWork, core: Core, ctx: Context, pr: PressReleas
                           "at": ctx.now.isoformat(), "after_lead_sign_off": pr.state in AFTER_LEAD_SIGN_OFF,
                           "note": values.get("note")}
         facts.update(replaced=pr.late_change["replaced"], from_stage=pr.state.value, cleared=cleared)
-    await _transition(uow, core, ctx, pr, PressStep(actor, event, facts=facts))
+    await PRESS.apply(uow, core, ctx, pr, PressStep(actor, event, facts=facts))
     if event == "revise":
         return (f"Version {new.number} of {pr.ref} saved. It is back at {STAGE_NAMES[pr.state].lower()}: the "
                 "earlier sign-offs no longer count.")
@@ -410,7 +409,7 @@ async def _amends(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, d
     PRESS_WORKFLOW.apply(pr.state, "send_amends")
     round_ = pr.state
     comment = await _collated(uow, ctx, pr, actor, draft, values["amends"])
-    await _transition(uow, core, ctx, pr, PressStep(
+    await PRESS.apply(uow, core, ctx, pr, PressStep(
         actor, "send_amends", comment=comment,
         facts={"round": round_.value, "amends": values["amends"], **_draft_facts(draft)},
         headline=f"{actor.label} sent the collated amendments for {pr.ref}."))
@@ -426,9 +425,9 @@ async def _invite(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, d
     team = [e for e in found if e != pr.lead_email()][:20]
     added = [e for e in team if e not in pr.team]
     pr.team = list(dict.fromkeys([*pr.team, *team]))
-    for email in added:  # before the transition saves: their card keys are kept with the release
-        await _post_person_card(uow, core, ctx, pr, email)
-    await _transition(uow, core, ctx, pr, PressStep(actor, "invite_team", facts={"added": added}))
+    for email in added:
+        _keep_card(pr, email, await _post_person_card(uow, core, ctx, pr, email))
+    await PRESS.apply(uow, core, ctx, pr, PressStep(actor, "invite_team", facts={"added": added}))
     return f"Asked {len(added)} team member(s) to send you their comments on {pr.ref}."
 
 
@@ -443,7 +442,7 @@ async def _team_comment(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRele
     comment = PressComment(pr.state, "team", actor.label, actor.email, values["comment"], ctx.now,
                            draft.number if draft else None)
     await uow.press_comments.add(pr.ref, comment)
-    await _transition(uow, core, ctx, pr, PressStep(actor, "team_comment", comment=comment,
+    await PRESS.apply(uow, core, ctx, pr, PressStep(actor, "team_comment", comment=comment,
                                                     facts={"comment": values["comment"], **_draft_facts(draft)}))
     lead = core.directory.name_of(pr.lead_email() or "")
     return f"Your comments went to {lead}, who will send comms one collated set."
@@ -455,7 +454,7 @@ async def _change(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, d
     require(core.directory, actor, pr, "change", slot)
     _check_stage(pr, slot)
     draft = _check_version(draft, _int(meta.get("v")), fp)
-    await _transition(uow, core, ctx, pr, PressStep(
+    await PRESS.apply(uow, core, ctx, pr, PressStep(
         actor, "ask_change", facts={"slot": slot.value, "comment": values["comment"], **_draft_facts(draft)},
         headline=f"{actor.label} asked for a change to {pr.ref} ({slot_label(slot, pr, core.directory)}). A new "
                  "version (a late change) sends it back to sign-off.",
@@ -479,7 +478,7 @@ async def _embargo(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, 
         raise ValidationFailed("There is no embargo still to come on this release.")
     pr.embargo_override = {"by": actor.label, "by_email": actor.email, "at": ctx.now.isoformat(),
                            "reason": values["reason"], "embargo": pr.embargo.isoformat()}
-    await _transition(uow, core, ctx, pr, PressStep(actor, "lift_embargo", facts={
+    await PRESS.apply(uow, core, ctx, pr, PressStep(actor, "lift_embargo", facts={
         "embargo": pr.embargo.isoformat(), "reason": values["reason"]}))
     return f"Recorded: {pr.ref} may be issued before its embargo."
 
@@ -495,7 +494,7 @@ async def _issue(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, dr
     pr.issued = {"at": ctx.now.isoformat(), "by": actor.label, "channels": values.get("channels") or [],
                  "note": values.get("note"), "version": draft.number, "fingerprint": draft.fingerprint,
                  "embargo_lifted": _iso(pr.embargo), "before_embargo_by_override": early}
-    await _transition(uow, core, ctx, pr, PressStep(actor, "issue", facts={
+    await PRESS.apply(uow, core, ctx, pr, PressStep(actor, "issue", facts={
         **_draft_facts(draft), "channels": pr.issued["channels"], "note": values.get("note"),
         "embargo_lifted": _iso(pr.embargo), "before_embargo_by_override": early}))
     return f"{pr.ref} is issued. Log coverage on the card as it appears."
@@ -507,7 +506,7 @@ async def _coverage(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease,
     link = parse_link(values["link"])
     entry = {"link": link, "outlet": values.get("outlet"), "by": actor.label, "at": ctx.now.isoformat()}
     pr.coverage = [*pr.coverage, entry]
-    await _transition(uow, core, ctx, pr, PressStep(actor, "log_coverage", facts={"link": link,
+    await PRESS.apply(uow, core, ctx, pr, PressStep(actor, "log_coverage", facts={"link": link,
                                                                                  "outlet": values.get("outlet")}))
     return f"Coverage logged on {pr.ref}."
 
@@ -568,7 +567,7 @@ async def _approve(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, 
     label = slot_label(slot, pr, core.directory)
     headline = (f"{pr.ref} is signed off by the Director of Communications: ready to issue"
                 + (f" (embargoed until {describe(pr.embargo, ctx.now, ctx.tz)})." if pr.embargo else "."))
-    await _transition(uow, core, ctx, pr, PressStep(
+    await PRESS.apply(uow, core, ctx, pr, PressStep(
         actor, "approve_last" if done else "approve", headline=headline,
         facts={"slot": slot.value, "label": label, "recorded": comment, **_draft_facts(draft)}))
     return f"Signed off: {label}, version {draft.number} of {pr.ref}." if not recording else \
@@ -613,14 +612,23 @@ def _people(pr: PressRelease) -> dict[str, str]:
     return dict(pr.details.get("_cards") or {})
 
 
-async def _post_person_card(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, email: str) -> None:
-    """A new card for a person whose turn it now is (a fresh message, so they are notified)."""
+def _card_key(pr: PressRelease, draft: Draft | None, email: str) -> str:
+    return views.person_key(pr.ref, pr.state, draft.number if draft else None, email)
+
+
+def _keep_card(pr: PressRelease, email: str, key: str) -> None:
+    """Remember the card a person was sent, so every later step updates it (kept with the release)."""
+    pr.details = {**pr.details, "_cards": {**_people(pr), email: key}}
+
+
+async def _post_person_card(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, email: str) -> str:
+    """A new card for a person whose turn it now is (a fresh message, so they are notified); its key."""
     draft, sign_offs, comments = await _state_of(uow, pr)
-    key = views.person_key(pr.ref, pr.state, draft.number if draft else None, email)
+    key = _card_key(pr, draft, email)
     card = views.person_card(pr, ctx, core.directory, email, draft=draft, sign_offs=sign_offs, comments=comments)
     await uow.outbox.add(Outbound(Recipient("email", _platform(pr), email), card.to_json(), key=key,
                                   case_ref=pr.ref), ctx.now)
-    pr.details = {**pr.details, "_cards": {**_people(pr), email: key}}
+    return key
 
 
 async def _update_people(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, step: PressStep) -> None:
@@ -633,19 +641,22 @@ async def _update_people(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRel
                                       case_ref=pr.ref, update_only=True), ctx.now)
 
 
-async def _new_stage(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, step: PressStep) -> None:
-    """The holders of the new stage are asked on a card of their own, and chased from its due date."""
+async def _whose_turn(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease) -> list[str]:
+    """Who gets a card of their own at the stage the release has reached."""
     draft = await uow.drafts.latest(pr.ref)
     decided = {s.slot.value for s in await uow.drafts.sign_offs(pr.ref, draft.number)} if draft else set()
     owner = _email_of(pr.owner)
-    for email in holders(pr, core.directory, decided):
-        if email == owner and pr.state not in COLLATING:
-            continue  # comms work from the channel card
-        await _post_person_card(uow, core, ctx, pr, email)
+    # comms work from the channel card, except while they collate
+    people = [email for email in holders(pr, core.directory, decided) if email != owner or pr.state in COLLATING]
     if pr.state is P.READY and pr.embargo and pr.embargo > ctx.now:
-        for email in core.directory.people_with(Role.DIRECTOR_OF_COMMS):
-            await _post_person_card(uow, core, ctx, pr, email)  # the override is theirs to give
-    await _schedule_chase(uow, ctx, pr)
+        people += core.directory.people_with(Role.DIRECTOR_OF_COMMS)  # the override is theirs to give
+    return people
+
+
+async def _new_stage(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, step: PressStep) -> None:
+    """The holders of the new stage are asked on a card of their own (chased from its due date: _reschedule)."""
+    for email in await _whose_turn(uow, core, ctx, pr):
+        await _post_person_card(uow, core, ctx, pr, email)
 
 
 def _email_of(person: Person | None) -> str | None:
@@ -683,7 +694,7 @@ async def _tell_lead(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease
                                   views.lead_news_card(pr, step.comment).to_json(), case_ref=pr.ref), ctx.now)
 
 
-_EFFECTS: dict[PressEffect, Callable[[UnitOfWork, Core, Context, PressRelease, PressStep], Awaitable[None]]] = {
+_EFFECTS: dict[PressEffect, Effect[PressRelease, PressStep]] = {
     PressEffect.UPDATE_CARD: _update_card,
     PressEffect.NEW_STAGE: _new_stage,
     PressEffect.UPDATE_PEOPLE: _update_people,
@@ -691,6 +702,11 @@ _EFFECTS: dict[PressEffect, Callable[[UnitOfWork, Core, Context, PressRelease, P
     PressEffect.TELL_OWNER: _tell_owner,
     PressEffect.TELL_LEAD: _tell_lead,
 }
+
+# Effects run in PressEffect's order: the new stage's cards are posted before everyone's cards are updated.
+PRESS: CaseKind[PressRelease, PressStep] = CaseKind(
+    "press release", lambda uow: uow.press_releases, PRESS_WORKFLOW, _EFFECTS, _reschedule, skip=_skip,
+    prepare=_prepare, effect_order=tuple(PressEffect))
 
 
 # --- the chase (called by the nudge tick) -------------------------------------------------------------------

@@ -29,7 +29,7 @@ from bot.domain.statement import (
 from bot.ports import UnitOfWork
 from bot.services.casework import Answer, Unchanged
 from bot.services.core import Core, ModalRequest, Reply
-from bot.services.enquiries import ENQUIRIES, Step, transition
+from bot.services.enquiries import ENQUIRIES, Step
 from cards import views
 
 
@@ -83,7 +83,7 @@ async def save_draft(core: Core, actor: Actor, ref: str, values: dict[str, Any],
                       "fingerprint": step.draft.fingerprint if step.draft else None,
                       "spokesperson": plan.spokesperson, "flags": sorted(flags), "partner": plan.partner,
                       "executive": plan.executive}
-        await transition(uow, core, ctx, enquiry, step)
+        await ENQUIRIES.apply(uow, core, ctx, enquiry, step)
         number = step.draft.number if step.draft else 0
         pulled = " It was waiting for sign-off, so ask for sign-off again." if step.superseded else ""
         text = f"Saved draft version {number} of {ref}.{pulled}"
@@ -126,7 +126,7 @@ async def request_sign_off(core: Core, actor: Actor, ref: str, request_key: str,
         if found and not consented:
             return Unchanged(Reply(text=guidance.PRIVACY_WARNING.format(found="; ".join(found)),
                                    card=views.privacy_warning_card(enquiry, draft, found)))
-        await transition(uow, core, ctx, enquiry, Step(
+        await ENQUIRIES.apply(uow, core, ctx, enquiry, Step(
             actor, "request_sign_off", draft=draft,
             facts={"version": draft.number, "fingerprint": draft.fingerprint,
                    "slots": [s.value for s in required_slots(enquiry.plan)],
@@ -191,7 +191,7 @@ async def decide(core: Core, actor: Actor, ref: str, slot: Slot, version: int, f
             event = "approve_last" if last else "approve"
         else:
             event = "request_changes" if decision is Decision.CHANGES else "reject"
-        await transition(uow, core, ctx, enquiry, Step(
+        await ENQUIRIES.apply(uow, core, ctx, enquiry, Step(
             actor, event, draft=draft, decision=sign_off,
             facts={"version": version, "fingerprint": draft.fingerprint, "slot": slot.value,
                    "decision": decision.value, "comment": comment}))
@@ -249,7 +249,7 @@ async def issue(core: Core, actor: Actor, ref: str, values: dict[str, Any], requ
         enquiry.plan.issued = {"method": values["method"], "version": draft.number,
                                "fingerprint": draft.fingerprint, "contact": values["contact"],
                                "at": ctx.now.isoformat(), "by": actor.label}
-        await transition(uow, core, ctx, enquiry, Step(actor, "issue", draft=draft, facts={
+        await ENQUIRIES.apply(uow, core, ctx, enquiry, Step(actor, "issue", draft=draft, facts={
             "method": values["method"], "version": draft.number, "fingerprint": draft.fingerprint,
             "text": draft.text, "contact": values["contact"]}))
         return Reply(text=f"{ref} is recorded as issued and closed.")
@@ -265,7 +265,7 @@ async def close(core: Core, actor: Actor, ref: str, request_key: str) -> Reply:
         if enquiry.outlet_kind == "newspaper":
             raise ValidationFailed("Newspaper enquiries need a written response by email before they close. "
                                    "If the journalist has dropped it, withdraw the enquiry instead.")
-        await transition(uow, core, ctx, enquiry, Step(actor, "close", draft=await uow.drafts.latest(ref)))
+        await ENQUIRIES.apply(uow, core, ctx, enquiry, Step(actor, "close", draft=await uow.drafts.latest(ref)))
         return Reply(text=f"{ref} is closed without a response.")
 
     return await ENQUIRIES.run(core, ref, request_key, change)
@@ -280,7 +280,7 @@ async def tick(core: Core, actor: Actor, ref: str, item: str, request_key: str) 
         ticked = set(enquiry.plan.ticked)
         ticked ^= {item}
         enquiry.plan.ticked = sorted(ticked)
-        await transition(uow, core, ctx, enquiry, Step(actor, "tick", draft=await uow.drafts.latest(ref),
+        await ENQUIRIES.apply(uow, core, ctx, enquiry, Step(actor, "tick", draft=await uow.drafts.latest(ref),
                                                        facts={"item": item, "done": item in ticked}))
         return Reply()
 
