@@ -37,11 +37,6 @@ PREFIX = "CR"
 CRISIS_NUDGES = (NudgeKind.CRISIS_UNACKNOWLEDGED, NudgeKind.CRISIS_SIGN_OFF)
 
 
-def _require_comms(core: Core, actor: Actor, what: str) -> None:
-    if not is_comms(core.directory, actor):
-        raise NotAllowed(f"Only the communications team can {what}.")
-
-
 # --- raising the alert (from the /crisis conversation) ------------------------------------------------------
 
 async def alert(uow: UnitOfWork, core: Core, actor: Actor, answers: dict[str, Any], ctx: Context) -> Crisis:
@@ -289,18 +284,20 @@ async def add_update(core: Core, actor: Actor, ref: str, text: str, request_key:
 # --- the library of holding lines --------------------------------------------------------------------------
 
 def require_library_access(core: Core, actor: Actor) -> None:
-    _require_comms(core, actor, "manage the holding-line library")
+    """The library is the communications team's (it is no one crisis's, so not in the crisis's rules)."""
+    if not is_comms(core.directory, actor):
+        raise NotAllowed("Only the communications team can manage the holding-line library.")
 
 
 async def library(core: Core, actor: Actor) -> Reply:
-    _require_comms(core, actor, "manage the holding-line library")
+    require_library_access(core, actor)
     async with core.uow() as uow:
         lines = await uow.holding_lines.active()
     return Reply(text="Holding-line library", card=views.library_card(lines))
 
 
 async def add_library_line(core: Core, actor: Actor, title: str, text: str, request_key: str) -> Reply:
-    _require_comms(core, actor, "manage the holding-line library")
+    require_library_access(core, actor)
 
     async def work(uow: UnitOfWork, ctx: Context) -> Answer:
         line = await uow.holding_lines.add(title, text, actor.label, ctx.now)
@@ -312,7 +309,7 @@ async def add_library_line(core: Core, actor: Actor, title: str, text: str, requ
 
 
 async def retire_library_line(core: Core, actor: Actor, line_id: str, request_key: str) -> Reply:
-    _require_comms(core, actor, "manage the holding-line library")
+    require_library_access(core, actor)
 
     async def work(uow: UnitOfWork, ctx: Context) -> Answer:
         number = small_int(line_id)

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.domain.enquiry import ENQUIRY_WORKFLOW, Effect, Enquiry, EnquiryState, Person, authorise
+from bot.domain.enquiry import ENQUIRY_WORKFLOW, Effect, Enquiry, EnquiryState, Person, require
 from bot.domain.errors import InvalidTransition
 from bot.domain.forms import Context
 from bot.domain.messages import Outbound, Recipient
@@ -36,7 +36,7 @@ async def act_on_enquiry(core: Core, actor: Actor, action: str, ref: str, reques
                          target: str | None = None, version: int | None = None) -> Reply:
     """Claim, release, hand over or withdraw, from the card's buttons."""
     async def change(uow: UnitOfWork, ctx: Context, enquiry: Enquiry) -> Reply:
-        authorise(core.directory, actor, enquiry, action, target, out_of_hours=not core.is_open(ctx.now))
+        require(core.directory, actor, enquiry, action, target, out_of_hours=not core.is_open(ctx.now))
         if action in _BOUND_TO_VERSION and version != enquiry.version:
             owner = f" {enquiry.owner.name} owns it now." if enquiry.owner else " Nobody owns it now."
             raise InvalidTransition(f"That button is from an earlier version of the {ref} card, so nothing was "
