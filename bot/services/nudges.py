@@ -23,6 +23,7 @@ from bot.domain.nudges import (
 from bot.domain.people import Actor, Role
 from bot.domain.statement import Decision
 from bot.ports import UnitOfWork
+from bot.services import press_release_effects
 from bot.services.casework import Answer, Unchanged
 from bot.services.core import Core, Reply
 from bot.services.enquiries import ENQUIRIES, Step, update_card
@@ -108,9 +109,7 @@ async def _fire(uow: UnitOfWork, core: Core, ctx: Context, nudge: Nudge, channel
     if nudge.kind in (NudgeKind.CRISIS_UNACKNOWLEDGED, NudgeKind.CRISIS_SIGN_OFF):
         return await _fire_crisis(uow, core, ctx, nudge)
     if nudge.kind is NudgeKind.PRESS_STAGE:
-        from bot.services import press_releases  # press releases chase the holder of their current stage
-
-        return await press_releases.fire_nudge(uow, core, ctx, nudge)
+        return await press_release_effects.fire_nudge(uow, core, ctx, nudge)  # the holder of the current stage
     enquiry = await uow.enquiries.get(nudge.case_ref)
     draft = await uow.drafts.latest(nudge.case_ref) if enquiry else None
     decided = [s.slot.value for s in await uow.drafts.sign_offs(nudge.case_ref, draft.number)
