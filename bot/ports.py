@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from bot.domain.audit import Anchor
 from bot.domain.conversation import Conversation
@@ -18,23 +18,27 @@ from bot.domain.nudges import Nudge, NudgeKind, NudgeStatus
 from bot.domain.press_release import PressComment, PressRelease
 from bot.domain.statement import Draft, SignOff
 
+Case = TypeVar("Case")
 
-class EnquiryRepository(Protocol):
+
+class CaseRepository(Protocol[Case]):
+    """What every kind of case is kept with: found by reference, saved against the version it was loaded at."""
+
+    async def get(self, ref: str) -> Case | None: ...
+    async def open_refs(self) -> list[str]:
+        """The cases still in progress, oldest first."""
+        ...
+    async def save(self, case: Case, expected_version: int, now: datetime) -> None:
+        """Write changes; raise ConcurrencyConflict if someone else saved first."""
+        ...
+
+
+class EnquiryRepository(CaseRepository[Enquiry], Protocol):
     async def add(self, enquiry: Enquiry) -> Enquiry: ...
-    async def get(self, ref: str) -> Enquiry | None: ...
-    async def open_refs(self) -> list[str]: ...
-    async def save(self, enquiry: Enquiry, expected_version: int, now: datetime) -> None:
-        """Write changes; raise ConcurrencyConflict if someone else saved first."""
-        ...
 
 
-class CrisisRepository(Protocol):
+class CrisisRepository(CaseRepository[Crisis], Protocol):
     async def add(self, crisis: Crisis, now: datetime) -> Crisis: ...
-    async def get(self, ref: str) -> Crisis | None: ...
-    async def open_refs(self) -> list[str]: ...
-    async def save(self, crisis: Crisis, expected_version: int, now: datetime) -> None:
-        """Write changes; raise ConcurrencyConflict if someone else saved first."""
-        ...
 
 
 class HoldingLineRepository(Protocol):
@@ -50,13 +54,8 @@ class HoldingLineRepository(Protocol):
         ...
 
 
-class PressReleaseRepository(Protocol):
+class PressReleaseRepository(CaseRepository[PressRelease], Protocol):
     async def add(self, release: PressRelease, now: datetime) -> PressRelease: ...
-    async def get(self, ref: str) -> PressRelease | None: ...
-    async def open_refs(self) -> list[str]: ...
-    async def save(self, release: PressRelease, expected_version: int, now: datetime) -> None:
-        """Write changes; raise ConcurrencyConflict if someone else saved first."""
-        ...
 
 
 class PressCommentRepository(Protocol):
