@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, insert, or_, select  # noqa: E402
 
 from bench.pg import create_pg_database, drop_pg_database  # noqa: E402
-from bot.domain.audit import GENESIS, entry_hash  # noqa: E402
+from bot.domain.audit import GENESIS, entry_hash, new_salt, seal  # noqa: E402
 from bot.domain.media_log import LogFilter  # noqa: E402
 from bot.domain.statement import fingerprint  # noqa: E402
 from storage.db import open_database  # noqa: E402
@@ -48,6 +48,7 @@ from storage.models import (  # noqa: E402
     EnquiryRow,
     HistoryHeadRow,
     HistoryRow,
+    HistorySaltRow,
     PressReleaseRow,
     SignOffRow,
 )
@@ -83,14 +84,17 @@ class Chain:
 
     def __init__(self) -> None:
         self.seq, self.prev, self.heads = 0, GENESIS, {}
+        self.salts: list[dict[str, Any]] = []  # written with each batch
 
     def row(self, ref: str, at: datetime, event: str, who: dict[str, Any], **data: Any) -> dict[str, Any]:
         self.seq += 1
         data = {"platform": "slack", **data}
-        case_prev = self.heads.get(ref)
-        digest = entry_hash(self.seq, ref, at, event, who["name"], who["email"], data, self.prev, case_prev)
+        case_prev, salt = self.heads.get(ref), new_salt()
+        sealed = seal(salt, data)
+        digest = entry_hash(self.seq, ref, at, event, who["name"], who["email"], sealed, self.prev, case_prev)
         row = dict(case_ref=ref, at=at, event=event, actor=who["name"], actor_email=who["email"], data=data,
-                   seq=self.seq, prev_hash=self.prev, case_prev_hash=case_prev, hash=digest)
+                   seq=self.seq, prev_hash=self.prev, case_prev_hash=case_prev, seal=sealed, hash=digest)
+        self.salts.append({"seq": self.seq, "salt": salt})
         self.prev = self.heads[ref] = digest
         return row
 
@@ -180,6 +184,8 @@ async def build(url: str, cases: int, seed: int = 7) -> dict[str, Any]:
                     if rows[name]:
                         await conn.execute(insert(model.__table__), rows[name])
                         written[name] += len(rows[name])
+                await conn.execute(insert(HistorySaltRow.__table__), chain.salts)
+                chain.salts = []
         async with db.engine.begin() as conn:
             await conn.execute(insert(HistoryHeadRow.__table__), [{"id": 1, "seq": chain.seq, "hash": chain.prev}])
     finally:

@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print(f"Wrote {path}: upload it in Teams (Apps > Manage your apps > Upload an app).")
         return 0
-    if args.command == "audit":
+    if args.command in ("audit", "redact"):
         return asyncio.run(cli_audit.run(args, settings, org))
     if args.command == "sar":
         return asyncio.run(sar_cli.run(args, settings, org))

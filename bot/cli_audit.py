@@ -1,5 +1,5 @@
 """`mediadesk audit verify|anchor|who-saw`: check the history chain, record today's anchor now, or list who saw a
-case (searches, exports, subject access exports, redactions)."""
+case (searches, exports, subject access exports, redactions); `mediadesk redact`."""
 
 from __future__ import annotations
 
@@ -24,10 +24,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     audit.add_argument("--json", action="store_true", help="who-saw: print the accesses as JSON")
     audit.add_argument("--anchor", action="append", default=[], metavar="SEQ:HASH",
                        help="also check an anchor kept elsewhere (from the log or the Director's chat); repeatable")
+    redact = sub.add_parser("redact", help="remove a personal detail from a case, its copies and posted messages")
+    redact.add_argument("ref", help="the case's reference, e.g. MC-2026-0042")
+    redact.add_argument("--field", required=True,
+                        help="an enquiry's journalist, phone, email or summary; a crisis's or press release's detail")
+    redact.add_argument("--reason", required=True, help="why (kept in the history; the value never is)")
+    redact.add_argument("--by", required=True, help="the email of the person deciding (the Director of Communications)")
 
 
 async def run(args: argparse.Namespace, settings: Settings, org: OrgConfig) -> int:
     from storage.db import open_database
+
+    if args.command == "redact":
+        db = open_database(settings.database_url)
+        try:
+            return await _redact(args, db, settings, org)
+        finally:
+            await db.dispose()
 
     try:
         kept_elsewhere = [Anchor.parse(text) for text in args.anchor]
@@ -53,8 +66,8 @@ async def _verify(db, kept_elsewhere: list[Anchor]) -> int:  # noqa: ANN001 - st
 
     started = time.perf_counter()
     walk = ChainWalk([*await history_audit.anchors(db), *kept_elsewhere])
-    async for entry in history_audit.chain(db):
-        if not walk.step(entry):
+    async for batch in history_audit.chain(db):
+        if not all(walk.step(entry) for entry in batch):
             break
     verdict = walk.finish()
     took = time.perf_counter() - started
@@ -67,16 +80,35 @@ async def _verify(db, kept_elsewhere: list[Anchor]) -> int:  # noqa: ANN001 - st
     return 1
 
 
-async def _anchor(db, settings: Settings, org: OrgConfig) -> int:  # noqa: ANN001 - storage.db.Database
+def _core(db, settings: Settings, org: OrgConfig):  # noqa: ANN001, ANN202 - storage.db.Database, Core
     from bot.clock import SystemClock
-    from bot.services import anchors
     from bot.services.core import Core
     from storage.uow import SqlUnitOfWork
 
-    core = Core(uow=lambda: SqlUnitOfWork(db), clock=SystemClock(), directory=org.directory(), tz=org.tz,
+    return Core(uow=lambda: SqlUnitOfWork(db), clock=SystemClock(), directory=org.directory(), tz=org.tz,
                 chat_platforms=tuple(n for n, on in (("slack", settings.slack_enabled),
                                                      ("teams", settings.teams_enabled)) if on))
-    anchor = await anchors.anchor_today(core)
+
+
+async def _redact(args: argparse.Namespace, db, settings: Settings, org: OrgConfig) -> int:  # noqa: ANN001
+    from bot.domain.errors import DomainError
+    from bot.services import redaction
+
+    try:
+        done = await redaction.redact(_core(db, settings, org), args.ref, args.field, args.reason, args.by)
+    except DomainError as exc:
+        print(f"Nothing was changed: {exc.message}", file=sys.stderr)
+        return 2
+    where = ", ".join(f"{table} ({n})" for table, n in sorted(done.rows.items())) or "no copies"
+    print(f"{done.field} of {done.ref} is redacted from {where} and {len(done.history_entries)} history entries; "
+          f"{done.messages_updated} posted messages will be changed in place by the running server.")
+    return 0
+
+
+async def _anchor(db, settings: Settings, org: OrgConfig) -> int:  # noqa: ANN001 - storage.db.Database
+    from bot.services import anchors
+
+    anchor = await anchors.anchor_today(_core(db, settings, org))
     print(f"Today's anchor: {anchor.text()}" if anchor else "Today's anchor was recorded already (or the history "
           "is empty).")
     return 0

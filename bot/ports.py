@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from bot.domain.access_log import IndexedCase
 from bot.domain.audit import Anchor
@@ -20,23 +20,27 @@ from bot.domain.press_release import PressComment, PressRelease
 from bot.domain.statement import Draft, SignOff
 from bot.domain.subject_access import HeldRecord, RecordKind
 
+Case = TypeVar("Case")
 
-class EnquiryRepository(Protocol):
+
+class CaseRepository(Protocol[Case]):
+    """What every kind of case is kept with: found by reference, saved against the version it was loaded at."""
+
+    async def get(self, ref: str) -> Case | None: ...
+    async def open_refs(self) -> list[str]:
+        """The cases still in progress, oldest first."""
+        ...
+    async def save(self, case: Case, expected_version: int, now: datetime) -> None:
+        """Write changes; raise ConcurrencyConflict if someone else saved first."""
+        ...
+
+
+class EnquiryRepository(CaseRepository[Enquiry], Protocol):
     async def add(self, enquiry: Enquiry) -> Enquiry: ...
-    async def get(self, ref: str) -> Enquiry | None: ...
-    async def open_refs(self) -> list[str]: ...
-    async def save(self, enquiry: Enquiry, expected_version: int, now: datetime) -> None:
-        """Write changes; raise ConcurrencyConflict if someone else saved first."""
-        ...
 
 
-class CrisisRepository(Protocol):
+class CrisisRepository(CaseRepository[Crisis], Protocol):
     async def add(self, crisis: Crisis, now: datetime) -> Crisis: ...
-    async def get(self, ref: str) -> Crisis | None: ...
-    async def open_refs(self) -> list[str]: ...
-    async def save(self, crisis: Crisis, expected_version: int, now: datetime) -> None:
-        """Write changes; raise ConcurrencyConflict if someone else saved first."""
-        ...
 
 
 class HoldingLineRepository(Protocol):
@@ -52,13 +56,8 @@ class HoldingLineRepository(Protocol):
         ...
 
 
-class PressReleaseRepository(Protocol):
+class PressReleaseRepository(CaseRepository[PressRelease], Protocol):
     async def add(self, release: PressRelease, now: datetime) -> PressRelease: ...
-    async def get(self, ref: str) -> PressRelease | None: ...
-    async def open_refs(self) -> list[str]: ...
-    async def save(self, release: PressRelease, expected_version: int, now: datetime) -> None:
-        """Write changes; raise ConcurrencyConflict if someone else saved first."""
-        ...
 
 
 class PressCommentRepository(Protocol):
@@ -122,6 +121,19 @@ class OutboxRepository(Protocol):
         ...
 
 
+class RecordsRepository(Protocol):
+    """Everything kept about one case, for removing personal data from all of it."""
+
+    async def scrub_case(self, ref: str, values: list[str], cleared: dict[str, Any]
+                         ) -> tuple[dict[str, int], list[int]]:
+        """Replace `values` wherever they are kept about `ref` and set the case row's `cleared` columns;
+        (rows changed per table, history entries redacted)."""
+        ...
+    async def update_posted(self, ref: str, now: datetime) -> int:
+        """Queue the case's posted messages again, as stored now, to be changed in place; how many."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Nothing is written unless `commit()` is called inside the `async with`."""
 
@@ -146,6 +158,8 @@ class UnitOfWork(Protocol):
     def history(self) -> HistoryRepository: ...
     @property
     def outbox(self) -> OutboxRepository: ...
+    @property
+    def records(self) -> RecordsRepository: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(self, *exc: object) -> None: ...

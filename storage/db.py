@@ -7,10 +7,18 @@ import contextlib
 from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from bot.domain.audit import compact
+
+
+def compact_json(value: Any) -> str:
+    """JSON as the history's seals are computed over (bot/domain/audit.py): the stored text is the sealed text."""
+    return compact(value).decode()
 
 
 def normalise_url(url: str) -> str:
@@ -100,7 +108,7 @@ class Database:
 def open_database(url: str) -> Database:
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, json_serializer=compact_json)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API types
@@ -119,5 +127,5 @@ def open_database(url: str) -> Database:
 
         # SQLite allows one writer; serialising our transactions avoids "database is locked" under load.
         return Database(engine, async_sessionmaker(engine, expire_on_commit=False), WriteLock())
-    engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, json_serializer=compact_json)
     return Database(engine, async_sessionmaker(engine, expire_on_commit=False))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 
 from bot.domain.audit import Anchor, ChainedEntry
 from storage.db import Database
@@ -13,14 +13,21 @@ from storage.models import HistoryAnchorRow, HistoryHeadRow, HistoryRow, History
 _BATCH = 5000
 
 
-async def chain(db: Database) -> AsyncIterator[ChainedEntry]:
-    """Every entry, by its place in the chain; an entry with no place (put in by hand) comes first, as seq 0."""
+async def chain(db: Database) -> AsyncIterator[list[ChainedEntry]]:
+    """Every entry, by its place in the chain, a batch at a time; an entry with no place (put in by hand) comes
+    first, as seq 0."""
     async with db.sessions() as s:
-        query = (select(HistoryRow, HistorySaltRow.salt).outerjoin(HistorySaltRow, HistorySaltRow.seq == HistoryRow.seq)
-                 .order_by(HistoryRow.seq.is_not(None), HistoryRow.seq).execution_options(yield_per=_BATCH))
-        async for r, salt in await s.stream(query):
-            yield ChainedEntry(r.seq or 0, r.case_ref, r.at, r.event, r.actor, r.actor_email, r.data or {},
-                               r.prev_hash or "", r.case_prev_hash, r.hash or "", r.seal or "", salt)
+        h = HistoryRow.__table__.c
+        # The content as stored (compact JSON text): its seal is checked on those very bytes, undecoded.
+        query = (select(h.seq, h.case_ref, h.at, h.event, h.actor, h.actor_email, cast(h.data, Text),
+                        h.prev_hash, h.case_prev_hash, h.hash, h.seal, HistorySaltRow.salt)
+                 .outerjoin(HistorySaltRow, HistorySaltRow.seq == h.seq)
+                 .order_by(h.seq.is_not(None), h.seq).execution_options(yield_per=_BATCH))
+        result = await s.stream(query)
+        async for part in result.partitions(_BATCH):
+            yield [ChainedEntry(seq or 0, ref, at, event, actor, email, content or "{}", prev or "", case_prev,
+                                digest or "", sealed or "", salt)
+                   for seq, ref, at, event, actor, email, content, prev, case_prev, digest, sealed, salt in part]
 
 
 async def anchors(db: Database) -> list[Anchor]:

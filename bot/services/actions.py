@@ -12,7 +12,16 @@ from bot.domain.people import Actor
 from bot.domain.response_forms import CHANGES_FORM
 from bot.domain.statement import Decision, Slot
 from bot.domain.text import small_int
-from bot.services import crises, enquiries, intake, nudges, press_releases, responses, viewing
+from bot.services import (
+    crises,
+    enquiries,
+    intake,
+    nudges,
+    press_release_forms,
+    press_releases,
+    responses,
+    viewing,
+)
 from bot.services.core import Core, ModalRequest, Reply
 from cards.model import ActionPayload
 
@@ -86,7 +95,7 @@ def form_for(core: Core, form_id: str) -> Form | None:
         return holding_line_form(core.directory)
     if form_id in _CRISIS_FORMS:
         return _CRISIS_FORMS[form_id]
-    if form_id.startswith("press_") and (press_form := press_releases.form_for(core, form_id)) is not None:
+    if form_id.startswith("press_") and (press_form := press_release_forms.form_for(core, form_id)) is not None:
         return press_form
     try:
         return responses.form_for_response(core, form_id)
@@ -124,7 +133,7 @@ async def _submit(core: Core, actor: Actor, form_id: str, meta: dict[str, Any], 
                                             small_int(conversation),
                                             values, request_key, unsure=unsure)
         case _ if form_id.startswith("press_"):
-            return await press_releases.submit(core, actor, form_id, meta, values, request_key)
+            return await press_release_forms.submit(core, actor, form_id, meta, values, request_key)
         case "holding_line":
             return await crises.save_line(core, actor, ref, values, request_key)
         case "crisis_update":

@@ -2,62 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from bot.domain import guidance
 from bot.domain.conversation import Conversation
 from bot.domain.crisis import (
     CRISIS_WORKFLOW,
     Crisis,
-    CrisisEffect,
     CrisisSlot,
     CrisisState,
     alert_list,
-    crisis_approvers,
     is_comms,
     require,
     required_crisis_slots,
 )
 from bot.domain.enquiry import Person
-from bot.domain.errors import DomainError, NotAllowed, NotFound, StaleAction, ValidationFailed
+from bot.domain.errors import DomainError, NotAllowed, StaleAction, ValidationFailed
 from bot.domain.forms import Context
 from bot.domain.messages import Outbound, Recipient
 from bot.domain.nudges import Nudge, NudgeKind
-from bot.domain.people import Actor, Role
+from bot.domain.people import Actor
 from bot.domain.statement import Decision, Draft, SignOff, binds_to, completes_round, decided_on, fingerprint
 from bot.domain.text import ending, small_int
 from bot.ports import UnitOfWork
+from bot.services.casework import Answer, Step, Unchanged, perform
 from bot.services.core import Core, ModalRequest, Reply, record
-from bot.services.enquiries import with_retries
+from bot.services.crisis_effects import CRISES, update_card
 from cards import crisis_views as views
-from cards.model import ActionPayload, Card
 
 PREFIX = "CR"
-CRISIS_NUDGES = (NudgeKind.CRISIS_UNACKNOWLEDGED, NudgeKind.CRISIS_SIGN_OFF)
-
-
-@dataclass
-class CrisisStep:
-    actor: Actor
-    event: str
-    draft: Draft | None = None
-    superseded: Draft | None = None
-    decision: SignOff | None = None
-    facts: dict[str, Any] = field(default_factory=dict)
-
-
-def _require_comms(core: Core, actor: Actor, what: str) -> None:
-    if not is_comms(core.directory, actor):
-        raise NotAllowed(f"Only the communications team can {what}.")
-
-
-async def load(uow: UnitOfWork, ref: str) -> Crisis:
-    crisis = await uow.crises.get(ref)
-    if crisis is None:
-        raise NotFound(f"I can't find crisis {ref}.")
-    return crisis
 
 
 # --- raising the alert (from the /crisis conversation) ------------------------------------------------------
@@ -76,7 +48,7 @@ async def alert(uow: UnitOfWork, core: Core, actor: Actor, answers: dict[str, An
     await uow.crises.add(crisis, ctx.now)
     await uow.history.append(record(crisis.ref, ctx.now, "reported", actor, details=answers,
                                     routing=crisis.routing or None))
-    await _card(uow, core, ctx, crisis)
+    await update_card(uow, core, ctx, crisis)
     for email in people:
         await uow.outbox.add(Outbound(Recipient("email", actor.platform, email),
                                       views.alert_dm_card(crisis, ctx, on_call=email == crisis.routing.get("on_call"))
@@ -87,18 +59,18 @@ async def alert(uow: UnitOfWork, core: Core, actor: Actor, answers: dict[str, An
 
 async def details_arrived(uow: UnitOfWork, core: Core, actor: Actor, conv: Conversation, ctx: Context) -> None:
     """Another answer after the alert: the card updates as details arrive."""
-    crisis = await load(uow, conv.case_ref or "")
+    crisis = await CRISES.load(uow, conv.case_ref or "")
     crisis.details = {**crisis.details, **conv.answers}
-    await _transition(uow, core, ctx, crisis, CrisisStep(actor, "details"))
+    await CRISES.apply(uow, core, ctx, crisis, Step(actor, "details"))
 
 
 async def finish(uow: UnitOfWork, core: Core, actor: Actor, conv: Conversation | None, answers: dict[str, Any],
                  ctx: Context) -> str:
     """The reporter sent the form: alert now if not yet done, and give them the guidance for what follows."""
     if conv is not None and conv.case_ref:
-        crisis = await load(uow, conv.case_ref)
+        crisis = await CRISES.load(uow, conv.case_ref)
         crisis.details = {**crisis.details, **answers}
-        await _transition(uow, core, ctx, crisis, CrisisStep(actor, "details", facts={"complete": True}))
+        await CRISES.apply(uow, core, ctx, crisis, Step(actor, "details", facts={"complete": True}))
     else:
         crisis = await alert(uow, core, actor, answers, ctx)
     await uow.outbox.add(Outbound(Recipient.user(actor.platform, actor.user_id),
@@ -108,21 +80,6 @@ async def finish(uow: UnitOfWork, core: Core, actor: Actor, conv: Conversation |
 
 # --- the comms side ----------------------------------------------------------------------------------------
 
-async def _transition(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: CrisisStep) -> None:
-    t = CRISIS_WORKFLOW.apply(crisis.state, step.event)
-    expected = crisis.version
-    crisis.state = t.target
-    await uow.crises.save(crisis, expected, ctx.now)
-    await uow.history.append(record(crisis.ref, ctx.now, step.event, step.actor, state=crisis.state.value,
-                                    **step.facts))
-    if step.event in ("acknowledge", "stand_down"):
-        await uow.nudges.cancel(crisis.ref, (NudgeKind.CRISIS_UNACKNOWLEDGED,), ctx.now)
-    if step.event in ("draft_line", "approve_last", "request_changes", "stand_down"):
-        await uow.nudges.cancel(crisis.ref, (NudgeKind.CRISIS_SIGN_OFF,), ctx.now)
-    for effect in t.effects:
-        await _EFFECTS[effect](uow, core, ctx, crisis, step)
-
-
 async def act(core: Core, actor: Actor, action: str, ref: str, x: str | None, version: int | None,
               request_key: str) -> Reply:
     """Every button on a crisis card."""
@@ -131,21 +88,14 @@ async def act(core: Core, actor: Actor, action: str, ref: str, x: str | None, ve
             return await _open_line_form(core, actor, ref, x if action == "line_from" else None)
         case "update":
             async with core.uow() as uow:
-                CRISIS_WORKFLOW.apply((await load(uow, ref)).state, "add_update")
+                CRISIS_WORKFLOW.apply((await CRISES.load(uow, ref)).state, "add_update")
             return Reply(modal=ModalRequest("crisis_update", {"ref": ref}, {}))
         case "agency":
             return await _open_agency_form(core, actor, ref)
         case "changes":
             return await _open_changes(core, actor, ref, x, version)
-    return await with_retries(lambda: _act_once(core, actor, action, ref, x, version, request_key))
 
-
-async def _act_once(core: Core, actor: Actor, action: str, ref: str, x: str | None, version: int | None,
-                    request_key: str) -> Reply:
-    ctx = core.ctx()
-    async with core.uow() as uow:
-        await uow.mark_request_seen(request_key, ctx.now)
-        crisis = await load(uow, ref)
+    async def change(uow: UnitOfWork, ctx: Context, crisis: Crisis) -> Answer:
         draft = await uow.drafts.latest(ref)
         match action:
             case "ack":
@@ -154,37 +104,38 @@ async def _act_once(core: Core, actor: Actor, action: str, ref: str, x: str | No
                     raise ValidationFailed(f"{crisis.lead.name} has already taken {ref} on.")
                 CRISIS_WORKFLOW.apply(crisis.state, "acknowledge")
                 crisis.lead = Person(actor.label, actor.email, actor.platform, actor.user_id)
-                await _transition(uow, core, ctx, crisis, CrisisStep(actor, "acknowledge"))
+                await CRISES.apply(uow, core, ctx, crisis, Step(actor, "acknowledge"))
                 reply = f"You are leading {ref}. The reporter has been told you will call them."
             case "approve":
                 reply = await _decide(uow, core, ctx, crisis, draft, actor, x, version, Decision.APPROVED, None)
             case "circulate":
                 require(core.directory, actor, crisis, "circulate")
                 crisis.confirmations = []  # who has *this* line: a new line asks everyone again
-                await _transition(uow, core, ctx, crisis, CrisisStep(actor, "circulate", draft=draft, facts={
+                await CRISES.apply(uow, core, ctx, crisis, Step(actor, "circulate", draft=draft, facts={
                     "version": draft.number if draft else None, "text": draft.text if draft else None}))
                 reply = f"The official line for {ref} has been circulated."
             case "confirm":
                 require(core.directory, actor, crisis, "confirm")
                 if actor.label in crisis.confirmations:
-                    return Reply(text="You have already confirmed you have the official line.")
+                    return Unchanged(Reply(text="You have already confirmed you have the official line."))
                 crisis.confirmations = [*crisis.confirmations, actor.label]
-                await _transition(uow, core, ctx, crisis, CrisisStep(actor, "confirm_line",
+                await CRISES.apply(uow, core, ctx, crisis, Step(actor, "confirm_line",
                                                                     facts={"version": draft.number if draft else None}))
                 reply = "Thank you: use only the official line, and send anything new to comms."
             case "stand_down":
                 require(core.directory, actor, crisis, "stand_down")
-                await _transition(uow, core, ctx, crisis, CrisisStep(actor, "stand_down", draft=draft))
+                await CRISES.apply(uow, core, ctx, crisis, Step(actor, "stand_down", draft=draft))
                 reply = f"{ref} is stood down."
             case _:
                 raise ValidationFailed("Sorry, I didn't recognise that button. It may be from an old message.")
-        await uow.commit()
-    return Reply(text=reply)
+        return Reply(text=reply)
+
+    return await CRISES.run(core, ref, request_key, change)
 
 
 async def _open_line_form(core: Core, actor: Actor, ref: str, library_id: str | None) -> Reply:
     async with core.uow() as uow:
-        crisis = await load(uow, ref)
+        crisis = await CRISES.load(uow, ref)
         require(core.directory, actor, crisis, "line")
         CRISIS_WORKFLOW.apply(crisis.state, "draft_line")
         text = None
@@ -201,31 +152,26 @@ async def _open_line_form(core: Core, actor: Actor, ref: str, library_id: str | 
 
 
 async def save_line(core: Core, actor: Actor, ref: str, values: dict[str, Any], request_key: str) -> Reply:
-    async def attempt() -> Reply:
-        ctx = core.ctx()
-        async with core.uow() as uow:
-            await uow.mark_request_seen(request_key, ctx.now)
-            crisis = await load(uow, ref)
-            require(core.directory, actor, crisis, "line")
-            latest = await uow.drafts.latest(ref)
-            draft = Draft((latest.number + 1) if latest else 1, values["text"], fingerprint(values["text"]),
-                          actor.label, actor.email, ctx.now)
-            await uow.drafts.add(ref, draft)
-            crisis.head_of_department = values["head_of_department"]
-            superseded = latest if crisis.state in (CrisisState.LINE_DRAFTED, CrisisState.SIGNED_OFF) else None
-            await _transition(uow, core, ctx, crisis, CrisisStep(
-                actor, "draft_line", draft=draft, superseded=superseded,
-                facts={"version": draft.number, "fingerprint": draft.fingerprint, "text": draft.text,
-                       "head_of_department": crisis.head_of_department}))
-            await uow.commit()
+    async def change(uow: UnitOfWork, ctx: Context, crisis: Crisis) -> Answer:
+        require(core.directory, actor, crisis, "line")
+        latest = await uow.drafts.latest(ref)
+        draft = Draft((latest.number + 1) if latest else 1, values["text"], fingerprint(values["text"]),
+                      actor.label, actor.email, ctx.now)
+        await uow.drafts.add(ref, draft)
+        crisis.head_of_department = values["head_of_department"]
+        superseded = latest if crisis.state in (CrisisState.LINE_DRAFTED, CrisisState.SIGNED_OFF) else None
+        await CRISES.apply(uow, core, ctx, crisis, Step(
+            actor, "draft_line", draft=draft, superseded=superseded,
+            facts={"version": draft.number, "fingerprint": draft.fingerprint, "text": draft.text,
+                   "head_of_department": crisis.head_of_department}))
         return Reply(text=f"Holding line version {draft.number} of {ref} is waiting for sign-off.")
 
-    return await with_retries(attempt)
+    return await CRISES.run(core, ref, request_key, change)
 
 
 async def _open_changes(core: Core, actor: Actor, ref: str, x: str | None, version: int | None) -> Reply:
     async with core.uow() as uow:
-        crisis = await load(uow, ref)
+        crisis = await CRISES.load(uow, ref)
         slot, fp = _slot(x)
         require(core.directory, actor, crisis, "approve", slot)
         CRISIS_WORKFLOW.apply(crisis.state, "request_changes")
@@ -235,17 +181,12 @@ async def _open_changes(core: Core, actor: Actor, ref: str, x: str | None, versi
 
 async def decide(core: Core, actor: Actor, ref: str, slot: str, version: int, fp: str, decision: Decision,
                  comment: str | None, request_key: str) -> Reply:
-    async def attempt() -> Reply:
-        ctx = core.ctx()
-        async with core.uow() as uow:
-            await uow.mark_request_seen(request_key, ctx.now)
-            crisis = await load(uow, ref)
-            text = await _decide(uow, core, ctx, crisis, await uow.drafts.latest(ref), actor, f"{slot}:{fp}",
-                                 version, decision, comment)
-            await uow.commit()
+    async def change(uow: UnitOfWork, ctx: Context, crisis: Crisis) -> Answer:
+        text = await _decide(uow, core, ctx, crisis, await uow.drafts.latest(ref), actor, f"{slot}:{fp}",
+                             version, decision, comment)
         return Reply(text=text)
 
-    return await with_retries(attempt)
+    return await CRISES.run(core, ref, request_key, change)
 
 
 def _slot(x: str | None) -> tuple[CrisisSlot, str]:
@@ -279,7 +220,7 @@ async def _decide(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, dra
         event = "approve_last" if completes_round(decided, slot, required_crisis_slots(crisis)) else "approve"
     else:
         event = "request_changes"
-    await _transition(uow, core, ctx, crisis, CrisisStep(actor, event, draft=draft, decision=sign_off, facts={
+    await CRISES.apply(uow, core, ctx, crisis, Step(actor, event, draft=draft, decision=sign_off, facts={
         "version": draft.number, "fingerprint": draft.fingerprint, "slot": slot.value,
         "decision": decision.value, "comment": comment}))
     return {"approve": f"You approved the holding line for {crisis.ref}.",
@@ -289,7 +230,7 @@ async def _decide(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, dra
 
 async def _open_agency_form(core: Core, actor: Actor, ref: str) -> Reply:
     async with core.uow() as uow:
-        crisis = await load(uow, ref)
+        crisis = await CRISES.load(uow, ref)
         require(core.directory, actor, crisis, "agency")
         CRISIS_WORKFLOW.apply(crisis.state, "lead_agency")
     return Reply(modal=ModalRequest("lead_agency", {"ref": ref}, {"agency": crisis.lead_agency} if crisis.lead_agency
@@ -297,174 +238,65 @@ async def _open_agency_form(core: Core, actor: Actor, ref: str) -> Reply:
 
 
 async def set_lead_agency(core: Core, actor: Actor, ref: str, agency: str | None, request_key: str) -> Reply:
-    async def attempt() -> Reply:
-        ctx = core.ctx()
-        async with core.uow() as uow:
-            await uow.mark_request_seen(request_key, ctx.now)
-            crisis = await load(uow, ref)
-            require(core.directory, actor, crisis, "agency")
-            crisis.lead_agency = agency or None
-            draft = await uow.drafts.latest(ref)
-            await _transition(uow, core, ctx, crisis, CrisisStep(actor, "lead_agency", draft=draft,
-                                                                facts={"lead_agency": crisis.lead_agency}))
-            if crisis.state is CrisisState.SIGNED_OFF and crisis.lead_agency:
-                # Signed off without the agency: the line waits for the agency's sign-off before it can go out.
-                await _transition(uow, core, ctx, crisis, CrisisStep(actor, "agency_needed", draft=draft))
-            await uow.commit()
+    async def change(uow: UnitOfWork, ctx: Context, crisis: Crisis) -> Answer:
+        require(core.directory, actor, crisis, "agency")
+        crisis.lead_agency = agency or None
+        draft = await uow.drafts.latest(ref)
+        await CRISES.apply(uow, core, ctx, crisis, Step(actor, "lead_agency", draft=draft,
+                                                            facts={"lead_agency": crisis.lead_agency}))
+        if crisis.state is CrisisState.SIGNED_OFF and crisis.lead_agency:
+            # Signed off without the agency: the line waits for the agency's sign-off before it can go out.
+            await CRISES.apply(uow, core, ctx, crisis, Step(actor, "agency_needed", draft=draft))
         return Reply(text=f"Lead agency for {ref}: {ending(agency or 'none (the ICB leads)')}")
 
-    return await with_retries(attempt)
+    return await CRISES.run(core, ref, request_key, change)
 
 
 async def add_update(core: Core, actor: Actor, ref: str, text: str, request_key: str) -> Reply:
-    async def attempt() -> Reply:
-        ctx = core.ctx()
-        async with core.uow() as uow:
-            await uow.mark_request_seen(request_key, ctx.now)
-            crisis = await load(uow, ref)
-            require(core.directory, actor, crisis, "update")
-            await _transition(uow, core, ctx, crisis, CrisisStep(actor, "add_update", draft=await uow.drafts.latest(ref),
-                                                                facts={"text": text}))
-            await uow.commit()
+    async def change(uow: UnitOfWork, ctx: Context, crisis: Crisis) -> Answer:
+        require(core.directory, actor, crisis, "update")
+        await CRISES.apply(uow, core, ctx, crisis, Step(actor, "add_update", draft=await uow.drafts.latest(ref),
+                                                            facts={"text": text}))
         return Reply(text=f"Added to the {ref} timeline.")
 
-    return await with_retries(attempt)
+    return await CRISES.run(core, ref, request_key, change)
 
 
 # --- the library of holding lines --------------------------------------------------------------------------
 
 def require_library_access(core: Core, actor: Actor) -> None:
-    _require_comms(core, actor, "manage the holding-line library")
+    """The library is the communications team's (it is no one crisis's, so not in the crisis's rules)."""
+    if not is_comms(core.directory, actor):
+        raise NotAllowed("Only the communications team can manage the holding-line library.")
 
 
 async def library(core: Core, actor: Actor) -> Reply:
-    _require_comms(core, actor, "manage the holding-line library")
+    require_library_access(core, actor)
     async with core.uow() as uow:
         lines = await uow.holding_lines.active()
     return Reply(text="Holding-line library", card=views.library_card(lines))
 
 
 async def add_library_line(core: Core, actor: Actor, title: str, text: str, request_key: str) -> Reply:
-    _require_comms(core, actor, "manage the holding-line library")
-    ctx = core.ctx()
-    async with core.uow() as uow:
-        await uow.mark_request_seen(request_key, ctx.now)
+    require_library_access(core, actor)
+
+    async def work(uow: UnitOfWork, ctx: Context) -> Answer:
         line = await uow.holding_lines.add(title, text, actor.label, ctx.now)
         await uow.history.append(record("LIBRARY", ctx.now, "holding_line_added", actor, id=line.id, title=title,
                                         text=text))
-        await uow.commit()
-    return Reply(text=f"Added \"{title}\" to the holding-line library.")
+        return Reply(text=f"Added \"{title}\" to the holding-line library.")
+
+    return await perform(core, request_key, work)
 
 
 async def retire_library_line(core: Core, actor: Actor, line_id: str, request_key: str) -> Reply:
-    _require_comms(core, actor, "manage the holding-line library")
-    ctx = core.ctx()
-    async with core.uow() as uow:
-        await uow.mark_request_seen(request_key, ctx.now)
+    require_library_access(core, actor)
+
+    async def work(uow: UnitOfWork, ctx: Context) -> Answer:
         number = small_int(line_id)
         if number is None or not await uow.holding_lines.retire(number, ctx.now):
-            return Reply(text="That holding line was already retired.")
+            return Unchanged(Reply(text="That holding line was already retired."))
         await uow.history.append(record("LIBRARY", ctx.now, "holding_line_retired", actor, id=number))
-        await uow.commit()
-    return Reply(text="Retired from the library.")
+        return Reply(text="Retired from the library.")
 
-
-# --- effects -----------------------------------------------------------------------------------------------
-
-async def channel_card(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis) -> Card:
-    """The comms channel card as the crisis now stands."""
-    draft = await uow.drafts.latest(crisis.ref)
-    sign_offs = await uow.drafts.sign_offs(crisis.ref, draft.number) if draft else []
-    timeline = [h for h in await uow.history.for_case(crisis.ref) if h.event == "add_update"]
-    lines = await uow.holding_lines.active() if crisis.state in (CrisisState.ACKNOWLEDGED, CrisisState.CIRCULATED) \
-        else []
-    return views.crisis_card(crisis, ctx, core.directory, draft=draft, sign_offs=sign_offs, timeline=timeline,
-                             library=lines)
-
-
-def _viewers(core: Core, crisis: Crisis) -> list[str]:
-    """Who may see the crisis card with only their own buttons."""
-    d = core.directory
-    people = [*d.people_with(Role.COMMS), *alert_list(d), *d.people_with(Role.ON_CALL_DIRECTOR),
-              crisis.reporter.email or "", crisis.head_of_department or ""]
-    return list(dict.fromkeys(e.lower() for e in people if e))
-
-
-async def _card(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis) -> None:
-    card = (await channel_card(uow, core, ctx, crisis)).model_copy(update={
-        "view": ActionPayload(a="view", k="crisis", id=crisis.ref), "viewers": _viewers(core, crisis)})
-    await uow.outbox.add(Outbound(Recipient.comms(crisis.reporter.platform or "slack"), card.to_json(),
-                                  key=views.crisis_key(crisis.ref), case_ref=crisis.ref), ctx.now)
-
-
-async def _update_card(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: CrisisStep) -> None:
-    await _card(uow, core, ctx, crisis)
-
-
-def _to(person: Person, platform: str) -> Recipient:
-    if person.user_id:
-        return Recipient.user(person.platform or platform, person.user_id)
-    return Recipient("email", person.platform or platform, person.email)
-
-
-async def _tell_reporter(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: CrisisStep) -> None:
-    card = views.reporter_news_card(crisis, step.event)
-    await uow.outbox.add(Outbound(_to(crisis.reporter, "slack"), card.to_json(), case_ref=crisis.ref), ctx.now)
-
-
-async def _ask_approvers(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: CrisisStep) -> None:
-    assert step.draft is not None
-    platform = crisis.reporter.platform or "slack"
-    for slot in required_crisis_slots(crisis):
-        for email in crisis_approvers(slot, crisis, core.directory):
-            card = views.crisis_approval_card(crisis, step.draft, slot, email, [], ctx)
-            await uow.outbox.add(Outbound(Recipient("email", platform, email), card.to_json(), case_ref=crisis.ref,
-                                          key=views.crisis_approval_key(crisis.ref, step.draft.number, slot, email)),
-                                 ctx.now)
-            await uow.nudges.add(Nudge(crisis.ref, NudgeKind.CRISIS_SIGN_OFF, ctx.now + core.crisis_sign_off, email,
-                                       data={"version": step.draft.number, "slot": slot.value}), ctx.now)
-
-
-async def _update_approver_cards(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: CrisisStep) -> None:
-    draft = step.superseded or step.draft
-    if draft is None:
-        return
-    sign_offs = await uow.drafts.sign_offs(crisis.ref, draft.number)
-    platform = crisis.reporter.platform or "slack"
-    for slot in required_crisis_slots(crisis):
-        for email in crisis_approvers(slot, crisis, core.directory):
-            card = views.crisis_approval_card(crisis, draft, slot, email, sign_offs, ctx,
-                                              superseded=step.superseded is not None)
-            await uow.outbox.add(Outbound(Recipient("email", platform, email), card.to_json(), case_ref=crisis.ref,
-                                          key=views.crisis_approval_key(crisis.ref, draft.number, slot, email),
-                                          update_only=True), ctx.now)
-
-
-async def _tell_lead(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: CrisisStep) -> None:
-    if crisis.lead is None or step.decision is None:
-        return
-    card = views.lead_decision_card(crisis, step.decision)
-    await uow.outbox.add(Outbound(_to(crisis.lead, "slack"), card.to_json(), case_ref=crisis.ref), ctx.now)
-
-
-async def _circulate(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, step: CrisisStep) -> None:
-    assert step.draft is not None
-    platform = crisis.reporter.platform or "slack"
-    await uow.outbox.add(Outbound(Recipient.comms(platform), views.official_line_card(crisis, step.draft,
-                                                                                      for_reporter=False).to_json(),
-                                  case_ref=crisis.ref), ctx.now)
-    await uow.outbox.add(Outbound(_to(crisis.reporter, platform),
-                                  views.official_line_card(crisis, step.draft, for_reporter=True).to_json(),
-                                  case_ref=crisis.ref), ctx.now)
-
-
-_EFFECTS: dict[CrisisEffect, Callable[[UnitOfWork, Core, Context, Crisis, CrisisStep], Awaitable[None]]] = {
-    CrisisEffect.UPDATE_CARD: _update_card,
-    CrisisEffect.TELL_REPORTER: _tell_reporter,
-    CrisisEffect.ASK_APPROVERS: _ask_approvers,
-    CrisisEffect.UPDATE_APPROVER_CARDS: _update_approver_cards,
-    CrisisEffect.TELL_LEAD: _tell_lead,
-    CrisisEffect.CIRCULATE: _circulate,
-}
-
-CRISIS_END = guidance.CRISIS_END
+    return await perform(core, request_key, work)

@@ -3,68 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from bot.domain.enquiry import ENQUIRY_WORKFLOW, Effect, Enquiry, EnquiryState, Person, authorise
-from bot.domain.errors import ConcurrencyConflict, Duplicate, InvalidTransition, NotFound
+from bot.domain.enquiry import ENQUIRY_WORKFLOW, Effect, Enquiry, EnquiryState, Person, require
+from bot.domain.errors import InvalidTransition
 from bot.domain.forms import Context
 from bot.domain.messages import Outbound, Recipient
 from bot.domain.nudges import CANCELS, SIGN_OFF_KINDS, added_by, goes_at
 from bot.domain.people import Actor, Role
-from bot.domain.statement import Draft, SignOff, Slot, approvers, required_slots
+from bot.domain.statement import Draft, Slot, approvers, required_slots
+from bot.domain.workflow import Transition
 from bot.ports import UnitOfWork
-from bot.services.core import Core, Reply, record
+from bot.services import casework
+from bot.services.casework import CaseKind
+from bot.services.core import Core, Reply
 from cards import views
 from cards.model import ActionPayload, Card
 
-_MAX_TRIES = 3
-
 
 @dataclass
-class Step:
-    """What one transition needs besides the enquiry: who, the event, and facts for the history and effects."""
-
-    actor: Actor
-    event: str
-    previous_owner: Person | None = None
-    draft: Draft | None = None  # the current draft, when the event concerns it
-    superseded: Draft | None = None  # the draft whose approver cards must now say it was replaced
-    decision: SignOff | None = None
-    facts: dict[str, Any] = field(default_factory=dict)
-
-
-async def with_retries(attempt: Callable[[], Awaitable[Reply]]) -> Reply:
-    """Run a unit of work; a lost race is retried against the fresh state; a replay does nothing."""
-    for n in range(_MAX_TRIES):
-        try:
-            return await attempt()
-        except ConcurrencyConflict:
-            if n == _MAX_TRIES - 1:
-                raise
-        except Duplicate:
-            return Reply()
-    raise AssertionError("unreachable")
-
-
-async def load(uow: UnitOfWork, ref: str) -> Enquiry:
-    enquiry = await uow.enquiries.get(ref)
-    if enquiry is None:
-        raise NotFound(f"I can't find enquiry {ref}.")
-    return enquiry
-
-
-async def transition(uow: UnitOfWork, core: Core, ctx: Context, enquiry: Enquiry, step: Step) -> None:
-    """Apply the table's transition for `step.event`, save with a version check, record it, queue its effects."""
-    t = ENQUIRY_WORKFLOW.apply(enquiry.state, step.event)
-    expected = enquiry.version
-    enquiry.state = t.target
-    await uow.enquiries.save(enquiry, expected, ctx.now)
-    await uow.history.append(record(enquiry.ref, ctx.now, step.event, step.actor, state=enquiry.state.value,
-                                    owner=enquiry.owner.email if enquiry.owner else None, **step.facts))
-    await _reschedule(uow, core, ctx, enquiry, step)
-    for effect in t.effects:
-        await _EFFECTS[effect](uow, core, ctx, enquiry, step)
+class Step(casework.Step):
+    previous_owner: Person | None = None  # who owned the enquiry before a claim, release or hand-over
 
 
 # Taking an enquiry away from its owner needs a card made for the case as it is now: a Release pressed on a
@@ -75,16 +35,8 @@ _BOUND_TO_VERSION = frozenset({"release", "hand_over"})
 async def act_on_enquiry(core: Core, actor: Actor, action: str, ref: str, request_key: str,
                          target: str | None = None, version: int | None = None) -> Reply:
     """Claim, release, hand over or withdraw, from the card's buttons."""
-    return await with_retries(lambda: _ownership(core, actor, action, ref, request_key, target, version))
-
-
-async def _ownership(core: Core, actor: Actor, action: str, ref: str, request_key: str, target: str | None,
-                     version: int | None) -> Reply:
-    ctx = core.ctx()
-    async with core.uow() as uow:
-        await uow.mark_request_seen(request_key, ctx.now)
-        enquiry = await load(uow, ref)
-        authorise(core.directory, actor, enquiry, action, target, out_of_hours=not core.is_open(ctx.now))
+    async def change(uow: UnitOfWork, ctx: Context, enquiry: Enquiry) -> Reply:
+        require(core.directory, actor, enquiry, action, target, out_of_hours=not core.is_open(ctx.now))
         if action in _BOUND_TO_VERSION and version != enquiry.version:
             owner = f" {enquiry.owner.name} owns it now." if enquiry.owner else " Nobody owns it now."
             raise InvalidTransition(f"That button is from an earlier version of the {ref} card, so nothing was "
@@ -100,9 +52,11 @@ async def _ownership(core: Core, actor: Actor, action: str, ref: str, request_ke
         elif action == "release":
             enquiry.owner = None
         step.draft = await uow.drafts.latest(ref)
-        await transition(uow, core, ctx, enquiry, step)
-        await uow.commit()
-    return Reply(text=_DONE.get(action, "Done.").format(ref=ref, owner=enquiry.owner.name if enquiry.owner else ""))
+        await ENQUIRIES.apply(uow, core, ctx, enquiry, step)
+        return Reply(text=_DONE.get(action, "Done.").format(ref=ref, owner=enquiry.owner.name if enquiry.owner
+                                                           else ""))
+
+    return await ENQUIRIES.run(core, ref, request_key, change)
 
 
 _DONE = {
@@ -113,7 +67,8 @@ _DONE = {
 }
 
 
-async def _reschedule(uow: UnitOfWork, core: Core, ctx: Context, enquiry: Enquiry, step: Step) -> None:
+async def _reschedule(uow: UnitOfWork, core: Core, ctx: Context, enquiry: Enquiry, step: Step,
+                      moved: Transition[Any, Any]) -> None:
     """Stop the nudges this event makes unnecessary and start the ones it calls for, in the same transaction."""
     if kinds := CANCELS.get(step.event):
         await uow.nudges.cancel(enquiry.ref, kinds, ctx.now)
@@ -255,3 +210,8 @@ _EFFECTS: dict[Effect, Callable[[UnitOfWork, Core, Context, Enquiry, Step], Awai
     Effect.TELL_OWNER: _tell_owner,
     Effect.REPORTER_CLOSED: _reporter_closed,
 }
+
+
+ENQUIRIES: CaseKind[Enquiry, Step] = CaseKind(
+    "enquiry", lambda uow: uow.enquiries, ENQUIRY_WORKFLOW, _EFFECTS, _reschedule,
+    recorded=lambda e: {"owner": e.owner.email if e.owner else None})

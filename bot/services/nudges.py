@@ -23,8 +23,10 @@ from bot.domain.nudges import (
 from bot.domain.people import Actor, Role
 from bot.domain.statement import Decision
 from bot.ports import UnitOfWork
+from bot.services import press_release_effects
+from bot.services.casework import Answer, Unchanged
 from bot.services.core import Core, Reply
-from bot.services.enquiries import Step, load, transition, update_card, with_retries
+from bot.services.enquiries import ENQUIRIES, Step, update_card
 from cards import crisis_views
 from cards import reminder_views as views
 from cards.model import Button, Card, Fact
@@ -108,9 +110,7 @@ async def _fire(uow: UnitOfWork, core: Core, ctx: Context, nudge: Nudge, channel
     if nudge.kind in (NudgeKind.CRISIS_UNACKNOWLEDGED, NudgeKind.CRISIS_SIGN_OFF):
         return await _fire_crisis(uow, core, ctx, nudge)
     if nudge.kind is NudgeKind.PRESS_STAGE:
-        from bot.services import press_releases  # press releases chase the holder of their current stage
-
-        return await press_releases.fire_nudge(uow, core, ctx, nudge)
+        return await press_release_effects.fire_nudge(uow, core, ctx, nudge)  # the holder of the current stage
     enquiry = await uow.enquiries.get(nudge.case_ref)
     draft = await uow.drafts.latest(nudge.case_ref) if enquiry else None
     decided = [s.slot.value for s in await uow.drafts.sign_offs(nudge.case_ref, draft.number)
@@ -316,53 +316,43 @@ async def _next_on_call(uow: UnitOfWork, core: Core, ctx: Context, enquiry: Enqu
 
 async def acknowledge(core: Core, actor: Actor, ref: str, request_key: str) -> Reply:
     """The on-call director says "I have it": the chase down the rota stops."""
-    async def attempt() -> Reply:
-        ctx = core.ctx()
-        async with core.uow() as uow:
-            await uow.mark_request_seen(request_key, ctx.now)
-            enquiry = await load(uow, ref)
-            asked = enquiry.routing.get("asked") or []
-            if (actor.email or "").lower() not in asked and not core.directory.has(actor, Role.ON_CALL_DIRECTOR):
-                raise NotAllowed("This enquiry was sent to the on-call director; only they can acknowledge it.")
-            if by := enquiry.routing.get("acknowledged_by"):
-                raise ValidationFailed(f"{core.directory.name_of(by)} has already acknowledged {ref}.")
-            enquiry.routing = {**enquiry.routing, "acknowledged_by": (actor.email or "").lower(),
-                               "acknowledged_at": ctx.now.isoformat()}
-            await transition(uow, core, ctx, enquiry, Step(actor, "acknowledge", draft=await uow.drafts.latest(ref)))
-            await uow.commit()
+    async def change(uow: UnitOfWork, ctx: Context, enquiry: Enquiry) -> Answer:
+        asked = enquiry.routing.get("asked") or []
+        if (actor.email or "").lower() not in asked and not core.directory.has(actor, Role.ON_CALL_DIRECTOR):
+            raise NotAllowed("This enquiry was sent to the on-call director; only they can acknowledge it.")
+        if by := enquiry.routing.get("acknowledged_by"):
+            raise ValidationFailed(f"{core.directory.name_of(by)} has already acknowledged {ref}.")
+        enquiry.routing = {**enquiry.routing, "acknowledged_by": (actor.email or "").lower(),
+                           "acknowledged_at": ctx.now.isoformat()}
+        await ENQUIRIES.apply(uow, core, ctx, enquiry, Step(actor, "acknowledge", draft=await uow.drafts.latest(ref)))
         return Reply(text=f"Thank you: you have {ref}. Claim it on the card when you start on it; the "
                           "journalist should hear from you before their deadline.")
 
-    return await with_retries(attempt)
+    return await ENQUIRIES.run(core, ref, request_key, change)
 
 
 async def snooze(core: Core, actor: Actor, ref: str, nudge_id: str, request_key: str) -> Reply:
     """"Remind me later": the same reminder again after the snooze time (it still stops if the work is done)."""
-    async def attempt() -> Reply:
-        ctx = core.ctx()
-        async with core.uow() as uow:
-            await uow.mark_request_seen(request_key, ctx.now)
-            await load(uow, ref)
-            original = next((n for n in await uow.nudges.all_for(ref) if str(n.id) == nudge_id), None)
-            if original is None:
-                raise NotFound("That reminder no longer exists.")
-            me = (actor.email or "").lower()
-            if original.recipient != me:
-                raise NotAllowed("That reminder was for someone else.")
-            pending = await uow.nudges.pending_for(ref)
-            if any(n.data.get("snoozed_from") == original.id for n in pending):
-                return Reply(text="That reminder is already snoozed.")
-            # Reminders of this kind due before the snooze ends are folded into the one that comes back;
-            # later ones (say, 15 minutes before the deadline) stay as they are.
-            when = ctx.now + core.policy.snooze
-            folded = [n for n in pending if n.kind is original.kind and n.recipient == me and n.due_at <= when]
-            for n in folded:
-                await uow.nudges.finish(n, NudgeStatus.CANCELLED, ctx.now)
-            seq = max([original.seq, *(n.seq for n in folded)])
-            await uow.nudges.add(Nudge(ref, original.kind, when, me, seq,
-                                       {**original.data, "snoozed_from": original.id}), ctx.now)
-            await uow.commit()
+    async def change(uow: UnitOfWork, ctx: Context, _: Enquiry) -> Answer:
+        original = next((n for n in await uow.nudges.all_for(ref) if str(n.id) == nudge_id), None)
+        if original is None:
+            raise NotFound("That reminder no longer exists.")
+        me = (actor.email or "").lower()
+        if original.recipient != me:
+            raise NotAllowed("That reminder was for someone else.")
+        pending = await uow.nudges.pending_for(ref)
+        if any(n.data.get("snoozed_from") == original.id for n in pending):
+            return Unchanged(Reply(text="That reminder is already snoozed."))
+        # Reminders of this kind due before the snooze ends are folded into the one that comes back;
+        # later ones (say, 15 minutes before the deadline) stay as they are.
+        when = ctx.now + core.policy.snooze
+        folded = [n for n in pending if n.kind is original.kind and n.recipient == me and n.due_at <= when]
+        for n in folded:
+            await uow.nudges.finish(n, NudgeStatus.CANCELLED, ctx.now)
+        seq = max([original.seq, *(n.seq for n in folded)])
+        await uow.nudges.add(Nudge(ref, original.kind, when, me, seq,
+                                   {**original.data, "snoozed_from": original.id}), ctx.now)
         minutes = int(core.policy.snooze.total_seconds() // 60)
         return Reply(text=f"I'll remind you again in {minutes} minutes.")
 
-    return await with_retries(attempt)
+    return await ENQUIRIES.run(core, ref, request_key, change)

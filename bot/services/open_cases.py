@@ -3,7 +3,7 @@ a restart) shows what is still going on, each card where it was (changed in plac
 
 from __future__ import annotations
 
-from bot.services import crises, enquiries, press_releases
+from bot.services import crisis_effects, enquiries, press_release_effects
 from bot.services.core import Core
 
 
@@ -20,12 +20,12 @@ async def show_again(core: Core, platform: str) -> int:
         for ref in await uow.crises.open_refs():
             crisis = await uow.crises.get(ref)
             if crisis is not None and (crisis.reporter.platform or "slack") == platform:
-                await crises._card(uow, core, ctx, crisis)  # noqa: SLF001 - the card every crisis step queues
+                await crisis_effects.update_card(uow, core, ctx, crisis)
                 shown += 1
         for ref in await uow.press_releases.open_refs():
             release = await uow.press_releases.get(ref)
             if release is not None and (release.requester.platform or "slack") == platform:
-                await press_releases._channel_card(uow, core, ctx, release)  # noqa: SLF001 - as every step does
+                await press_release_effects.update_channel_card(uow, core, ctx, release)
                 shown += 1
         await uow.commit()
     return shown

@@ -7,6 +7,7 @@ from typing import Any
 from bot.domain import guidance
 from bot.domain.enquiry import ENQUIRY_WORKFLOW, Enquiry, EnquiryState, is_owner, require
 from bot.domain.errors import DomainError, NotAllowed, StaleAction, ValidationFailed
+from bot.domain.forms import Context
 from bot.domain.people import Actor
 from bot.domain.response_forms import CHANGES_FORM, ISSUE_FORM, PARTNER_FORM, REJECT_FORM, statement_form
 from bot.domain.statement import (
@@ -25,8 +26,10 @@ from bot.domain.statement import (
     required_slots,
     ticked_by_issue,
 )
+from bot.ports import UnitOfWork
+from bot.services.casework import Answer, Unchanged
 from bot.services.core import Core, ModalRequest, Reply
-from bot.services.enquiries import Step, load, transition, with_retries
+from bot.services.enquiries import ENQUIRIES, Step
 from cards import response_views as views
 
 
@@ -39,7 +42,7 @@ def _check_state(enquiry: Enquiry, event: str) -> None:
 
 async def open_draft_form(core: Core, actor: Actor, ref: str) -> Reply:
     async with core.uow() as uow:
-        enquiry = await load(uow, ref)
+        enquiry = await ENQUIRIES.load(uow, ref)
         require(core.directory, actor, enquiry, "draft")
         _check_state(enquiry, "draft")
         draft = await uow.drafts.latest(ref)
@@ -53,45 +56,40 @@ async def open_draft_form(core: Core, actor: Actor, ref: str) -> Reply:
 
 async def save_draft(core: Core, actor: Actor, ref: str, values: dict[str, Any], request_key: str) -> Reply:
     """Record the draft (a new version when the text changed) and what goes with it."""
-    async def attempt() -> Reply:
-        ctx = core.ctx()
-        async with core.uow() as uow:
-            await uow.mark_request_seen(request_key, ctx.now)
-            enquiry = await load(uow, ref)
-            require(core.directory, actor, enquiry, "draft")
-            latest = await uow.drafts.latest(ref)
-            text = values["statement"]
-            step = Step(actor, "draft", draft=latest)
-            with_approvers = enquiry.state in (EnquiryState.AWAITING_SIGN_OFF, EnquiryState.APPROVED)
-            decided = bool(latest and await uow.drafts.sign_offs(ref, latest.number))
-            # A new version whenever the text changes, and also when the same words go round again after
-            # approvers have seen them: every sign-off round starts on a version nobody has decided on.
-            if latest is None or latest.fingerprint != fingerprint(text) or with_approvers or decided:
-                draft = await _new_version(uow, ref, latest, text, actor, ctx.now)
-                step.draft = draft
-                if latest is not None and with_approvers:
-                    step.superseded = latest
-            flags = set(values.get("flags") or [])
-            plan = enquiry.plan
-            plan.background = values.get("background")
-            plan.spokesperson = values.get("spokesperson")
-            plan.contentious = "contentious" in flags
-            plan.patient_safety = "patient_safety" in flags
-            plan.needs_executive = "needs_executive" in flags
-            plan.executive = values.get("executive") if plan.needs_executive else None
-            plan.partner = values.get("partner")
-            step.facts = {"version": step.draft.number if step.draft else None,
-                          "fingerprint": step.draft.fingerprint if step.draft else None,
-                          "spokesperson": plan.spokesperson, "flags": sorted(flags), "partner": plan.partner,
-                          "executive": plan.executive}
-            await transition(uow, core, ctx, enquiry, step)
-            await uow.commit()
+    async def change(uow: UnitOfWork, ctx: Context, enquiry: Enquiry) -> Answer:
+        require(core.directory, actor, enquiry, "draft")
+        latest = await uow.drafts.latest(ref)
+        text = values["statement"]
+        step = Step(actor, "draft", draft=latest)
+        with_approvers = enquiry.state in (EnquiryState.AWAITING_SIGN_OFF, EnquiryState.APPROVED)
+        decided = bool(latest and await uow.drafts.sign_offs(ref, latest.number))
+        # A new version whenever the text changes, and also when the same words go round again after
+        # approvers have seen them: every sign-off round starts on a version nobody has decided on.
+        if latest is None or latest.fingerprint != fingerprint(text) or with_approvers or decided:
+            draft = await _new_version(uow, ref, latest, text, actor, ctx.now)
+            step.draft = draft
+            if latest is not None and with_approvers:
+                step.superseded = latest
+        flags = set(values.get("flags") or [])
+        plan = enquiry.plan
+        plan.background = values.get("background")
+        plan.spokesperson = values.get("spokesperson")
+        plan.contentious = "contentious" in flags
+        plan.patient_safety = "patient_safety" in flags
+        plan.needs_executive = "needs_executive" in flags
+        plan.executive = values.get("executive") if plan.needs_executive else None
+        plan.partner = values.get("partner")
+        step.facts = {"version": step.draft.number if step.draft else None,
+                      "fingerprint": step.draft.fingerprint if step.draft else None,
+                      "spokesperson": plan.spokesperson, "flags": sorted(flags), "partner": plan.partner,
+                      "executive": plan.executive}
+        await ENQUIRIES.apply(uow, core, ctx, enquiry, step)
         number = step.draft.number if step.draft else 0
         pulled = " It was waiting for sign-off, so ask for sign-off again." if step.superseded else ""
         text = f"Saved draft version {number} of {ref}.{pulled}"
         return Reply(text=text, card=views.draft_saved_card(enquiry, text))
 
-    return await with_retries(attempt)
+    return await ENQUIRIES.run(core, ref, request_key, change)
 
 
 # --- sign-off -------------------------------------------------------------------------------------------------
@@ -107,40 +105,35 @@ async def request_sign_off(core: Core, actor: Actor, ref: str, request_key: str,
                            privacy_ok_for: str | None = None) -> Reply:
     """Send the latest draft to its approvers. `privacy_ok_for` is the "version:fingerprint" the owner
     confirmed consent for after a staff-privacy warning (it covers that exact text only)."""
-    async def attempt() -> Reply:
-        ctx = core.ctx()
-        async with core.uow() as uow:
-            await uow.mark_request_seen(request_key, ctx.now)
-            enquiry = await load(uow, ref)
-            require(core.directory, actor, enquiry, "request_sign_off")
-            _check_state(enquiry, "request_sign_off")
-            draft = await uow.drafts.latest(ref)
-            if draft is None:
-                raise ValidationFailed("Write a draft response first (Draft response), then ask for sign-off.")
-            if await uow.drafts.sign_offs(ref, draft.number):
-                # Approvers already decided on this version: the same words go round again as a new version.
-                draft = await _new_version(uow, ref, draft, draft.text, actor, ctx.now)
-            if not enquiry.plan.spokesperson:
-                raise ValidationFailed("Say who will speak (or \"Written statement only\") in the draft first.")
-            for slot in required_slots(enquiry.plan):
-                if slot is not Slot.PARTNER and not [e for e in approvers(slot, enquiry.plan, core.directory)
-                                                     if not _is_self(e, enquiry)]:
-                    raise ValidationFailed(f"Nobody is configured who can sign off as {slot.value}; "
-                                           "ask an administrator to check the people in the configuration.")
-            found = privacy_concerns(draft.text)
-            consented = privacy_ok_for == f"{draft.number}:{draft.fingerprint[:16]}"
-            if found and not consented:
-                return Reply(text=guidance.PRIVACY_WARNING.format(found="; ".join(found)),
-                             card=views.privacy_warning_card(enquiry, draft, found))
-            await transition(uow, core, ctx, enquiry, Step(
-                actor, "request_sign_off", draft=draft,
-                facts={"version": draft.number, "fingerprint": draft.fingerprint,
-                       "slots": [s.value for s in required_slots(enquiry.plan)],
-                       "privacy_warning_overridden": found if found else None}))
-            await uow.commit()
+    async def change(uow: UnitOfWork, ctx: Context, enquiry: Enquiry) -> Answer:
+        require(core.directory, actor, enquiry, "request_sign_off")
+        _check_state(enquiry, "request_sign_off")
+        draft = await uow.drafts.latest(ref)
+        if draft is None:
+            raise ValidationFailed("Write a draft response first (Draft response), then ask for sign-off.")
+        if await uow.drafts.sign_offs(ref, draft.number):
+            # Approvers already decided on this version: the same words go round again as a new version.
+            draft = await _new_version(uow, ref, draft, draft.text, actor, ctx.now)
+        if not enquiry.plan.spokesperson:
+            raise ValidationFailed("Say who will speak (or \"Written statement only\") in the draft first.")
+        for slot in required_slots(enquiry.plan):
+            if slot is not Slot.PARTNER and not [e for e in approvers(slot, enquiry.plan, core.directory)
+                                                 if not _is_self(e, enquiry)]:
+                raise ValidationFailed(f"Nobody is configured who can sign off as {slot.value}; "
+                                       "ask an administrator to check the people in the configuration.")
+        found = privacy_concerns(draft.text)
+        consented = privacy_ok_for == f"{draft.number}:{draft.fingerprint[:16]}"
+        if found and not consented:
+            return Unchanged(Reply(text=guidance.PRIVACY_WARNING.format(found="; ".join(found)),
+                                   card=views.privacy_warning_card(enquiry, draft, found)))
+        await ENQUIRIES.apply(uow, core, ctx, enquiry, Step(
+            actor, "request_sign_off", draft=draft,
+            facts={"version": draft.number, "fingerprint": draft.fingerprint,
+                   "slots": [s.value for s in required_slots(enquiry.plan)],
+                   "privacy_warning_overridden": found if found else None}))
         return Reply(text=f"Version {draft.number} of {ref} has gone for sign-off. I'll tell you when it is decided.")
 
-    return await with_retries(attempt)
+    return await ENQUIRIES.run(core, ref, request_key, change)
 
 
 def _is_self(email: str, enquiry: Enquiry) -> bool:
@@ -171,7 +164,7 @@ async def open_decision_form(core: Core, actor: Actor, ref: str, slot: Slot, ver
                              ) -> Reply:
     """Check the approver may act on this version before showing them the comment form."""
     async with core.uow() as uow:
-        enquiry = await load(uow, ref)
+        enquiry = await ENQUIRIES.load(uow, ref)
         _authorise_decision(core, actor, enquiry, slot)
         _check_state(enquiry, "request_changes")
         _check_version(await uow.drafts.latest(ref), version, fp)
@@ -181,35 +174,30 @@ async def open_decision_form(core: Core, actor: Actor, ref: str, slot: Slot, ver
 async def decide(core: Core, actor: Actor, ref: str, slot: Slot, version: int, fp: str, decision: Decision,
                  request_key: str, comment: str | None = None) -> Reply:
     """An approver's decision on one slot of one exact version."""
-    async def attempt() -> Reply:
-        ctx = core.ctx()
-        async with core.uow() as uow:
-            await uow.mark_request_seen(request_key, ctx.now)
-            enquiry = await load(uow, ref)
-            _authorise_decision(core, actor, enquiry, slot)
-            _check_state(enquiry, "request_changes")
-            decided = await uow.drafts.sign_offs(ref, version)
-            if earlier := decided_on(decided, slot):
-                raise DomainError(f"{earlier.by} already {_verb(earlier.decision)} version {version} "
-                                  f"({views.SLOT_NAMES[slot]}). Nothing more is needed from you.")
-            draft = _check_version(await uow.drafts.latest(ref), version, fp)
-            if slot not in required_slots(enquiry.plan):
-                raise NotAllowed("That sign-off is no longer needed for this draft.")
-            sign_off = SignOff(version, draft.fingerprint, slot, decision, actor.label, actor.email, ctx.now, comment)
-            await uow.drafts.add_sign_off(ref, sign_off)
-            if decision is Decision.APPROVED:
-                last = completes_round(decided, slot, required_slots(enquiry.plan))
-                event = "approve_last" if last else "approve"
-            else:
-                event = "request_changes" if decision is Decision.CHANGES else "reject"
-            await transition(uow, core, ctx, enquiry, Step(
-                actor, event, draft=draft, decision=sign_off,
-                facts={"version": version, "fingerprint": draft.fingerprint, "slot": slot.value,
-                       "decision": decision.value, "comment": comment}))
-            await uow.commit()
+    async def change(uow: UnitOfWork, ctx: Context, enquiry: Enquiry) -> Answer:
+        _authorise_decision(core, actor, enquiry, slot)
+        _check_state(enquiry, "request_changes")
+        decided = await uow.drafts.sign_offs(ref, version)
+        if earlier := decided_on(decided, slot):
+            raise DomainError(f"{earlier.by} already {_verb(earlier.decision)} version {version} "
+                              f"({views.SLOT_NAMES[slot]}). Nothing more is needed from you.")
+        draft = _check_version(await uow.drafts.latest(ref), version, fp)
+        if slot not in required_slots(enquiry.plan):
+            raise NotAllowed("That sign-off is no longer needed for this draft.")
+        sign_off = SignOff(version, draft.fingerprint, slot, decision, actor.label, actor.email, ctx.now, comment)
+        await uow.drafts.add_sign_off(ref, sign_off)
+        if decision is Decision.APPROVED:
+            last = completes_round(decided, slot, required_slots(enquiry.plan))
+            event = "approve_last" if last else "approve"
+        else:
+            event = "request_changes" if decision is Decision.CHANGES else "reject"
+        await ENQUIRIES.apply(uow, core, ctx, enquiry, Step(
+            actor, event, draft=draft, decision=sign_off,
+            facts={"version": version, "fingerprint": draft.fingerprint, "slot": slot.value,
+                   "decision": decision.value, "comment": comment}))
         return Reply(text=_DECIDED[decision].format(ref=ref, version=version))
 
-    return await with_retries(attempt)
+    return await ENQUIRIES.run(core, ref, request_key, change)
 
 
 _DECIDED = {
@@ -230,7 +218,7 @@ async def open_issue_form(core: Core, actor: Actor, ref: str, media_lead: str | 
                           again: str | None = None) -> Reply:
     """The issue form with the approved text. `again`: "method:contact" from a refused attempt, kept for them."""
     async with core.uow() as uow:
-        enquiry = await load(uow, ref)
+        enquiry = await ENQUIRIES.load(uow, ref)
         require(core.directory, actor, enquiry, "issue")
         _check_state(enquiry, "issue")
         draft = await uow.drafts.latest(ref)
@@ -245,73 +233,58 @@ async def open_issue_form(core: Core, actor: Actor, ref: str, media_lead: str | 
 
 
 async def issue(core: Core, actor: Actor, ref: str, values: dict[str, Any], request_key: str) -> Reply:
-    async def attempt() -> Reply:
-        ctx = core.ctx()
-        async with core.uow() as uow:
-            await uow.mark_request_seen(request_key, ctx.now)
-            enquiry = await load(uow, ref)
-            require(core.directory, actor, enquiry, "issue")
-            _check_state(enquiry, "issue")
-            draft = await uow.drafts.latest(ref)
-            assert draft is not None
-            if fingerprint(values["text"]) != draft.fingerprint:
-                # Nothing is recorded; the form closes and the approved words are one press away.
-                card = views.not_the_approved_text_card(enquiry, draft, values["method"], values.get("contact"))
-                return Reply(text=card.text, card=card)
-            if enquiry.outlet_kind == "newspaper" and values["method"] != "email":
-                return Reply(errors={"method": "Newspaper enquiries need a written response by email."})
-            enquiry.plan.ticked = sorted(set(enquiry.plan.ticked) | ticked_by_issue(enquiry.outlet_kind,
-                                                                                   values["method"]))
-            enquiry.plan.issued = {"method": values["method"], "version": draft.number,
-                                   "fingerprint": draft.fingerprint, "contact": values["contact"],
-                                   "at": ctx.now.isoformat(), "by": actor.label}
-            await transition(uow, core, ctx, enquiry, Step(actor, "issue", draft=draft, facts={
-                "method": values["method"], "version": draft.number, "fingerprint": draft.fingerprint,
-                "text": draft.text, "contact": values["contact"]}))
-            await uow.commit()
+    async def change(uow: UnitOfWork, ctx: Context, enquiry: Enquiry) -> Answer:
+        require(core.directory, actor, enquiry, "issue")
+        _check_state(enquiry, "issue")
+        draft = await uow.drafts.latest(ref)
+        assert draft is not None
+        if fingerprint(values["text"]) != draft.fingerprint:
+            # Nothing is recorded; the form closes and the approved words are one press away.
+            card = views.not_the_approved_text_card(enquiry, draft, values["method"], values.get("contact"))
+            return Unchanged(Reply(text=card.text, card=card))
+        if enquiry.outlet_kind == "newspaper" and values["method"] != "email":
+            return Unchanged(Reply(errors={"method": "Newspaper enquiries need a written response by email."}))
+        enquiry.plan.ticked = sorted(set(enquiry.plan.ticked) | ticked_by_issue(enquiry.outlet_kind,
+                                                                               values["method"]))
+        enquiry.plan.issued = {"method": values["method"], "version": draft.number,
+                               "fingerprint": draft.fingerprint, "contact": values["contact"],
+                               "at": ctx.now.isoformat(), "by": actor.label}
+        await ENQUIRIES.apply(uow, core, ctx, enquiry, Step(actor, "issue", draft=draft, facts={
+            "method": values["method"], "version": draft.number, "fingerprint": draft.fingerprint,
+            "text": draft.text, "contact": values["contact"]}))
         return Reply(text=f"{ref} is recorded as issued and closed.")
 
-    return await with_retries(attempt)
+    return await ENQUIRIES.run(core, ref, request_key, change)
 
 
 async def close(core: Core, actor: Actor, ref: str, request_key: str) -> Reply:
     """Close without a response (journalist satisfied, no comment needed); never for newspapers."""
-    async def attempt() -> Reply:
-        ctx = core.ctx()
-        async with core.uow() as uow:
-            await uow.mark_request_seen(request_key, ctx.now)
-            enquiry = await load(uow, ref)
-            require(core.directory, actor, enquiry, "close")
-            _check_state(enquiry, "close")
-            if enquiry.outlet_kind == "newspaper":
-                raise ValidationFailed("Newspaper enquiries need a written response by email before they close. "
-                                       "If the journalist has dropped it, withdraw the enquiry instead.")
-            await transition(uow, core, ctx, enquiry, Step(actor, "close", draft=await uow.drafts.latest(ref)))
-            await uow.commit()
+    async def change(uow: UnitOfWork, ctx: Context, enquiry: Enquiry) -> Answer:
+        require(core.directory, actor, enquiry, "close")
+        _check_state(enquiry, "close")
+        if enquiry.outlet_kind == "newspaper":
+            raise ValidationFailed("Newspaper enquiries need a written response by email before they close. "
+                                   "If the journalist has dropped it, withdraw the enquiry instead.")
+        await ENQUIRIES.apply(uow, core, ctx, enquiry, Step(actor, "close", draft=await uow.drafts.latest(ref)))
         return Reply(text=f"{ref} is closed without a response.")
 
-    return await with_retries(attempt)
+    return await ENQUIRIES.run(core, ref, request_key, change)
 
 
 async def tick(core: Core, actor: Actor, ref: str, item: str, request_key: str) -> Reply:
-    async def attempt() -> Reply:
-        ctx = core.ctx()
-        async with core.uow() as uow:
-            await uow.mark_request_seen(request_key, ctx.now)
-            enquiry = await load(uow, ref)
-            require(core.directory, actor, enquiry, "tick")
-            items = {i.key: i.label for i in checklist(enquiry.plan, enquiry.outlet_kind)}
-            if item not in items:
-                raise ValidationFailed("That checklist item no longer applies.")
-            ticked = set(enquiry.plan.ticked)
-            ticked ^= {item}
-            enquiry.plan.ticked = sorted(ticked)
-            await transition(uow, core, ctx, enquiry, Step(actor, "tick", draft=await uow.drafts.latest(ref),
-                                                           facts={"item": item, "done": item in ticked}))
-            await uow.commit()
+    async def change(uow: UnitOfWork, ctx: Context, enquiry: Enquiry) -> Answer:
+        require(core.directory, actor, enquiry, "tick")
+        items = {i.key: i.label for i in checklist(enquiry.plan, enquiry.outlet_kind)}
+        if item not in items:
+            raise ValidationFailed("That checklist item no longer applies.")
+        ticked = set(enquiry.plan.ticked)
+        ticked ^= {item}
+        enquiry.plan.ticked = sorted(ticked)
+        await ENQUIRIES.apply(uow, core, ctx, enquiry, Step(actor, "tick", draft=await uow.drafts.latest(ref),
+                                                       facts={"item": item, "done": item in ticked}))
         return Reply()
 
-    return await with_retries(attempt)
+    return await ENQUIRIES.run(core, ref, request_key, change)
 
 
 def form_for_response(core: Core, form_id: str):  # noqa: ANN201 - Form

@@ -7,7 +7,7 @@ from bot.domain import enquiry as enquiry_rules
 from bot.domain import press_release as press_rules
 from bot.domain.messages import MessageRef, Outbound, Recipient
 from bot.domain.people import Actor
-from bot.services import crises, enquiries, press_releases
+from bot.services import crisis_effects, enquiries, press_release_effects
 from bot.services.core import Core, Reply
 from cards import crisis_views, press_views, views
 from cards.model import ActionPayload, Card
@@ -45,10 +45,10 @@ async def card_for(core: Core, actor: Actor, view: ActionPayload) -> Card | None
             closed = not core.is_open(ctx.now)
             mine = card.for_viewer(lambda p: enquiry_rules.may(directory, actor, enquiry, p.a, out_of_hours=closed))
         elif view.k == "crisis" and (crisis := await uow.crises.get(view.id)) is not None:
-            card = await crises.channel_card(uow, core, ctx, crisis)
+            card = await crisis_effects.channel_card(uow, core, ctx, crisis)
             mine = card.for_viewer(lambda p: crisis_rules.may(directory, actor, crisis, p.a, p.x))
         elif view.k == "press" and (release := await uow.press_releases.get(view.id)) is not None:
-            card = await press_releases.channel_card(uow, core, ctx, release)
+            card = await press_release_effects.channel_card(uow, core, ctx, release)
             mine = card.for_viewer(lambda p: press_rules.may(directory, actor, release, p.a, p.x))
         else:
             return None
@@ -58,7 +58,7 @@ async def card_for(core: Core, actor: Actor, view: ActionPayload) -> Card | None
 async def full_enquiry(core: Core, actor: Actor, ref: str) -> Reply:
     """The whole text of an enquiry whose card shows only its start, for `actor` alone."""
     async with core.uow() as uow:
-        enquiry = await enquiries.load(uow, ref)
+        enquiry = await enquiries.ENQUIRIES.load(uow, ref)
     enquiry_rules.require(core.directory, actor, enquiry, "show")
     return Reply(text=f"I've sent you the full enquiry {ref} in your chat with Media Desk.",
                  card=views.full_enquiry_card(enquiry, core.ctx()))

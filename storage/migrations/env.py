@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from storage.db import compact_json
 from storage.models import Base
 from storage.search_schema import include_name
 
@@ -32,7 +33,7 @@ async def _online() -> None:
     url = config.get_main_option("sqlalchemy.url")
     if url is None:  # storage/migrate.py always names one
         raise RuntimeError("No database to migrate: run migrations through storage.migrate (mediadesk db upgrade)")
-    engine = create_async_engine(url)
+    engine = create_async_engine(url, json_serializer=compact_json)  # JSON stored as the history seals it
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run)

@@ -1,11 +1,13 @@
-"""What the repositories share: people kept as JSON, counting the rows a statement changed, the versioned save."""
+"""What the repositories share: people kept as JSON, counting the rows a statement changed, the versioned save,
+and the repository of a kind of case."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any, cast
+from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar, cast
 
-from sqlalchemy import CursorResult, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Delete, Update
 
@@ -45,3 +47,50 @@ async def save_versioned(session: AsyncSession, table: VersionedTable, row_id: i
     if await rows_changed(session, statement) != 1:
         raise ConcurrencyConflict(what)
     return version
+
+
+class StoredCase(Protocol):
+    id: int | None
+    ref: str
+    version: int
+
+
+K = TypeVar("K", bound=StoredCase)  # the case, as the domain has it
+R = TypeVar("R", EnquiryRow, CrisisRow, PressReleaseRow)  # its row
+
+
+class CaseRows(Generic[K, R]):
+    """A kind of case kept one row each: found by reference, listed while in progress, saved against the version
+    it was loaded at. A kind says which row, which states are finished, and how a case and its row map."""
+
+    row: type[R]
+    finished: tuple[str, ...]  # the states of cases no longer in progress
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    def _case(self, row: R) -> K:
+        raise NotImplementedError
+
+    def _changes(self, case: K, now: datetime) -> dict[str, Any]:
+        """The columns a save writes."""
+        raise NotImplementedError
+
+    async def _insert(self, case: K, row: R) -> K:
+        self.s.add(row)
+        await self.s.flush()
+        case.id = row.id
+        return case
+
+    async def get(self, ref: str) -> K | None:
+        row = (await self.s.execute(select(self.row).where(self.row.ref == ref))).scalar_one_or_none()
+        return None if row is None else self._case(row)
+
+    async def open_refs(self) -> list[str]:
+        """Cases still in progress, oldest first."""
+        query = select(self.row.ref).where(self.row.state.not_in(self.finished)).order_by(self.row.id)
+        return list((await self.s.execute(query)).scalars())
+
+    async def save(self, case: K, expected_version: int, now: datetime) -> None:
+        case.version = await save_versioned(self.s, self.row, case.id, expected_version, self._changes(case, now),
+                                            case.ref)

@@ -3,51 +3,37 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.crisis import Crisis, CrisisState, HoldingLine
 from storage.models import CrisisRow, HoldingLineRow
-from storage.repositories.common import maybe_person, person, person_json, rows_changed, save_versioned
+from storage.repositories.common import CaseRows, maybe_person, person, person_json, rows_changed
 
 
-class SqlCrises:
-    def __init__(self, session: AsyncSession) -> None:
-        self.s = session
+class SqlCrises(CaseRows[Crisis, CrisisRow]):
+    row = CrisisRow
+    finished = (CrisisState.STOOD_DOWN.value,)
 
     async def add(self, c: Crisis, now: datetime) -> Crisis:
-        row = CrisisRow(ref=c.ref, state=c.state.value, version=c.version, details=c.details,
-                        reporter=person_json(c.reporter), lead=person_json(c.lead),
-                        head_of_department=c.head_of_department, lead_agency=c.lead_agency, routing=c.routing,
-                        confirmations={"who": c.confirmations}, created_at=c.created_at, updated_at=now)
-        self.s.add(row)
-        await self.s.flush()
-        c.id = row.id
-        return c
+        return await self._insert(c, CrisisRow(
+            ref=c.ref, state=c.state.value, version=c.version, details=c.details, reporter=person_json(c.reporter),
+            lead=person_json(c.lead), head_of_department=c.head_of_department, lead_agency=c.lead_agency,
+            routing=c.routing, confirmations={"who": c.confirmations}, created_at=c.created_at, updated_at=now))
 
-    async def get(self, ref: str) -> Crisis | None:
-        row = (await self.s.execute(select(CrisisRow).where(CrisisRow.ref == ref))).scalar_one_or_none()
-        if row is None:
-            return None
+    def _case(self, row: CrisisRow) -> Crisis:
         return Crisis(id=row.id, ref=row.ref, state=CrisisState(row.state), version=row.version,
                       details=dict(row.details), reporter=person(row.reporter), lead=maybe_person(row.lead),
                       head_of_department=row.head_of_department, lead_agency=row.lead_agency,
                       routing=dict(row.routing or {}), confirmations=list((row.confirmations or {}).get("who", [])),
                       created_at=row.created_at)
 
-    async def open_refs(self) -> list[str]:
-        """Crises not yet stood down, oldest first."""
-        query = select(CrisisRow.ref).where(CrisisRow.state != CrisisState.STOOD_DOWN.value).order_by(CrisisRow.id)
-        return list((await self.s.execute(query)).scalars())
-
-    async def save(self, c: Crisis, expected_version: int, now: datetime) -> None:
-        c.version = await save_versioned(
-            self.s, CrisisRow, c.id, expected_version,
-            dict(state=c.state.value, details=c.details, lead=person_json(c.lead),
-                 head_of_department=c.head_of_department, lead_agency=c.lead_agency, routing=c.routing,
-                 confirmations={"who": c.confirmations}, updated_at=now),
-            c.ref)
+    def _changes(self, c: Crisis, now: datetime) -> dict[str, Any]:
+        return dict(state=c.state.value, details=c.details, lead=person_json(c.lead),
+                    head_of_department=c.head_of_department, lead_agency=c.lead_agency, routing=c.routing,
+                    confirmations={"who": c.confirmations}, updated_at=now)
 
 
 class SqlHoldingLines:

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.audit import GENESIS, REDACTED, Anchor, canonical, entry_hash, new_salt, seal
+from bot.domain.audit import GENESIS, REDACTED, Anchor, compact, entry_hash, new_salt, seal
 from bot.domain.messages import HistoryEntry
 from storage.models import HistoryAnchorRow, HistoryHeadRow, HistoryRow, HistorySaltRow
 
@@ -107,7 +107,7 @@ class SqlHistory:
 
 def json_ready(data: dict[str, Any]) -> dict[str, Any]:
     """The content as the JSON column gives it back (tuples as lists, ...), so its seal checks out when read."""
-    return json.loads(canonical(data))
+    return json.loads(compact(data))
 
 
 def scrub(value: Any, removed: list[str]) -> Any:

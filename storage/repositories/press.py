@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -11,28 +12,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.errors import ConcurrencyConflict
 from bot.domain.press_release import PressComment, PressRelease, PressState, ReleaseKind
 from storage.models import PressCommentRow, PressReleaseRow
-from storage.repositories.common import maybe_person, person, person_json, save_versioned
+from storage.repositories.common import CaseRows, maybe_person, person, person_json
 
 
-class SqlPressReleases:
-    def __init__(self, session: AsyncSession) -> None:
-        self.s = session
+class SqlPressReleases(CaseRows[PressRelease, PressReleaseRow]):
+    row = PressReleaseRow
+    finished = (PressState.CLOSED.value,)
 
     async def add(self, pr: PressRelease, now: datetime) -> PressRelease:
-        row = PressReleaseRow(ref=pr.ref, kind=pr.kind.value, state=pr.state.value, version=pr.version,
-                              details=pr.details, requester=person_json(pr.requester),
-                              owner=person_json(pr.owner), project_lead=pr.project_lead,
-                              embargo=pr.embargo, due_at=pr.due, plan=pr.plan_json(), created_at=pr.created_at,
-                              updated_at=now)
-        self.s.add(row)
-        await self.s.flush()
-        pr.id = row.id
-        return pr
+        return await self._insert(pr, PressReleaseRow(
+            ref=pr.ref, kind=pr.kind.value, state=pr.state.value, version=pr.version, details=pr.details,
+            requester=person_json(pr.requester), owner=person_json(pr.owner), project_lead=pr.project_lead,
+            embargo=pr.embargo, due_at=pr.due, plan=pr.plan_json(), created_at=pr.created_at, updated_at=now))
 
-    async def get(self, ref: str) -> PressRelease | None:
-        row = (await self.s.execute(select(PressReleaseRow).where(PressReleaseRow.ref == ref))).scalar_one_or_none()
-        if row is None:
-            return None
+    def _case(self, row: PressReleaseRow) -> PressRelease:
         pr = PressRelease(id=row.id, ref=row.ref, kind=ReleaseKind(row.kind), state=PressState(row.state),
                           version=row.version, details=dict(row.details), requester=person(row.requester),
                           owner=maybe_person(row.owner), project_lead=row.project_lead, embargo=row.embargo,
@@ -40,19 +33,10 @@ class SqlPressReleases:
         pr.load_plan(row.plan)
         return pr
 
-    async def open_refs(self) -> list[str]:
-        """Press releases not yet closed, oldest first."""
-        query = select(PressReleaseRow.ref).where(PressReleaseRow.state != PressState.CLOSED.value) \
-            .order_by(PressReleaseRow.id)
-        return list((await self.s.execute(query)).scalars())
-
-    async def save(self, pr: PressRelease, expected_version: int, now: datetime) -> None:
-        pr.version = await save_versioned(
-            self.s, PressReleaseRow, pr.id, expected_version,
-            dict(state=pr.state.value, details=pr.details, owner=person_json(pr.owner),
-                 project_lead=pr.project_lead, embargo=pr.embargo, due_at=pr.due, plan=pr.plan_json(),
-                 updated_at=now),
-            pr.ref)
+    def _changes(self, pr: PressRelease, now: datetime) -> dict[str, Any]:
+        return dict(state=pr.state.value, details=pr.details, owner=person_json(pr.owner),
+                    project_lead=pr.project_lead, embargo=pr.embargo, due_at=pr.due, plan=pr.plan_json(),
+                    updated_at=now)
 
 
 class SqlPressComments:

@@ -4,7 +4,6 @@ was changed, removed or inserted, on SQLite and PostgreSQL, including by someone
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,7 +13,7 @@ from sqlalchemy import select, text
 
 from bot.cli import main
 from bot.clock import FrozenClock
-from bot.domain.audit import entry_hash, seal
+from bot.domain.audit import compact, entry_hash, seal
 from bot.domain.messages import HistoryEntry
 from bot.services import anchors
 from bot.services.core import Core
@@ -98,6 +97,10 @@ async def test_a_changed_removed_inserted_or_reordered_entry_is_named(
     assert "The history has been tampered with" in out and names in out, out
 
 
+def as_sql(json_text: str) -> str:
+    return json_text.replace(":", "\\:")  # a colon would read as a bind parameter in text()
+
+
 async def rewrite_from(db: Database, seq: int) -> None:
     """A careful forger: change entry `seq` and recompute every seal and hash after it, so the chain holds again."""
     async with db.sessions() as s:
@@ -113,7 +116,7 @@ async def rewrite_from(db: Database, seq: int) -> None:
         if r.seq >= seq:
             updates.append((r.seq, data, prev, heads.get(r.case_ref), sealed, digest))
         prev = heads[r.case_ref] = digest
-    await tamper(db, *[f"UPDATE case_history SET data = '{json.dumps(d)}', prev_hash = '{p}', "
+    await tamper(db, *[f"UPDATE case_history SET data = '{as_sql(compact(d).decode())}', prev_hash = '{p}', "
                        f"case_prev_hash = {repr(c) if c else 'NULL'}, seal = '{se}', hash = '{h}' WHERE seq = {n}"
                        for n, d, p, c, se, h in updates],
                  f"UPDATE history_head SET hash = '{prev}'", "DELETE FROM history_anchors")
@@ -214,3 +217,31 @@ def test_a_history_written_before_the_chain_is_chained_by_the_upgrade(tmp_path: 
     asyncio.run(more())
     code, out = asyncio.run(verify(url, monkeypatch, capsys))
     assert code == 0 and "9 entries checked" in out, out
+
+
+async def test_content_removed_without_a_recorded_redaction_is_named(
+        database: Database, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+        ) -> None:
+    await write(database, 6)
+    async with SqlUnitOfWork(database) as uow:  # what the trigger lets through: the content, made a redaction
+        changed = await uow.records.scrub_case("MC-2026-0002", ["Café"], {})
+        await uow.commit()
+    assert changed[1] == [2, 5]
+    code, out = await verify(database_url, monkeypatch, capsys)
+    assert code == 1 and "the content of entry 2 (MC-2026-0002, note) was removed, but no redaction" in out, out
+
+    await tamper(database, "DELETE FROM history_salts WHERE seq = 3")
+    code, out = await verify(database_url, monkeypatch, capsys)
+    assert code == 1 and "entry 3 (MC-2026-0003, note) can no longer be checked" in out, out
+
+
+async def test_the_triggers_let_only_a_redaction_through(database: Database) -> None:
+    await write(database, 2)
+    marked = as_sql('{"$redacted":true}')
+    async with database.engine.begin() as conn:
+        await conn.execute(text(f"UPDATE case_history SET data = '{marked}' WHERE seq = 1"))
+    for statement in (f"UPDATE case_history SET data = '{marked}', actor = 'Someone Else' WHERE seq = 2",
+                      "UPDATE case_history SET data = '{}' WHERE seq = 2", "DELETE FROM case_history WHERE seq = 2"):
+        with pytest.raises(Exception, match="append-only"):
+            async with database.engine.begin() as conn:
+                await conn.execute(text(statement))

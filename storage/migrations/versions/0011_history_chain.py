@@ -10,7 +10,7 @@ Create Date: 2026-12-03
 import sqlalchemy as sa
 from alembic import op
 
-from bot.domain.audit import GENESIS, entry_hash, new_salt, seal
+from bot.domain.audit import GENESIS, compact, entry_hash, new_salt, seal_stored
 
 revision = "0011"
 down_revision = "0010"
@@ -56,10 +56,11 @@ def _chain_existing() -> None:
         for r in rows:
             seq += 1
             case_prev, salt = heads.get(r.case_ref), new_salt()
-            sealed = seal(salt, r.data or {})
+            content = compact(r.data or {}).decode()  # written back as stored from now on (storage.db)
+            sealed = seal_stored(salt, content)
             digest = entry_hash(seq, r.case_ref, r.at, r.event, r.actor, r.actor_email, sealed, prev, case_prev)
             bind.execute(history.update().where(history.c.id == r.id).values(
-                seq=seq, prev_hash=prev, case_prev_hash=case_prev, seal=sealed, hash=digest))
+                data=r.data or {}, seq=seq, prev_hash=prev, case_prev_hash=case_prev, seal=sealed, hash=digest))
             bind.execute(salts.insert().values(seq=seq, salt=salt))
             prev, heads[r.case_ref], last_id = digest, digest, r.id
     head = sa.table("history_head", sa.column("id", sa.Integer()), sa.column("seq", sa.Integer()),
