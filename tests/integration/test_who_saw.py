@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.messages import HistoryEntry
 from bot.domain.people import Actor, Person
 from bot.services import media_log
 from storage.db import Database
@@ -60,10 +59,9 @@ async def test_who_saw_lists_the_searches_and_exports_that_held_the_case(
     # Pat exports what they logged: only the second enquiry.
     await media_log.export(SqlMediaLog(database), org.directory(), staff, tmp_path / "mine.csv", "csv", org.tz, at,
                            uow=lambda: SqlUnitOfWork(database))
-    async with SqlUnitOfWork(database) as uow:
-        await uow.history.append(HistoryEntry("MC-2026-0001", at, "redacted", "Dana Director", DANA.email,
-                                              {"field": "phone", "reason": "asked by the journalist", "entries": []}))
-        await uow.commit()
+    code, _, err = await mediadesk(capsys, "redact", "MC-2026-0001", "--field", "phone", "--reason",
+                                   "asked by the journalist", "--by", DANA.email or "")
+    assert code == 0, err
 
     first = await who_saw(capsys, "mc-2026-0001")
     assert [(a["what"], a["detail"]) for a in first] == [
