@@ -16,6 +16,7 @@ from bot.domain.nudges import NudgePolicy
 from bot.domain.office_hours import OfficeHours, Override, Rota
 from bot.domain.people import Directory, Role
 from bot.domain.press_release import PressState, PressTimings
+from bot.domain.retention import CLASSES, RetentionClass, RetentionPolicy
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 
@@ -119,6 +120,7 @@ class PeopleSection(BaseModel):
     on_call_directors: list[EmailStr] = []
     spokespeople: list[EmailStr] = []
     heads_of_department: list[EmailStr] = []
+    records_managers: list[EmailStr] = []  # besides the Director: decide retention and place legal holds
     media_lead: EmailStr | None = None
     names: dict[str, str] = {}
 
@@ -225,6 +227,23 @@ class PressReleasesSection(BaseModel):
             reactive_repeat=timedelta(hours=self.reactive_repeat_hours))
 
 
+def _years(cls: RetentionClass) -> int:
+    return Field(default=CLASSES[cls].default_years, ge=1, le=100)
+
+
+class RetentionSection(BaseModel):
+    """Years a closed case is kept before it comes up for appraisal, by class (bot/domain/retention.py; the
+    defaults are the Records Management Code of Practice's, README "Records and data protection")."""
+
+    model_config = ConfigDict(extra="forbid")
+    corporate_communications_years: int = _years(RetentionClass.CORPORATE_COMMUNICATIONS)
+    media_enquiry_years: int = _years(RetentionClass.MEDIA_ENQUIRY)
+    serious_incident_years: int = _years(RetentionClass.SERIOUS_INCIDENT)
+
+    def policy(self) -> RetentionPolicy:
+        return RetentionPolicy({cls: getattr(self, f"{cls.value}_years") for cls in RetentionClass})
+
+
 class OrgConfig(BaseModel):
     """The TOML file (MEDIADESK_CONFIG): the organisation, its comms channel and its people by role."""
 
@@ -238,6 +257,7 @@ class OrgConfig(BaseModel):
     nudges: NudgesSection = NudgesSection()
     crisis: CrisisSection = CrisisSection()
     press_releases: PressReleasesSection = PressReleasesSection()
+    retention: RetentionSection = RetentionSection()
 
     def rota(self) -> Rota:
         tz = self.tz

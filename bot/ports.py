@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Protocol
+from datetime import date, datetime
+from typing import Any, Literal, Protocol
 
 from bot.domain.audit import Anchor
 from bot.domain.conversation import Conversation
 from bot.domain.crisis import Crisis, HoldingLine
 from bot.domain.enquiry import Enquiry
 from bot.domain.media_log import CaseKind, EarlierStatement, LogFilter, LogRow, SearchHit
-from bot.domain.messages import HistoryEntry, MessageRef, Outbound
+from bot.domain.messages import HistoryEntry, MessageRef, Outbound, Recipient
 from bot.domain.nudges import Nudge, NudgeKind, NudgeStatus
 from bot.domain.press_release import PressComment, PressRelease
+from bot.domain.retention import CaseFile, Disposal, Retention
 from bot.domain.statement import Draft, SignOff
 
 
@@ -109,6 +110,40 @@ class HistoryRepository(Protocol):
         ...
 
 
+class RetentionRepository(Protocol):
+    """Each case's place in the retention schedule, the disposal records, and the removal of a case's content."""
+
+    async def unregistered(self, limit: int) -> list[tuple[CaseFile, Retention | None]]:
+        """Closed cases whose retention is not yet set, each with its record if it has one (a hold placed while
+        it was open)."""
+        ...
+    async def case_file(self, ref: str) -> CaseFile | None: ...
+    async def get(self, ref: str) -> Retention | None:
+        """The record, locked until the unit of work ends (two decisions on one case follow one another)."""
+        ...
+    async def put(self, record: Retention) -> None:
+        """Add or replace the record."""
+        ...
+    async def due(self, today: date, limit: int) -> list[Retention]:
+        """Retained cases, not on hold, whose review date has come."""
+        ...
+    async def listing(self, which: Literal["all", "due", "held"] = "all") -> list[Retention]:
+        """The records (all, those queued for a decision, or those on hold), by review date, open cases last."""
+        ...
+    async def destroy_content(self, ref: str, now: datetime, placeholder: dict[str, Any]
+                              ) -> list[tuple[Recipient, str]]:
+        """Remove the case's content and personal data everywhere but its history: the case row, its drafts,
+        sign-offs, comments, reminders, conversation answers, and the outbox's copies of its cards (replaced by
+        `placeholder`). Returns the keyed messages that were posted for it (recipient, key), so that they can be
+        replaced in chat."""
+        ...
+    async def add_disposal(self, disposal: Disposal) -> None: ...
+    async def disposal(self, ref: str) -> Disposal | None: ...
+    async def add_notice(self, month: str, at: datetime, due: int) -> bool:
+        """Record the month's card to the Director; False when the month has one already."""
+        ...
+
+
 class OutboxRepository(Protocol):
     async def add(self, message: Outbound, now: datetime) -> None: ...
     async def ref_for(self, platform: str, key: str) -> MessageRef | None:
@@ -144,6 +179,8 @@ class UnitOfWork(Protocol):
     def history(self) -> HistoryRepository: ...
     @property
     def outbox(self) -> OutboxRepository: ...
+    @property
+    def retention(self) -> RetentionRepository: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(self, *exc: object) -> None: ...

@@ -22,6 +22,7 @@ from storage.repositories.history import SqlHistory
 from storage.repositories.nudges import SqlNudges
 from storage.repositories.outbox import SqlOutbox, TrackingOutbox
 from storage.repositories.press import SqlPressComments, SqlPressReleases
+from storage.repositories.retention import SqlRetention
 
 
 class SqlUnitOfWork:
@@ -46,6 +47,7 @@ class SqlUnitOfWork:
         self.holding_lines = SqlHoldingLines(self.session)
         self.conversations = SqlConversations(self.session)
         self.history = SqlHistory(self.session)
+        self.retention = SqlRetention(self.session)
         self.outbox = TrackingOutbox(SqlOutbox(self.session), self._outbox_queued)
         return self
 
