@@ -39,6 +39,7 @@ from tests.adaptive import validate_adaptive_card
 from tests.conformance import check_block_kit
 from tests.integration.media_log_cases import SAM, add_enquiry, add_press_release, answered, entry
 from tests.integration.support import ALL_TABLES
+from tests.prose import doubled_stops
 from tests.slack.harness import COMMS_A, DIRECTOR, org_config
 
 RITA = "rita.records@example.nhs.uk"  # the IG lead, a records manager
@@ -153,6 +154,7 @@ async def test_the_check_only_queues_what_is_due_and_the_director_gets_the_month
     assert card.facts[0].value == "enquiry · Media enquiry · closed 04 Mar 2019 · review date 04 Mar 2025"
     assert check_block_kit(render_message(card)["blocks"]) == []
     assert validate_adaptive_card(render_card(card)) == []
+    assert doubled_stops(render_message(card)) == doubled_stops(render_card(card)) == []
     # Nothing due: no card.
     async with SqlUnitOfWork(database) as uow:
         for r in await uow.retention.listing("due"):
