@@ -121,8 +121,8 @@ class RetentionRepository(Protocol):
     async def get(self, ref: str) -> Retention | None:
         """The record, locked until the unit of work ends (two decisions on one case follow one another)."""
         ...
-    async def put(self, record: Retention) -> None:
-        """Add or replace the record."""
+    async def put(self, *records: Retention) -> None:
+        """Add or replace the records."""
         ...
     async def due(self, today: date, limit: int) -> list[Retention]:
         """Retained cases, not on hold, whose review date has come."""

@@ -105,10 +105,13 @@ class SqlRetention:
                                     .with_for_update())).scalar_one_or_none()
         return _record(row) if row else None
 
-    async def put(self, record: Retention) -> None:
-        values = _values(record)
-        await self.s.execute(self._insert()(CaseRetentionRow).values(**values).on_conflict_do_update(
-            index_elements=["ref"], set_={k: v for k, v in values.items() if k != "ref"}))
+    async def put(self, *records: Retention) -> None:
+        if not records:
+            return
+        statement = self._insert()(CaseRetentionRow)
+        await self.s.execute(statement.on_conflict_do_update(
+            index_elements=["ref"], set_={c.name: c for c in statement.excluded if c.name != "ref"}),
+            [_values(r) for r in records])  # one statement, many rows (compiled once)
 
     async def due(self, today: date, limit: int) -> list[Retention]:
         rows = (await self.s.execute(

@@ -139,8 +139,8 @@ async def test_the_check_only_queues_what_is_due_and_the_director_gets_the_month
         enquiry = await uow.enquiries.get("MC-2019-0001")
         assert enquiry is not None and enquiry.journalist == "Jane Reporter"  # nothing removed by the check
         assert await uow.drafts.latest("MC-2019-0001") is not None
-        events = [h.event for h in await uow.history.for_case("MC-2019-0001")]
-    assert events[-1] == "retention_review_due"
+        queued = await uow.retention.get("MC-2019-0001")
+    assert queued is not None and queued.queued_at == datetime(2025, 3, 4, 12, 0, tzinfo=UTC)
 
     assert await retention.monthly_card(march, POLICY)
     assert not await retention.monthly_card(march, POLICY)  # once a month (and by one replica)
