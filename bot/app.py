@@ -19,7 +19,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import ConfigError, OrgConfig, Settings, load_org_config
 from bot.logs import request_id
 from bot.ports import Delivery
-from bot.services import anchors, nudges
+from bot.services import anchors, nudges, retention
 from bot.services.core import Core
 from bot.services.relay import OutboxRelay
 from storage.db import Database, open_database
@@ -50,6 +50,7 @@ MAX_BODY = 1024 * 1024  # Slack payloads are far smaller; anything bigger is ref
 # replica's accepted requests are finished by a live one within 12 s.
 INBOX_SWEEP_SECONDS = 2
 ANCHOR_CHECK_SECONDS = 3600  # the day's anchor is written by the first check of the day
+RETENTION_CHECK_SECONDS = 3600  # closed cases get their review date within the hour; the month's card goes once
 
 
 @web.middleware
@@ -206,6 +207,16 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
 
     scheduler.add_job(tracked(anchor), "interval", seconds=ANCHOR_CHECK_SECONDS, id="anchor", max_instances=1,
                       coalesce=True)
+    retention_policy = org.retention.policy()
+
+    async def retention_check() -> None:
+        try:  # only records and queues: nothing is destroyed without a decision (bot/services/retention.py)
+            await retention.monthly_card(core, retention_policy)
+        except Exception:
+            log.exception("the retention check failed; the next run tries again")
+
+    scheduler.add_job(tracked(retention_check), "interval", seconds=RETENTION_CHECK_SECONDS, id="retention",
+                      max_instances=1, coalesce=True)
     scheduler.start()
     app[DATABASE], app[CORE], app[RELAY], app[SLACK], app[TEAMS] = db, core, relay, slack, teams
     if db.is_sqlite:

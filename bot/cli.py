@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import sys
 
-from bot import cli_audit, sar_cli
+from bot import cli_audit, cli_retention, sar_cli
 from bot.config import ConfigError, Settings, load_org_config
 
 
@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     nudges.add_argument("--limit", type=int, default=200)
     cli_audit.add_parser(sub)
     sar_cli.add_parser(sub)
+    cli_retention.add_parser(sub)
     _media_log_commands(sub)
     args = parser.parse_args(argv)
 
@@ -67,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(cli_audit.run(args, settings, org))
     if args.command == "sar":
         return asyncio.run(sar_cli.run(args, settings, org))
+    if args.command == "retention":
+        return asyncio.run(cli_retention.run(args, settings, org))
     if args.command == "nudges":
         return asyncio.run(_nudges_list(settings, org, args.limit))
     if args.command in ("search", "export", "report"):

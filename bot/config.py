@@ -17,6 +17,7 @@ from bot.domain.nudges import NudgePolicy
 from bot.domain.office_hours import OfficeHours, Override, Rota
 from bot.domain.people import Directory, Role
 from bot.domain.press_release import PressState, PressTimings
+from bot.domain.retention import CLASSES, RetentionClass, RetentionPolicy
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 
@@ -120,6 +121,7 @@ class PeopleSection(BaseModel):
     on_call_directors: list[EmailStr] = []
     spokespeople: list[EmailStr] = []
     heads_of_department: list[EmailStr] = []
+    records_managers: list[EmailStr] = []  # besides the Director: decide retention and place legal holds
     media_lead: EmailStr | None = None
     names: dict[str, str] = {}
 
@@ -240,6 +242,23 @@ class FoiSection(BaseModel):
                                role_names=self.role_names, staff_label=self.staff_label)
 
 
+def _years(cls: RetentionClass) -> int:
+    return Field(default=CLASSES[cls].default_years, ge=1, le=100)
+
+
+class RetentionSection(BaseModel):
+    """Years a closed case is kept before it comes up for appraisal, by class (bot/domain/retention.py; the
+    defaults are the Records Management Code of Practice's, README "Records and data protection")."""
+
+    model_config = ConfigDict(extra="forbid")
+    corporate_communications_years: int = _years(RetentionClass.CORPORATE_COMMUNICATIONS)
+    media_enquiry_years: int = _years(RetentionClass.MEDIA_ENQUIRY)
+    serious_incident_years: int = _years(RetentionClass.SERIOUS_INCIDENT)
+
+    def policy(self) -> RetentionPolicy:
+        return RetentionPolicy({cls: getattr(self, f"{cls.value}_years") for cls in RetentionClass})
+
+
 class OrgConfig(BaseModel):
     """The TOML file (MEDIADESK_CONFIG): the organisation, its comms channel and its people by role."""
 
@@ -254,6 +273,7 @@ class OrgConfig(BaseModel):
     crisis: CrisisSection = CrisisSection()
     press_releases: PressReleasesSection = PressReleasesSection()
     foi: FoiSection = FoiSection()
+    retention: RetentionSection = RetentionSection()
 
     def rota(self) -> Rota:
         tz = self.tz

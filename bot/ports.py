@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from datetime import date, datetime
+from typing import Any, Literal, Protocol, TypeVar
 
 from bot.domain.access_log import IndexedCase
 from bot.domain.audit import Anchor
@@ -14,9 +14,10 @@ from bot.domain.conversation import Conversation
 from bot.domain.crisis import Crisis, HoldingLine
 from bot.domain.enquiry import Enquiry
 from bot.domain.media_log import CaseKind, EarlierStatement, LogFilter, LogRow, SearchHit
-from bot.domain.messages import HistoryEntry, MessageRef, Outbound
+from bot.domain.messages import HistoryEntry, MessageRef, Outbound, Recipient
 from bot.domain.nudges import Nudge, NudgeKind, NudgeStatus
 from bot.domain.press_release import PressComment, PressRelease
+from bot.domain.retention import CaseFile, Disposal, Retention
 from bot.domain.statement import Draft, SignOff
 from bot.domain.subject_access import HeldRecord, RecordKind
 
@@ -108,6 +109,44 @@ class HistoryRepository(Protocol):
     async def add_anchor(self, day: str, anchor: Anchor, at: datetime) -> bool:
         """Record the day's anchor; False if the day has one already."""
         ...
+    async def erase(self, case_ref: str, keep: frozenset[str]) -> list[int]:
+        """Remove the content of the case's entries (except events in `keep`), keeping the chain verifiable;
+        the entries changed (the "destroyed" entry must name them)."""
+        ...
+
+
+class RetentionRepository(Protocol):
+    """Each case's place in the retention schedule, the disposal records, and the removal of a case's content."""
+
+    async def unregistered(self, limit: int) -> list[tuple[CaseFile, Retention | None]]:
+        """Closed cases whose retention is not yet set, each with its record if it has one (a hold placed while
+        it was open)."""
+        ...
+    async def case_file(self, ref: str) -> CaseFile | None: ...
+    async def get(self, ref: str) -> Retention | None:
+        """The record, locked until the unit of work ends (two decisions on one case follow one another)."""
+        ...
+    async def put(self, *records: Retention) -> None:
+        """Add or replace the records."""
+        ...
+    async def due(self, today: date, limit: int) -> list[Retention]:
+        """Retained cases, not on hold, whose review date has come."""
+        ...
+    async def listing(self, which: Literal["all", "due", "held"] = "all") -> list[Retention]:
+        """The records (all, those queued for a decision, or those on hold), by review date, open cases last."""
+        ...
+    async def destroy_content(self, ref: str, now: datetime, placeholder: dict[str, Any]
+                              ) -> list[tuple[Recipient, str]]:
+        """Remove the case's content and personal data everywhere but its history: the case row, its drafts,
+        sign-offs, comments, reminders, conversation answers, and the outbox's copies of its cards (replaced by
+        `placeholder`). Returns the keyed messages that were posted for it (recipient, key), so that they can be
+        replaced in chat."""
+        ...
+    async def add_disposal(self, disposal: Disposal) -> None: ...
+    async def disposal(self, ref: str) -> Disposal | None: ...
+    async def add_notice(self, month: str, at: datetime, due: int) -> bool:
+        """Record the month's card to the Director; False when the month has one already."""
+        ...
 
 
 class OutboxRepository(Protocol):
@@ -160,6 +199,8 @@ class UnitOfWork(Protocol):
     def outbox(self) -> OutboxRepository: ...
     @property
     def records(self) -> RecordsRepository: ...
+    @property
+    def retention(self) -> RetentionRepository: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(self, *exc: object) -> None: ...

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -338,3 +338,53 @@ class PressCommentRow(Base):
     by_email: Mapped[str | None] = mapped_column(String(254))
     text: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime]
+
+
+class CaseRetentionRow(Base):
+    """Each case's place in the retention schedule (bot/domain/retention.py): its class and review date, set when it
+    closes; whether it waits in the appraisal queue; the last decision; a legal hold."""
+
+    __tablename__ = "case_retention"
+    __table_args__ = (Index("ix_case_retention_queue", "status", "review_on"),)
+
+    ref: Mapped[str] = mapped_column(String(20), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    retention_class: Mapped[str | None] = mapped_column(String(40))
+    logged_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    review_on: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(12))  # retained, due, kept, destroyed
+    queued_at: Mapped[datetime | None]
+    decision: Mapped[str | None] = mapped_column(String(12))
+    decided_by: Mapped[str | None] = mapped_column(String(254))
+    decided_at: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+    hold_reason: Mapped[str | None] = mapped_column(Text)
+    hold_by: Mapped[str | None] = mapped_column(String(254))
+    hold_at: Mapped[datetime | None]
+
+
+class DisposalRow(Base):
+    """What is left of a destroyed case, so the record still shows that it existed and who decided its end."""
+
+    __tablename__ = "disposals"
+
+    ref: Mapped[str] = mapped_column(String(20), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    retention_class: Mapped[str] = mapped_column(String(40))
+    logged_at: Mapped[datetime]
+    closed_at: Mapped[datetime]
+    review_on: Mapped[date]
+    decided_by: Mapped[str] = mapped_column(String(254))
+    reason: Mapped[str] = mapped_column(Text)
+    destroyed_at: Mapped[datetime]
+
+
+class RetentionNoticeRow(Base):
+    """The month's card to the Director with what is due for appraisal: one per month, whichever replica sends it."""
+
+    __tablename__ = "retention_notices"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM in London
+    at: Mapped[datetime]
+    due: Mapped[int] = mapped_column(Integer)

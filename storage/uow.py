@@ -23,6 +23,7 @@ from storage.repositories.nudges import SqlNudges
 from storage.repositories.outbox import SqlOutbox, TrackingOutbox
 from storage.repositories.press import SqlPressComments, SqlPressReleases
 from storage.repositories.records import SqlRecords
+from storage.repositories.retention import SqlRetention
 
 
 class SqlUnitOfWork:
@@ -48,6 +49,7 @@ class SqlUnitOfWork:
         self.conversations = SqlConversations(self.session)
         self.history = SqlHistory(self.session)
         self.records = SqlRecords(self.session, self.history)
+        self.retention = SqlRetention(self.session)
         self.outbox = TrackingOutbox(SqlOutbox(self.session), self._outbox_queued)
         return self
 

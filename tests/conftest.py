@@ -62,8 +62,8 @@ def pg_database_url() -> Iterator[str]:
 
 _TABLES = ["message_refs", "outbox", "case_history", "conversations", "enquiries", "seen_requests", "counters",
            "drafts", "sign_offs", "nudges", "crises",
-           "holding_lines", "conversation_refs", "press_releases", "press_comments", "history_head", "history_anchors", "history_salts",
-           "case_search"]
+           "holding_lines", "conversation_refs", "press_releases", "press_comments", "history_head", "history_anchors",
+           "history_salts", "case_search", "case_retention", "disposals", "retention_notices"]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

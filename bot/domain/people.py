@@ -15,6 +15,7 @@ class Role(StrEnum):
     ON_CALL_DIRECTOR = "on_call_directors"
     SPOKESPERSON = "spokespeople"  # media-trained people who may be put forward to speak
     HEAD_OF_DEPARTMENT = "heads_of_department"  # sign off crisis holding lines for their area (Appendix C)
+    RECORDS_MANAGER = "records_managers"  # the IG lead or records manager: decides retention with the Director
 
 
 @dataclass

@@ -84,6 +84,21 @@ class SqlHistory:
                                        .returning(HistoryAnchorRow.day))
         return written.scalar_one_or_none() is not None
 
+    async def erase(self, case_ref: str, keep: frozenset[str]) -> list[int]:
+        """Remove the whole content of the case's entries (all but the events in `keep`) and their salts, as a
+        destroyed case needs; the entries changed, for the "destroyed" entry to name."""
+        rows = (await self.s.execute(select(HistoryRow.id, HistoryRow.seq, HistoryRow.event)
+                                     .where(HistoryRow.case_ref == case_ref, HistoryRow.seq.is_not(None))
+                                     .order_by(HistoryRow.seq))).all()
+        erased = []
+        for r in rows:
+            if r.event in keep:
+                continue
+            await self.s.execute(update(HistoryRow).where(HistoryRow.id == r.id).values(data={REDACTED: True}))
+            await self.s.execute(delete(HistorySaltRow).where(HistorySaltRow.seq == r.seq))
+            erased.append(int(r.seq))
+        return erased
+
     async def redact(self, case_ref: str, values: list[str]) -> list[int]:
         """Remove `values` from the content of the case's entries that hold them, and those entries' salts (the
         chain still holds; the seal no longer tells anything). Returns the entries changed, for the redaction's
