@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from bot.domain.audit import Anchor
 from bot.domain.conversation import Conversation
 from bot.domain.crisis import Crisis, HoldingLine
+from bot.domain.desk import OpenCases
 from bot.domain.enquiry import Enquiry
 from bot.domain.media_log import CaseKind, EarlierStatement, LogFilter, LogRow, SearchHit
 from bot.domain.messages import HistoryEntry, MessageRef, Outbound
@@ -181,6 +182,12 @@ class MediaLog(Protocol):
 
 
 SearchRepository = MediaLog  # the name issue 14's plan gives it
+
+
+class DeskStore(Protocol):
+    """What "my desk" reads (issue 14): the open cases, found through the case tables' state indexes."""
+
+    async def open_cases(self) -> OpenCases: ...
 
 
 class RetryLater(Exception):

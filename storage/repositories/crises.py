@@ -12,6 +12,14 @@ from storage.models import CrisisRow, HoldingLineRow
 from storage.repositories.common import maybe_person, person, person_json, rows_changed, save_versioned
 
 
+def crisis_from(row: CrisisRow) -> Crisis:
+    return Crisis(id=row.id, ref=row.ref, state=CrisisState(row.state), version=row.version,
+                  details=dict(row.details), reporter=person(row.reporter), lead=maybe_person(row.lead),
+                  head_of_department=row.head_of_department, lead_agency=row.lead_agency,
+                  routing=dict(row.routing or {}), confirmations=list((row.confirmations or {}).get("who", [])),
+                  created_at=row.created_at)
+
+
 class SqlCrises:
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
@@ -30,11 +38,7 @@ class SqlCrises:
         row = (await self.s.execute(select(CrisisRow).where(CrisisRow.ref == ref))).scalar_one_or_none()
         if row is None:
             return None
-        return Crisis(id=row.id, ref=row.ref, state=CrisisState(row.state), version=row.version,
-                      details=dict(row.details), reporter=person(row.reporter), lead=maybe_person(row.lead),
-                      head_of_department=row.head_of_department, lead_agency=row.lead_agency,
-                      routing=dict(row.routing or {}), confirmations=list((row.confirmations or {}).get("who", [])),
-                      created_at=row.created_at)
+        return crisis_from(row)
 
     async def open_refs(self) -> list[str]:
         """Crises not yet stood down, oldest first."""

@@ -13,6 +13,15 @@ from storage.models import EnquiryRow
 from storage.repositories.common import maybe_person, person, person_json, save_versioned
 
 
+def enquiry_from(row: EnquiryRow) -> Enquiry:
+    return Enquiry(
+        id=row.id, ref=row.ref, state=EnquiryState(row.state), version=row.version, journalist=row.journalist,
+        outlet=row.outlet, outlet_kind=row.outlet_kind, phone=row.phone, email=row.email, summary=row.summary,
+        deadline=row.deadline, reporter=person(row.reporter), owner=maybe_person(row.owner),
+        plan=Plan.from_json(row.plan), routing=dict(row.routing or {}), created_at=row.created_at,
+    )
+
+
 class SqlEnquiries:
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
@@ -34,12 +43,7 @@ class SqlEnquiries:
         row = (await self.s.execute(select(EnquiryRow).where(EnquiryRow.ref == ref))).scalar_one_or_none()
         if row is None:
             return None
-        return Enquiry(
-            id=row.id, ref=row.ref, state=EnquiryState(row.state), version=row.version, journalist=row.journalist,
-            outlet=row.outlet, outlet_kind=row.outlet_kind, phone=row.phone, email=row.email, summary=row.summary,
-            deadline=row.deadline, reporter=person(row.reporter), owner=maybe_person(row.owner),
-            plan=Plan.from_json(row.plan), routing=dict(row.routing or {}), created_at=row.created_at,
-        )
+        return enquiry_from(row)
 
     async def open_refs(self) -> list[str]:
         """Enquiries not yet closed or withdrawn, oldest first."""

@@ -14,6 +14,15 @@ from storage.models import PressCommentRow, PressReleaseRow
 from storage.repositories.common import maybe_person, person, person_json, save_versioned
 
 
+def release_from(row: PressReleaseRow) -> PressRelease:
+    pr = PressRelease(id=row.id, ref=row.ref, kind=ReleaseKind(row.kind), state=PressState(row.state),
+                      version=row.version, details=dict(row.details), requester=person(row.requester),
+                      owner=maybe_person(row.owner), project_lead=row.project_lead, embargo=row.embargo,
+                      due=row.due_at, created_at=row.created_at)
+    pr.load_plan(row.plan)
+    return pr
+
+
 class SqlPressReleases:
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
@@ -33,12 +42,7 @@ class SqlPressReleases:
         row = (await self.s.execute(select(PressReleaseRow).where(PressReleaseRow.ref == ref))).scalar_one_or_none()
         if row is None:
             return None
-        pr = PressRelease(id=row.id, ref=row.ref, kind=ReleaseKind(row.kind), state=PressState(row.state),
-                          version=row.version, details=dict(row.details), requester=person(row.requester),
-                          owner=maybe_person(row.owner), project_lead=row.project_lead, embargo=row.embargo,
-                          due=row.due_at, created_at=row.created_at)
-        pr.load_plan(row.plan)
-        return pr
+        return release_from(row)
 
     async def open_refs(self) -> list[str]:
         """Press releases not yet closed, oldest first."""
