@@ -17,7 +17,7 @@ from pathlib import Path
 from bot.domain.crisis import Crisis
 from bot.domain.desk import Desk, build, logged_by_or_owns
 from bot.domain.enquiry import Enquiry
-from bot.domain.errors import NotAllowed, NotFound, ValidationFailed
+from bot.domain.errors import DomainError, NotAllowed, NotFound, ValidationFailed
 from bot.domain.media_log import log_filter
 from bot.domain.people import Actor
 from bot.domain.press_release import PressRelease
@@ -25,7 +25,7 @@ from bot.ports import DeskStore, MediaLog
 from bot.services import media_log, viewing
 from bot.services.core import Core, FileToSend, Reply
 from cards import desk_views
-from cards.model import ActionPayload
+from cards.model import ActionPayload, Card
 
 CHAT_HITS = 10  # search results in a chat message (each its own section: well within Block Kit's 50 blocks)
 CHAT_EXPORT_MOST = 200_000  # beyond this, a chat is the wrong way to get the log: the command line is
@@ -230,6 +230,8 @@ async def press(core: Core, actor: Actor, payload: ActionPayload, request_key: s
             return await export(core, actor, payload.x or "")
         case "refresh":
             return await desk_reply(core, actor)
+        case "search":
+            return await search(core, actor, payload.x or "")
     raise ValidationFailed("Sorry, I didn't recognise that button. It may be from an old message.")
 
 
@@ -250,3 +252,28 @@ async def open_case(core: Core, actor: Actor, kind: str, ref: str) -> Reply:
     if card is None:
         raise NotFound(f"There is no case {ref}.")
     return Reply(text=f"{ref}: {card.title}", card=card.model_copy(update={"view": None}))
+
+
+# --- Slack's Home tab ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Home:
+    """The Home tab: the desk, and what the search box found (or why it found nothing)."""
+
+    desk: Card
+    found: Card | None = None
+    notice: str | None = None
+    words: str = ""
+
+
+async def home(core: Core, actor: Actor, words: str | None = None) -> Home:
+    shown = await desk_reply(core, actor)
+    assert shown.card is not None
+    if words is None:
+        return Home(shown.card)
+    try:
+        found = await search(core, actor, words, command="/media-log search")
+    except DomainError as exc:
+        return Home(shown.card, notice=exc.message, words=words)
+    return Home(shown.card, found.card, None if found.card else found.text, words)
