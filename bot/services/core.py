@@ -73,6 +73,8 @@ class FileToSend:
     title: str  # what the file is, in words
     rows: int
     request: str  # the words that make it again (Teams writes it afresh once the person accepts it)
+    filter: str = ""  # which cases, in words (for the history of exports)
+    actor: Actor | None = None  # whom it is for
 
     @property
     def name(self) -> str:

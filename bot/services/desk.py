@@ -19,6 +19,7 @@ from bot.domain.desk import Desk, build, logged_by_or_owns
 from bot.domain.enquiry import Enquiry
 from bot.domain.errors import DomainError, NotAllowed, NotFound, ValidationFailed
 from bot.domain.media_log import log_filter
+from bot.domain.messages import HistoryEntry
 from bot.domain.people import Actor
 from bot.domain.press_release import PressRelease
 from bot.ports import DeskStore, MediaLog
@@ -139,9 +140,10 @@ def _export_words(query: Query) -> str:
     return formats[0] if formats else "xlsx"
 
 
-async def export(core: Core, actor: Actor, text: str, *, record: bool = True) -> Reply:
-    """The media log as this person may see it, written to a file for their chat; recorded in the history when
-    `record` (Teams writes it once to say how big it is, then again when the person accepts it)."""
+async def export(core: Core, actor: Actor, text: str) -> Reply:
+    """The media log as this person may see it, written to a file for their chat. It goes in the history once the
+    platform has delivered it (`delivered`): Teams writes it once to say how big it is, and again when the person
+    accepts it."""
     query = parse_query(text)
     fmt = _export_words(query)
     log, now = _log(core), core.clock.now()
@@ -155,15 +157,28 @@ async def export(core: Core, actor: Actor, text: str, *, record: bool = True) ->
     out = folder / f"media-log-{now.astimezone(core.tz):%Y-%m-%d}.{fmt}"
     try:
         rows = await media_log.export(log, core.directory, actor, out, fmt, core.tz, now, kinds=query.kinds,
-                                      date_from=query.date_from, date_to=query.date_to,
-                                      uow=core.uow if record else None)
+                                      date_from=query.date_from, date_to=query.date_to)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     title = f"The media log: {where.describe()} ({rows:,} case{'s' if rows != 1 else ''})"
-    file = FileToSend(out, title, rows, " ".join(["export", fmt, *_filter_words(query)]))
+    file = FileToSend(out, title, rows, " ".join(["export", fmt, *_filter_words(query)]), where.describe(),
+                      actor)
     return Reply(text=f"Here is the media log you asked for: {rows:,} case{'s' if rows != 1 else ''}, "
                       f"as {fmt.upper()}.", file=file)
+
+
+async def delivered(core: Core, file: FileToSend) -> None:
+    """The export reached the person's chat: who, which filter, how many rows go in the history (as at the command
+    line)."""
+    actor = file.actor
+    assert actor is not None
+    async with core.uow() as uow:
+        await uow.history.append(HistoryEntry(
+            case_ref=media_log.EXPORT_REF, at=core.clock.now(), event="exported", actor=actor.label,
+            actor_email=actor.email, data={"format": file.path.suffix.lstrip("."), "filter": file.filter,
+                                           "rows": file.rows, "file": file.name, "platform": actor.platform}))
+        await uow.commit()
 
 
 def _filter_words(query: Query) -> list[str]:

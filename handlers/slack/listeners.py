@@ -134,7 +134,7 @@ def register(app: AsyncApp, deps: SlackContext) -> None:
         reply = await _work(deps, key, run)
         try:
             if reply.file is not None:
-                await _send_file(client, reply, user)
+                await _send_file(client, deps.core, reply, user)
                 reply = Reply(text=FILE_SENT)
             message = render_message(reply.card) if reply.card else {"text": escape_mrkdwn(reply.text)}
             await respond(response_type="ephemeral", replace_original=False, **message)
@@ -291,7 +291,7 @@ async def _show_now(client: AsyncWebClient, reply: Reply, *, user: str, channel:
     if reply.modal is not None and trigger_id:
         await _open_modal(client, reply.modal, trigger_id, core)
     if reply.file is not None:
-        await _send_file(client, reply, user)
+        await _send_file(client, core, reply, user)
         if not channel:
             return  # the file's message in the DM says it all
         reply = Reply(text=FILE_SENT)
@@ -304,12 +304,13 @@ async def _show_now(client: AsyncWebClient, reply: Reply, *, user: str, channel:
             await client.chat_postMessage(channel=user, **message)
 
 
-async def _send_file(client: AsyncWebClient, reply: Reply, user: str) -> None:
+async def _send_file(client: AsyncWebClient, core: Core, reply: Reply, user: str) -> None:
     assert reply.file is not None
     try:
         await send_file(client, user, reply.file, reply.text or reply.file.title)
     finally:
         reply.file.discard()
+    await desk.delivered(core, reply.file)
 
 
 async def _publish_home(deps: SlackContext, client: AsyncWebClient, user: str, words: str | None = None) -> None:
