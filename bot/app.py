@@ -25,7 +25,9 @@ from bot.services.relay import OutboxRelay
 from storage.db import Database, open_database
 from storage.inbox_store import SqlInboxStore
 from storage.outbox_store import SqlOutboxStore
+from storage.repositories.desk import SqlDesk
 from storage.repositories.references import SqlReferenceStore
+from storage.repositories.search import SqlMediaLog
 from storage.uow import SqlUnitOfWork
 
 if TYPE_CHECKING:  # each door is imported only when it is switched on (create_app)
@@ -120,7 +122,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
                 on_call_contacts=org.on_call.contacts,
                 crisis_ack=timedelta(minutes=org.crisis.acknowledge_minutes),
                 crisis_sign_off=timedelta(minutes=org.crisis.sign_off_minutes),
-                press=org.press_releases.timings(), inbox=inbox_store,
+                press=org.press_releases.timings(), inbox=inbox_store, media_log=SqlMediaLog(db), desk=SqlDesk(db),
                 chat_platforms=tuple(name for name, on in (("slack", settings.slack_enabled),
                                                            ("teams", settings.teams_enabled)) if on))
     deliveries: dict[str, Delivery] = {}

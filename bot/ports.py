@@ -12,6 +12,7 @@ from bot.domain.access_log import IndexedCase
 from bot.domain.audit import Anchor
 from bot.domain.conversation import Conversation
 from bot.domain.crisis import Crisis, HoldingLine
+from bot.domain.desk import OpenCases
 from bot.domain.enquiry import Enquiry
 from bot.domain.media_log import CaseKind, EarlierStatement, LogFilter, LogRow, SearchHit
 from bot.domain.messages import HistoryEntry, MessageRef, Outbound, Recipient
@@ -269,6 +270,12 @@ class AccessLog(Protocol):
         """Oldest first: every search entry naming `ref` among its hits, every export and subject access export
         entry, and the case's own redaction entries."""
         ...
+
+
+class DeskStore(Protocol):
+    """What "my desk" reads (issue 14): the open cases, found through the case tables' state indexes."""
+
+    async def open_cases(self) -> OpenCases: ...
 
 
 class RetryLater(Exception):

@@ -20,7 +20,7 @@ class ActionPayload(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     a: str = Field(max_length=40)  # the action: claim, release, answer, skip, ...
-    k: Literal["enquiry", "conversation", "crisis", "library", "press"]  # what it acts on
+    k: Literal["enquiry", "conversation", "crisis", "library", "press", "desk"]  # what it acts on
     id: str = Field(max_length=40)  # case reference or conversation id
     v: int | None = Field(default=None, ge=0, le=ID_MAX)  # the version the card was made for
     x: str | None = Field(default=None, max_length=200)  # an argument (a choice's value, a field name)

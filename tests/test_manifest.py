@@ -38,10 +38,12 @@ PLACEHOLDER_HOST = "mediadesk.example.org"
 # Minimum bot scopes: widen deliberately, with the call that needs it.
 # channels:history and groups:history (public or private comms channel) and im:history (DMs): before posting again
 # a message whose earlier attempt may have reached Slack, the relay looks for it in conversations.history.
+# files:write: an export of the media log is shared in the person's DM (files.getUploadURLExternal and
+# files.completeUploadExternal).
 EXPECTED_BOT_SCOPES = {"commands", "chat:write", "channels:history", "groups:history", "im:history", "im:write",
-                       "users:read", "users:read.email"}
+                       "users:read", "users:read.email", "files:write"}
 FORBIDDEN_BOT_SCOPES = {"chat:write.public"}  # the bot must be invited to the comms channel
-EVENT_SCOPES = {"message.im": "im:history"}
+EVENT_SCOPES = {"message.im": "im:history", "app_home_opened": None}  # None: the event needs no scope
 
 
 # =========================================================================== the manifest
@@ -86,11 +88,17 @@ def test_all_traffic_goes_to_slack_events(manifest: dict[str, Any]) -> None:
 
 def test_media_call_command(manifest: dict[str, Any]) -> None:
     commands = {c["command"]: c for c in manifest["features"]["slash_commands"]}
-    assert set(commands) == {"/media-call", "/crisis", "/press-release"}
+    assert set(commands) == {"/media-call", "/crisis", "/press-release", "/media-log"}
     media_call = commands["/media-call"]
     assert "form" in media_call["usage_hint"]
     assert media_call["should_escape"] is False  # free text is parsed as typed
     assert "proactive" in commands["/press-release"]["usage_hint"]
+    assert {"search", "export"} <= set(commands["/media-log"]["usage_hint"].replace("|", " ").split())
+
+
+def test_the_home_tab_is_on_and_its_event_subscribed(manifest: dict[str, Any]) -> None:
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]
 
 
 def test_dm_replies_are_subscribed(manifest: dict[str, Any]) -> None:
@@ -98,7 +106,8 @@ def test_dm_replies_are_subscribed(manifest: dict[str, Any]) -> None:
     assert "message.im" in events
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     for event in events:
-        assert EVENT_SCOPES.get(event) in scopes, f"event {event} needs a known, granted scope"
+        assert event in EVENT_SCOPES, f"event {event} is not known here"
+        assert EVENT_SCOPES[event] is None or EVENT_SCOPES[event] in scopes, f"event {event} needs a granted scope"
     home = manifest["features"]["app_home"]
     assert home["messages_tab_enabled"] is True
     assert home["messages_tab_read_only_enabled"] is False

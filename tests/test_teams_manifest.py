@@ -98,13 +98,13 @@ def test_shipped_bot(manifest: dict[str, Any]) -> None:
     (bot,) = manifest["bots"]
     assert bot["botId"] == PLACEHOLDER_ID
     assert set(bot["scopes"]) == {"personal", "team", "groupChat"}
-    assert bot["supportsFiles"] is False
+    assert bot["supportsFiles"] is True  # an export of the media log comes as a file (the file consent card)
     assert bot["isNotificationOnly"] is False
 
 
 def test_commands(manifest: dict[str, Any]) -> None:
     personal = _commands(manifest, "personal")
-    assert {"media call", "crisis", "help"} <= set(personal)
+    assert {"media call", "crisis", "help", "search", "my work", "export"} <= set(personal)
     assert personal["media call"] == "Log a call from a journalist"
     assert personal["crisis"] == "Report a situation that could damage our reputation"
     assert "help" in _commands(manifest, "team")

@@ -14,6 +14,7 @@ from bot.domain.statement import Decision, Slot
 from bot.domain.text import small_int
 from bot.services import (
     crises,
+    desk,
     enquiries,
     intake,
     nudges,
@@ -40,6 +41,8 @@ async def press(core: Core, actor: Actor, payload: ActionPayload, request_key: s
     """A button (or a select option) was pressed."""
     if payload.k == "conversation":
         return await intake.conversation_action(core, actor, payload, request_key)
+    if payload.k == "desk":
+        return await desk.press(core, actor, payload, request_key)
     if payload.k == "crisis":
         return await crises.act(core, actor, payload.a, payload.id, payload.x, payload.v, request_key)
     if payload.k == "press":

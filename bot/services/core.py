@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,7 +17,7 @@ from bot.domain.nudges import NudgePolicy
 from bot.domain.office_hours import OfficeHours, Rota
 from bot.domain.people import Actor, Directory
 from bot.domain.press_release import PressTimings
-from bot.ports import InboxStore, UnitOfWork
+from bot.ports import DeskStore, InboxStore, MediaLog, UnitOfWork
 from cards.model import Card
 
 
@@ -37,6 +39,8 @@ class Core:
     press: PressTimings = field(default_factory=PressTimings)  # how long each press-release stage may take
     inbox: InboxStore | None = None  # requests kept before the platform is answered (None: not kept)
     chat_platforms: tuple[str, ...] = ()  # where the Director gets messages that belong to no case
+    media_log: MediaLog | None = None  # search and export of every case (None: not offered)
+    desk: DeskStore | None = None  # the open cases "my desk" is made of (None: not offered)
 
     def is_open(self, when: datetime) -> bool:
         return self.hours is None or self.hours.is_open(when)
@@ -61,6 +65,26 @@ class ModalRequest:
 
 
 @dataclass(frozen=True)
+class FileToSend:
+    """A file written for the person who asked (an export of the media log), for the platform to deliver into their
+    chat; `discard()` once delivered (or not)."""
+
+    path: Path
+    title: str  # what the file is, in words
+    rows: int
+    request: str  # the words that make it again (Teams writes it afresh once the person accepts it)
+    filter: str = ""  # which cases, in words (for the history of exports)
+    actor: Actor | None = None  # whom it is for
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path.parent, ignore_errors=True)  # the file's own temporary folder
+
+
+@dataclass(frozen=True)
 class Reply:
     """What the person who acted sees straight away, privately. Empty text means nothing to say."""
 
@@ -68,6 +92,7 @@ class Reply:
     card: Card | None = None
     modal: ModalRequest | None = None
     errors: dict[str, str] | None = None  # inline errors for a one-screen form
+    file: FileToSend | None = None  # a file to deliver into the person's chat, with `text` as its message
 
 
 def record(case_ref: str, at: datetime, event: str, actor: Actor, **data: Any) -> HistoryEntry:

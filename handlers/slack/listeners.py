@@ -10,17 +10,19 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.errors import DomainError
 from bot.domain.people import Actor
-from bot.services import actions, inbox, intake
+from bot.services import actions, desk, inbox, intake
 from bot.services.core import Core, ModalRequest, Reply
 from cards.model import ActionPayload
 from cards.slack import modal_errors, read_modal_values, render_message, render_modal
+from cards.slack_home import SEARCH_ACTION, render_home, typed_in
 from cards.text import escape_mrkdwn
+from handlers.slack.files import send_file
 from handlers.slack.identity import SlackIdentity
 from handlers.slack.payloads import (
     ACTION_PREFIX,
@@ -42,6 +44,8 @@ ACK_CRISIS = ("I've sent you a direct message from Media Desk: answer the first 
 ACK_PRESS_RELEASE = ("I've sent you a direct message from Media Desk with the questions for your press release. "
                      "Please don't agree a release with anyone outside the ICB until you have spoken to comms.")
 UNKNOWN_BUTTON = "Sorry, I didn't recognise that button. It may be from an old message."
+FILE_SENT = "I've sent you the file in your direct messages with Media Desk."
+MEDIA_LOG = "/media-log"
 SOMETHING_WENT_WRONG = ("Sorry, something went wrong and this was not recorded. Please try again in a minute. "
                         "If it keeps happening, email the communications team with the details instead.")
 
@@ -64,6 +68,9 @@ class SlackContext:
     # Requests being finished after a restart: the door waits for each before the same person's next one.
     waiting: dict[str, asyncio.Future[None]] = field(default_factory=dict)
     live: set[str] = field(default_factory=set)  # accepted by this process and not yet finished
+    # Who has opened the Home tab since this process started: their tab is published again after their own
+    # clicks and forms, so it shows what those changed (it is published afresh each time they open it, too).
+    home_seen: set[str] = field(default_factory=set)
 
     def started(self, key: str) -> asyncio.Future[None]:
         future = self.waiting[key] = asyncio.get_running_loop().create_future()
@@ -109,6 +116,31 @@ def register(app: AsyncApp, deps: SlackContext) -> None:
     for name, (start, ack_text, quiet, in_dm) in COMMANDS.items():
         app.command(name)(_command_listener(deps, start, ack_text, quiet, in_dm))
 
+    @app.event("app_home_opened")
+    async def home_opened(event: dict[str, Any], client: AsyncWebClient) -> None:
+        if event.get("tab") == "home":  # the door lets through only the Home tab of a person
+            await _publish_home(deps, client, event["user"])
+
+    @app.command(MEDIA_LOG)
+    async def media_log(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond,
+                        request: AsyncBoltRequest) -> None:
+        await ack()
+        key = command_key(command["trigger_id"])
+        user = command["user_id"]
+
+        async def run() -> Reply:
+            return await desk.command(deps.core, await deps.identity.actor(user), command.get("text") or "", key)
+
+        reply = await _work(deps, key, run)
+        try:
+            if reply.file is not None:
+                await _send_file(client, deps.core, reply, user)
+                reply = Reply(text=FILE_SENT)
+            message = render_message(reply.card) if reply.card else {"text": escape_mrkdwn(reply.text)}
+            await respond(response_type="ephemeral", replace_original=False, **message)
+        except Exception:  # a courtesy, as every reply is
+            log.exception("could not answer /media-log")
+
     @app.event("message")
     async def dm_message(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient,
                          request: AsyncBoltRequest) -> None:
@@ -131,6 +163,17 @@ def register(app: AsyncApp, deps: SlackContext) -> None:
         key = action_key(body.get("trigger_id"), action["action_id"])
         raw = action.get("value") or (action.get("selected_option") or {}).get("value")
         payload = ActionPayload.decode(raw)
+        on_home = (body.get("view") or {}).get("type") == "home"
+        searched = action["action_id"] == SEARCH_ACTION or (payload is not None and payload.k == "desk"
+                                                            and payload.a == "search")
+        if on_home and (searched or (payload is not None and payload.k == "desk" and payload.a == "refresh")):
+            # The Home tab's own controls change the tab itself.
+            words = (action.get("value") or "") if action["action_id"] == SEARCH_ACTION else typed_in(body.get("view"))
+            try:
+                await _publish_home(deps, client, user_id, words if searched else None)
+            finally:
+                await deps.finished(key)
+            return
 
         async def run() -> Reply:
             if payload is None:
@@ -141,6 +184,7 @@ def register(app: AsyncApp, deps: SlackContext) -> None:
         reply = await _work(deps, key, run)
         await _show(client, reply, user=user_id, channel=channel, trigger_id=body.get("trigger_id"), core=deps.core,
                     replayed=_replayed(request))
+        await _refresh_home(deps, client, user_id)
 
     @app.view(FORM_CALLBACK)
     async def form_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient,
@@ -175,6 +219,7 @@ def register(app: AsyncApp, deps: SlackContext) -> None:
         await ack()
         if reply.text:
             await _show(client, reply, user=user, channel=None, trigger_id=None, core=deps.core)
+        await _refresh_home(deps, client, user)
 
 
 def _command_listener(deps: SlackContext, start: Start, ack_text: str, quiet: Callable[[str], bool],
@@ -245,6 +290,11 @@ async def _show_now(client: AsyncWebClient, reply: Reply, *, user: str, channel:
                     trigger_id: str | None, core: Core) -> None:
     if reply.modal is not None and trigger_id:
         await _open_modal(client, reply.modal, trigger_id, core)
+    if reply.file is not None:
+        await _send_file(client, core, reply, user)
+        if not channel:
+            return  # the file's message in the DM says it all
+        reply = Reply(text=FILE_SENT)
     if reply.text:
         # Replies can quote what someone typed: escaped like every other text we send.
         message = render_message(reply.card) if reply.card else {"text": escape_mrkdwn(reply.text)}
@@ -252,6 +302,43 @@ async def _show_now(client: AsyncWebClient, reply: Reply, *, user: str, channel:
             await client.chat_postEphemeral(channel=channel, user=user, **message)
         else:
             await client.chat_postMessage(channel=user, **message)
+
+
+async def _send_file(client: AsyncWebClient, core: Core, reply: Reply, user: str) -> None:
+    assert reply.file is not None
+    try:
+        await send_file(client, user, reply.file, reply.text or reply.file.title)
+    finally:
+        reply.file.discard()
+    await desk.delivered(core, reply.file)
+
+
+async def _publish_home(deps: SlackContext, client: AsyncWebClient, user: str, words: str | None = None) -> None:
+    """Publish `user`'s Home tab: the desk, with what `words` found when they searched."""
+    deps.home_seen.add(user)
+    try:
+        actor = await deps.identity.actor(user)
+        home = await desk.home(deps.core, actor, words)
+        view = render_home(home.desk, found=home.found, notice=home.notice, words=home.words)
+    except DomainError as exc:
+        view = render_home_notice(exc.message)
+    except Exception:
+        log.exception("could not build the Home tab")
+        view = render_home_notice(SOMETHING_WENT_WRONG)
+    try:
+        await client.views_publish(user_id=user, view=view)
+    except Exception:  # the tab keeps what it showed; the next opening tries again
+        log.exception("could not publish the Home tab")
+
+
+async def _refresh_home(deps: SlackContext, client: AsyncWebClient, user: str) -> None:
+    if user in deps.home_seen:
+        await _publish_home(deps, client, user)
+
+
+def render_home_notice(text: str) -> dict[str, Any]:
+    return {"type": "home", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": escape_mrkdwn(text),
+                                                                    "verbatim": True}}]}
 
 
 async def _open_modal(client: AsyncWebClient, request: ModalRequest, trigger_id: str, core: Core) -> None:

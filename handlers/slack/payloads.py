@@ -18,8 +18,8 @@ from handlers import bounded_json
 
 FORM_CALLBACK = "md.form"  # the callback id of every one-screen form we open
 ACTION_PREFIX = "md."  # every action id on our buttons and selects
-COMMANDS = frozenset({"/media-call", "/crisis", "/press-release"})
-EVENTS = frozenset({"message"})  # the bot events the manifest subscribes to
+COMMANDS = frozenset({"/media-call", "/crisis", "/press-release", "/media-log"})
+EVENTS = frozenset({"message", "app_home_opened"})  # the bot events the manifest subscribes to
 REPLAY_HEADER = "x-mediadesk-replay"  # on a request kept before a crash and run again after it
 
 M = TypeVar("M", bound=BaseModel)
@@ -139,6 +139,18 @@ class EventCallback(_Model):
     event: MessageEvent
 
 
+class AppHomeOpened(_Model):
+    type: Literal["app_home_opened"]
+    user: Id
+    tab: str = "home"
+
+
+class HomeCallback(_Model):
+    type: Literal["event_callback"]
+    event_id: Id
+    event: AppHomeOpened
+
+
 class UrlVerification(_Model):
     type: Literal["url_verification"]
     challenge: str
@@ -193,6 +205,11 @@ def _check_json(data: Any) -> Checked:
     event = data.get("event")
     if not isinstance(event, dict) or not isinstance(event.get("type"), str) or event["type"] not in EVENTS:
         raise NotOurs("an event Media Desk does not subscribe to")
+    if event["type"] == "app_home_opened":
+        home = _model(HomeCallback, data, "event").event
+        if home.tab != "home":
+            raise NotOurs("the Messages tab opened (nothing to publish)")
+        return Checked("home", None, home.user)  # changes nothing: not kept in the inbox
     callback = _model(EventCallback, data, "event")
     if not callback.event.from_a_person_in_a_dm:
         raise NotOurs("a message that is not a person writing to Media Desk")

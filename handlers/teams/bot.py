@@ -19,13 +19,14 @@ from bot.domain.errors import DomainError
 from bot.domain.messages import MessageRef
 from bot.domain.people import Actor
 from bot.ports import ReferenceStore
-from bot.services import actions, intake, viewing
-from bot.services.core import Core, ModalRequest, Reply
+from bot.services import actions, desk, intake, viewing
+from bot.services.core import Core, FileToSend, ModalRequest, Reply
 from cards import views
 from cards.model import ActionPayload
 from cards.teams import escape_markdown, render_card
 from cards.teams_inputs import FORM_KEY, read_action, read_form_values, render_form
 from handlers.teams import references
+from handlers.teams.files import FILE_CONSENT, consent_card, file_info_card, upload
 from handlers.teams.identity import Identity, IdentityRefused, IdentityUnavailable
 
 log = logging.getLogger("mediadesk.teams")
@@ -40,6 +41,10 @@ CANNOT_CHECK = ("Sorry, I couldn't check who you are with Microsoft Teams just n
                 "Please try again in a minute.")
 FORM_SENT_TO_CHAT = "I've sent you the form in your chat with Media Desk."
 FORM_BELOW = "Fill in the form below."
+FILE_OFFERED = "Accept the file in your chat with Media Desk and it goes to your OneDrive."
+FILE_DECLINED = "All right: no file was sent. Type export whenever you want the media log."
+UPLOAD_FAILED = ("Sorry, I couldn't put the file in your OneDrive just now, so nothing was sent. Please type export "
+                 "to try again.")
 OPEN_A_CHAT = "Please open a 1:1 chat with Media Desk first (from the apps bar), then try again."
 
 # Commands: exactly the command (plus "form"/"one screen"), or the slash form with any text after it. A typed
@@ -145,6 +150,8 @@ class MediaDeskTeamsBot(ActivityHandler):
                 return await intake.start_crisis(core, actor, command[1], key)
             if command and command[0] == "press_release":
                 return await intake.start_press_release(core, actor, command[1], key)
+            if not command and (asked := await desk.typed(core, actor, text, key)) is not None:
+                return asked  # search WORDS, my work, export
             # "help" is answered by the conversation: the current question again, or what can be started.
             return await intake.reply_in_dm(core, actor, "help" if command else text, key)
 
@@ -160,6 +167,9 @@ class MediaDeskTeamsBot(ActivityHandler):
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
         value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) else {}
+        if turn_context.activity.name == FILE_CONSENT:
+            await self._file_consent(turn_context, value)
+            return InvokeResponse(status=200)
         raw = value.get("action")
         action: dict[str, Any] = raw if isinstance(raw, dict) else {}
         if turn_context.activity.name != "adaptiveCard/action" or action.get("type") != "Action.Execute":
@@ -190,6 +200,9 @@ class MediaDeskTeamsBot(ActivityHandler):
             # be sent twice.
             note = reply.card or views.notice_card("Media Desk", reply.text or "Sent.")
             return {"statusCode": 200, "type": _CARD, "value": render_card(note)}
+        if reply.file is not None:
+            shown = await self._show(turn_context, actor, _personal(activity), reply)
+            return _message(FILE_OFFERED if shown else OPEN_A_CHAT)
         if reply.modal is not None or reply.card is not None:
             shown = await self._show(turn_context, actor, _personal(activity), Reply(modal=reply.modal,
                                                                                         card=reply.card,
@@ -199,6 +212,40 @@ class MediaDeskTeamsBot(ActivityHandler):
                     return _message(FORM_SENT_TO_CHAT if shown else OPEN_A_CHAT)
                 return _message(FORM_BELOW)
         return _message(reply.text or "Done.")
+
+    async def _file_consent(self, tc: TurnContext, value: dict[str, Any]) -> None:
+        """The person accepted (or declined) the file offered by a consent card: write the export again for them,
+        upload it where Teams says (their OneDrive), and show it in the chat as a file card."""
+        actor = await self._identity.actor(tc)
+        if actor is None:
+            await tc.send_activity(NOT_IDENTIFIED)
+            return
+        context: dict[str, Any] = value["context"] if isinstance(value.get("context"), dict) else {}
+        request = context.get("md_file") if isinstance(context.get("md_file"), str) else None
+        if value.get("action") != "accept" or request is None:
+            await tc.send_activity(MessageFactory.text(FILE_DECLINED))
+            return
+        info: dict[str, Any] = value["uploadInfo"] if isinstance(value.get("uploadInfo"), dict) else {}
+        core = self._core
+
+        async def again() -> Reply:
+            return await desk.export(core, actor, request.removeprefix("export").strip())
+
+        reply = await _guarded(again)
+        if reply.file is None:
+            await tc.send_activity(MessageFactory.text(escape_markdown(reply.text)))
+            return
+        try:
+            await upload(reply.file, str(info.get("uploadUrl") or ""))
+        except Exception:
+            log.exception("could not upload an export to the place Teams gave")
+            await tc.send_activity(MessageFactory.text(UPLOAD_FAILED))
+            return
+        finally:
+            reply.file.discard()
+        await desk.delivered(core, reply.file)
+        await tc.send_activity(MessageFactory.attachment(file_info_card(info)))
+        await tc.send_activity(MessageFactory.text(escape_markdown(reply.text)))
 
     async def _personal_view(self, actor: Actor, view: ActionPayload, teams_user_id: str) -> dict[str, Any]:
         try:
@@ -252,6 +299,8 @@ class MediaDeskTeamsBot(ActivityHandler):
                 if card is not None:
                     shown = await self._send(tc, actor, personal, MessageFactory.attachment(
                         CardFactory.adaptive_card(card)))
+            if reply.file is not None:
+                return await self._offer_file(tc, actor, personal, reply.file, reply.text)
             if reply.text or reply.card is not None:
                 message = (MessageFactory.attachment(CardFactory.adaptive_card(render_card(reply.card)))
                            if reply.card is not None else MessageFactory.text(escape_markdown(reply.text)))
@@ -261,6 +310,14 @@ class MediaDeskTeamsBot(ActivityHandler):
             log.exception("could not show the reply to the person who acted")
             return False
         return shown
+
+    async def _offer_file(self, tc: TurnContext, actor: Actor, personal: bool, file: FileToSend, text: str) -> bool:
+        """Teams asks the person before a bot puts a file in their OneDrive: a consent card naming it and its size.
+        The file is written again when they accept (the card may be answered much later, or on another replica)."""
+        try:
+            return await self._send(tc, actor, personal, MessageFactory.attachment(consent_card(file, text)))
+        finally:
+            file.discard()
 
     async def _send(self, tc: TurnContext, actor: Actor, personal: bool, activity: Activity) -> bool:
         if personal:

@@ -13,6 +13,14 @@ from storage.models import CrisisRow, HoldingLineRow
 from storage.repositories.common import CaseRows, maybe_person, person, person_json, rows_changed
 
 
+def crisis_from(row: CrisisRow) -> Crisis:
+    return Crisis(id=row.id, ref=row.ref, state=CrisisState(row.state), version=row.version,
+                  details=dict(row.details), reporter=person(row.reporter), lead=maybe_person(row.lead),
+                  head_of_department=row.head_of_department, lead_agency=row.lead_agency,
+                  routing=dict(row.routing or {}), confirmations=list((row.confirmations or {}).get("who", [])),
+                  created_at=row.created_at)
+
+
 class SqlCrises(CaseRows[Crisis, CrisisRow]):
     row = CrisisRow
     finished = (CrisisState.STOOD_DOWN.value,)
@@ -24,11 +32,7 @@ class SqlCrises(CaseRows[Crisis, CrisisRow]):
             routing=c.routing, confirmations={"who": c.confirmations}, created_at=c.created_at, updated_at=now))
 
     def _case(self, row: CrisisRow) -> Crisis:
-        return Crisis(id=row.id, ref=row.ref, state=CrisisState(row.state), version=row.version,
-                      details=dict(row.details), reporter=person(row.reporter), lead=maybe_person(row.lead),
-                      head_of_department=row.head_of_department, lead_agency=row.lead_agency,
-                      routing=dict(row.routing or {}), confirmations=list((row.confirmations or {}).get("who", [])),
-                      created_at=row.created_at)
+        return crisis_from(row)
 
     def _changes(self, c: Crisis, now: datetime) -> dict[str, Any]:
         return dict(state=c.state.value, details=c.details, lead=person_json(c.lead),

@@ -50,11 +50,11 @@ class SqlDrafts:
         if version is not None:
             query = query.where(SignOffRow.version == version)
         rows = (await self.s.execute(query.order_by(SignOffRow.id))).scalars()
-        return [SignOff(r.version, r.fingerprint, _slot(r.slot), Decision(r.decision), r.by, r.by_email, r.at,
+        return [SignOff(r.version, r.fingerprint, slot_of(r.slot), Decision(r.decision), r.by, r.by_email, r.at,
                         r.comment) for r in rows]
 
 
-def _slot(value: str) -> Slot | CrisisSlot | PressSlot:
+def slot_of(value: str) -> Slot | CrisisSlot | PressSlot:
     """Sign-off slots of enquiries, crises and press releases share one table."""
     if value in Slot._value2member_map_:
         return Slot(value)

@@ -11,6 +11,15 @@ from storage.models import EnquiryRow
 from storage.repositories.common import CaseRows, maybe_person, person, person_json
 
 
+def enquiry_from(row: EnquiryRow) -> Enquiry:
+    return Enquiry(
+        id=row.id, ref=row.ref, state=EnquiryState(row.state), version=row.version, journalist=row.journalist,
+        outlet=row.outlet, outlet_kind=row.outlet_kind, phone=row.phone, email=row.email, summary=row.summary,
+        deadline=row.deadline, reporter=person(row.reporter), owner=maybe_person(row.owner),
+        plan=Plan.from_json(row.plan), routing=dict(row.routing or {}), created_at=row.created_at,
+    )
+
+
 class SqlEnquiries(CaseRows[Enquiry, EnquiryRow]):
     row = EnquiryRow
     finished = (EnquiryState.CLOSED.value, EnquiryState.WITHDRAWN.value)
@@ -25,12 +34,7 @@ class SqlEnquiries(CaseRows[Enquiry, EnquiryRow]):
         ))
 
     def _case(self, row: EnquiryRow) -> Enquiry:
-        return Enquiry(
-            id=row.id, ref=row.ref, state=EnquiryState(row.state), version=row.version, journalist=row.journalist,
-            outlet=row.outlet, outlet_kind=row.outlet_kind, phone=row.phone, email=row.email, summary=row.summary,
-            deadline=row.deadline, reporter=person(row.reporter), owner=maybe_person(row.owner),
-            plan=Plan.from_json(row.plan), routing=dict(row.routing or {}), created_at=row.created_at,
-        )
+        return enquiry_from(row)
 
     def _changes(self, e: Enquiry, now: datetime) -> dict[str, Any]:
         return dict(state=e.state.value, owner=person_json(e.owner), plan=e.plan.to_json(), routing=e.routing,

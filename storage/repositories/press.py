@@ -15,6 +15,15 @@ from storage.models import PressCommentRow, PressReleaseRow
 from storage.repositories.common import CaseRows, maybe_person, person, person_json
 
 
+def release_from(row: PressReleaseRow) -> PressRelease:
+    pr = PressRelease(id=row.id, ref=row.ref, kind=ReleaseKind(row.kind), state=PressState(row.state),
+                      version=row.version, details=dict(row.details), requester=person(row.requester),
+                      owner=maybe_person(row.owner), project_lead=row.project_lead, embargo=row.embargo,
+                      due=row.due_at, created_at=row.created_at)
+    pr.load_plan(row.plan)
+    return pr
+
+
 class SqlPressReleases(CaseRows[PressRelease, PressReleaseRow]):
     row = PressReleaseRow
     finished = (PressState.CLOSED.value,)
@@ -26,12 +35,7 @@ class SqlPressReleases(CaseRows[PressRelease, PressReleaseRow]):
             embargo=pr.embargo, due_at=pr.due, plan=pr.plan_json(), created_at=pr.created_at, updated_at=now))
 
     def _case(self, row: PressReleaseRow) -> PressRelease:
-        pr = PressRelease(id=row.id, ref=row.ref, kind=ReleaseKind(row.kind), state=PressState(row.state),
-                          version=row.version, details=dict(row.details), requester=person(row.requester),
-                          owner=maybe_person(row.owner), project_lead=row.project_lead, embargo=row.embargo,
-                          due=row.due_at, created_at=row.created_at)
-        pr.load_plan(row.plan)
-        return pr
+        return release_from(row)
 
     def _changes(self, pr: PressRelease, now: datetime) -> dict[str, Any]:
         return dict(state=pr.state.value, details=pr.details, owner=person_json(pr.owner),

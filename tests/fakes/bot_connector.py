@@ -109,6 +109,7 @@ class FakeConnector:
         self.blocked: dict[str, bool] = {}  # 1:1 chats whose person removed (or blocked) the bot
         self.holding: set[str] = set()  # conversations whose next post is made and its answer held
         self.released = asyncio.Event()
+        self.uploads: dict[str, dict[str, Any]] = {}  # upload session id -> name, headers and bytes received
         self._n = 0
         app = web.Application()
         app.router.add_post("/{tenant}/oauth2/v2.0/token", self._token)
@@ -116,6 +117,7 @@ class FakeConnector:
         app.router.add_post("/v3/conversations/{conv}/activities", self._post)
         app.router.add_post("/v3/conversations/{conv}/activities/{aid}", self._post)
         app.router.add_put("/v3/conversations/{conv}/activities/{aid}", self._put)
+        app.router.add_put("/upload/{session}", self._upload)
         self.server = TestServer(app, host="127.0.0.1", port=0)
 
     async def start(self) -> FakeConnector:
@@ -199,6 +201,27 @@ class FakeConnector:
         self._check(activity, f"update of {request.match_info['aid']} in {conversation}")
         self.updates.append((conversation, request.match_info["aid"], activity))
         return web.json_response({"id": request.match_info["aid"]})
+
+    def upload_info(self, name: str) -> dict[str, Any]:
+        """What Teams puts in a `fileConsent/invoke` accept: an upload session in the person's OneDrive for `name`."""
+        session = f"session-{len(self.uploads) + 1}"
+        self.uploads[session] = {"name": name, "data": None, "headers": {}}
+        kind = name.rsplit(".", 1)[-1]
+        return {"name": name, "uploadUrl": f"{self.url}upload/{session}", "uniqueId": f"unique-{session}",
+                "contentUrl": f"https://contoso-my.sharepoint.com/personal/Documents/Applications/Media%20Desk/{name}",
+                "fileType": kind}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """A OneDrive upload session, as Graph does it: the bytes in one PUT whose Content-Range names them all."""
+        upload = self.uploads.get(request.match_info["session"])
+        if upload is None:
+            return web.json_response({"error": {"code": "itemNotFound"}}, status=404)
+        data = await request.read()
+        expected = f"bytes 0-{len(data) - 1}/{len(data)}"
+        if request.headers.get("Content-Range") != expected:
+            return web.json_response({"error": {"code": "invalidRange", "message": expected}}, status=416)
+        upload.update(data=data, headers=dict(request.headers))
+        return web.json_response({"id": "item-1", "name": upload["name"], "size": len(data)}, status=201)
 
     def _check(self, activity: dict[str, Any], where: str) -> None:
         self.invalid.extend(f"{where}: doubled full stop {found}" for found in doubled_stops(activity))
