@@ -250,6 +250,7 @@ async def test_export_from_the_home_tab_delivers_the_log_into_the_dm(slack: Slac
     assert steps == ["files.getUploadURLExternal", "upload", "files.completeUploadExternal"]
     assert int(slack.fake.calls_to("files.getUploadURLExternal")[0].args["length"]) == len(upload["data"])
     slack.fake.assert_conformant()
+    await slack.settle()  # the export is recorded once the file is in the DM: the listener's last step
     history = [h for h in await rows(slack.database_url, HistoryRow) if h.event == "exported"]
     assert [(h.actor, h.data["rows"], h.data["format"]) for h in history] == [("Casey Comms", 2, "csv")]
 
@@ -265,6 +266,7 @@ async def test_export_by_command_as_a_workbook_for_a_member_of_staff(slack: Slac
     sheet = book.worksheets[0]
     values = [row for row in sheet.iter_rows(values_only=True)]
     assert values[0][0] == "Reference" and [row[0] for row in values[1:]] == [ours]  # only what Sam logged
+    await slack.settle()  # the export is recorded once the file is in the DM: the listener's last step
     history = [h for h in await rows(slack.database_url, HistoryRow) if h.event == "exported"]
     assert history[-1].actor == "Sam Staff" and history[-1].data["rows"] == 1
     assert "logged by sam.staff@example.nhs.uk" in history[-1].data["filter"]
