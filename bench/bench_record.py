@@ -232,19 +232,37 @@ def _spread(ms: list[float]) -> dict[str, float]:
     return {"p50": statistics.median(ordered), "p95": ordered[int(len(ordered) * 0.95) - 1]}
 
 
-def child(args: list[str], url: str, work: Path) -> dict[str, Any]:
-    """Run `mediadesk ...` in a child process: seconds and the child's peak resident memory."""
-    env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
-    env.pop("MEDIADESK_CONFIG", None)
+# Run in the child: its own peak memory (VmHWM) is written to stderr as it exits. The child's ru_maxrss would not
+# do: it starts from this process's resident size at the fork and survives the exec.
+_PEAK = ("import atexit, runpy, sys\n"
+         "def peak():\n"
+         "    for line in open('/proc/self/status'):\n"
+         "        if line.startswith('VmHWM:'):\n"
+         "            sys.stderr.write('PEAK_KB ' + line.split()[1] + '\\n')\n"
+         "atexit.register(peak)\n"
+         "sys.argv = sys.argv[1:]\n"
+         "runpy.run_path(sys.argv[0], run_name='__main__') if sys.argv[0].endswith('.py') else "
+         "runpy.run_module(sys.argv[0], run_name='__main__', alter_sys=True)\n")
+
+
+def _measured(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, str]:
+    """Run `python argv...` (a module name or a script): (seconds, peak MB, what it printed)."""
     t = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "bot", *args], cwd=work, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(process.pid, 0)
-    out = process.stdout.read() + process.stderr.read() if process.stdout and process.stderr else ""
+    done = subprocess.run([sys.executable, "-c", _PEAK, *argv], cwd=cwd, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - t
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"mediadesk {' '.join(args)} failed: {out}")
-    return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024, "said": out.strip().splitlines()[-1:]}
+    peaks = [int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("PEAK_KB ")]
+    said = (done.stdout + "\n".join(x for x in done.stderr.splitlines() if not x.startswith("PEAK_KB "))).strip()
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed: {said}")
+    return seconds, (peaks[-1] / 1024 if peaks else float("nan")), said
+
+
+def child(args: list[str], url: str, work: Path) -> dict[str, Any]:
+    """Run `mediadesk ...` in a child process: seconds and the child's own peak resident memory."""
+    env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
+    env.pop("MEDIADESK_CONFIG", None)
+    seconds, peak, said = _measured(["bot", *args], env, work)
+    return {"seconds": seconds, "peak_mb": peak, "said": said.splitlines()[-1:]}
 
 
 BASELINE = """
@@ -266,12 +284,11 @@ asyncio.run(main())
 
 
 def baseline_dump(url: str, work: Path) -> dict[str, Any]:
-    t = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", BASELINE, url, str(work / "raw.csv")], cwd=ROOT)
-    _, status, usage = os.wait4(process.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit("the baseline dump failed")
-    return {"seconds": time.perf_counter() - t, "peak_mb": usage.ru_maxrss / 1024}
+    script = work / "raw_dump.py"
+    script.write_text(BASELINE)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    seconds, peak, _ = _measured([str(script), url, str(work / "raw.csv")], env, ROOT)
+    return {"seconds": seconds, "peak_mb": peak}
 
 
 async def run_one(kind: str, cases: int) -> dict[str, Any]:
