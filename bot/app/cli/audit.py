@@ -8,7 +8,7 @@ import json
 import sys
 import time
 
-from bot.config import OrgConfig, Settings
+from bot.app.config import OrgConfig, Settings
 from bot.domain.audit import Anchor, ChainWalk
 
 

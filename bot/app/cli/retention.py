@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import Literal
 
-from bot.config import OrgConfig, Settings
+from bot.app.config import OrgConfig, Settings
 from bot.domain.errors import DomainError
 from bot.domain.retention import CLASSES, Retention
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.config import OrgConfig, Settings
+from bot.app.config import OrgConfig, Settings
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.media_log import SearchHit
 

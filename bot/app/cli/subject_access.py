@@ -10,7 +10,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.config import OrgConfig, Settings
+from bot.app.config import OrgConfig, Settings
 from bot.domain.errors import DomainError, NotFound
 
 
