@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     def teams_enabled(self) -> bool:
         return bool(self.microsoft_app_id)
 
+    @property
+    def chat_platforms(self) -> tuple[str, ...]:
+        """The chat platforms this deployment is connected to."""
+        return tuple(name for name, on in (("slack", self.slack_enabled), ("teams", self.teams_enabled)) if on)
+
     def teams_problems(self) -> list[str]:
         """A Teams configuration that would run unauthenticated is refused (botbuilder treats an empty app
         id as "authentication disabled", which would let anyone act as anyone)."""

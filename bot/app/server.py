@@ -121,8 +121,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
                 crisis_ack=timedelta(minutes=org.crisis.acknowledge_minutes),
                 crisis_sign_off=timedelta(minutes=org.crisis.sign_off_minutes),
                 press=org.press_releases.timings(), inbox=inbox_store, media_log=SqlMediaLog(db), desk=SqlDesk(db),
-                chat_platforms=tuple(name for name, on in (("slack", settings.slack_enabled),
-                                                           ("teams", settings.teams_enabled)) if on))
+                chat_platforms=settings.chat_platforms)
     deliveries: dict[str, Delivery] = {}
     slack = None
     if settings.slack_enabled:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Coroutine
+from typing import Any
 
 from bot.app.cli import audit, retention, subject_access
 from bot.app.config import ConfigError, Settings, load_org_config, playground_problem
+from bot.domain.errors import DomainError, NotFound
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,18 +68,30 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Wrote {path}: upload it in Teams (Apps > Manage your apps > Upload an app).")
         return 0
     if args.command in ("audit", "redact"):
-        return asyncio.run(audit.run(args, settings, org))
+        return _answer(audit.run(args, settings, org))
     if args.command == "sar":
-        return asyncio.run(subject_access.run(args, settings, org))
-    if args.command == "retention":
-        return asyncio.run(retention.run(args, settings, org))
+        return _answer(subject_access.run(args, settings, org))
+    if args.command == "retention":  # an unknown case is refused like any other request (status 2)
+        return _answer(retention.run(args, settings, org), not_found=2)
     if args.command == "nudges":
         return asyncio.run(_nudges_list(settings, org, args.limit))
     if args.command in ("search", "export", "report"):
         from bot.app.cli import media_log
 
-        return asyncio.run(media_log.run(args, settings, org))
+        return _answer(media_log.run(args, settings, org))
     return _serve(settings, org, migrate=not args.no_migrate)
+
+
+def _answer(command: Coroutine[Any, Any, int], *, not_found: int = 1) -> int:
+    """Run a subcommand: a refusal is its sentence on stderr, with status 1 when nothing was found, else 2."""
+    try:
+        return asyncio.run(command)
+    except NotFound as exc:
+        print(exc.message, file=sys.stderr)
+        return not_found
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
 
 
 def _media_log_commands(sub) -> None:  # noqa: ANN001 - argparse's private subparsers type
