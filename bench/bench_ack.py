@@ -8,7 +8,7 @@ What runs (see bench/README.md for how to read the output):
   simulated user with its own Slack user id, each sending signed slash commands one after another until N
   requests are done; the time from send to the full HTTP response (the ack) is recorded per request.
 - the servers under test (one child process, one event loop, like `mediadesk serve`): the real Media
-  Desk app (`bot.app.create_app`, a fresh migrated database, outbox relay and scheduler running, JSON logs
+  Desk app (`bot.app.server.create_app`, a fresh migrated database, outbox relay and scheduler running, JSON logs
   at INFO to a file) and a bare `slack_bolt` AsyncApp whose `/media-call` listener only acks with the same
   text; both behind the same aiohttp adapter, each on its own 127.0.0.1 port.
 - the fake Slack Web API (`tests/fakes/slack_api.py`, its own child process): what Media Desk calls after
@@ -83,8 +83,8 @@ def bare_app(signing_secret: str, token: str, api_url: str) -> Any:
 
 def media_desk_app(api_url: str, database_url: str) -> Any:
     """The real server, configured the way tests/slack/harness.py does (but with the system clock)."""
-    from bot.app import create_app
-    from bot.config import Settings
+    from bot.app.config import Settings
+    from bot.app.server import create_app
     from tests.slack.harness import org_config
 
     settings = Settings(slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_url=api_url,
@@ -200,7 +200,7 @@ async def _child_main(role: str, config: dict[str, Any]) -> None:
 
         profiler = cProfile.Profile()
     if role == "server":
-        from bot import logs
+        from bot.app import logs
 
         logs.configure(os.environ.get("LOG_LEVEL", "INFO"))  # as `mediadesk serve` does; stderr is the log file
         if config["database_url"].startswith("sqlite"):
@@ -380,7 +380,7 @@ class Bench:
         else:
             database_url = f"sqlite+aiosqlite:///{self.tmp / 'mediadesk.db'}"
         if self.args.inline:
-            from bot import logs
+            from bot.app import logs
 
             logs.configure(os.environ.get("LOG_LEVEL", "INFO"))
             stream = open(self.tmp / "server.log", "a", encoding="utf-8")  # noqa: ASYNC230, SIM115 - set-up; lives as long as the run

@@ -9,7 +9,7 @@ What runs (see bench/README.md, "bench_nudges.py", for how to read the output):
   cloned from one enquiry logged the real way (`log_enquiry`) so the rows look like the app's own;
 - (a) in this process: `nudges.tick(core)` with nothing due, many times, alternated with a baseline (a unit of
   work that only runs `SELECT 1`), first on empty tables and again after the load;
-- (b) in this process: the real app (`bot.app.create_app`, APScheduler ticking every NUDGE_TICK_SECONDS (default 1 s), the outbox relay,
+- (b) in this process: the real app (`bot.app.server.create_app`, APScheduler ticking every NUDGE_TICK_SECONDS (default 1 s), the outbox relay,
   the real clock), served on 127.0.0.1, with the fake Slack Web API in a second child process. The loader
   adds enquiries whose UNCLAIMED nudge falls due at known times (a steady stream, then a burst at one
   instant); the run records when each was claimed, committed to the outbox, and received by the fake;
@@ -82,7 +82,7 @@ def stats(values: list[float]) -> tuple[float, float, float]:
 def bench_org() -> Any:
     """The organisation: a comms channel, and an office that is always open (the bench measures sending,
     not the out-of-hours deferral, and must not depend on the day it is run)."""
-    from bot.config import OfficeHoursSection, OrgConfig, PeopleSection, SlackSection
+    from bot.app.config import OfficeHoursSection, OrgConfig, PeopleSection, SlackSection
     from bot.domain.office_hours import OfficeHours
 
     class AlwaysOpen(OfficeHours):
@@ -464,10 +464,10 @@ class Bench:
     async def due_run(self, first: int) -> None:
         from aiohttp import web
 
-        from bot import logs
-        from bot.app import create_app
+        from bot.app import logs
+        from bot.app.config import Settings
+        from bot.app.server import create_app
         from bot.clock import SystemClock
-        from bot.config import Settings
         from bot.services import nudges
         from storage.db import open_database
         from storage.models import NudgeRow
@@ -586,7 +586,7 @@ class Bench:
         ticks = due["ticks"]
         reminders: dict[str, list[float]] = due["received"].get("reminders", {})
         print()
-        from bot.config import Settings
+        from bot.app.config import Settings
 
         tick = Settings().nudge_tick_seconds
         print(f"(b) due nudges with the real app and clock (scheduler tick every {tick:g} s, batch of {BATCH} a tick):"

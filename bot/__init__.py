@@ -1,0 +1,1 @@
+"""The platform-neutral core (domain, services, ports) and, in bot.app, the composition root that wires it."""

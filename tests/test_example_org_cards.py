@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.app import CORE, DATABASE
+from bot.app.server import CORE, DATABASE
 from bot.clock import FrozenClock
 from bot.services import actions, nudges
 from cards import slack, teams, teams_inputs

@@ -9,8 +9,8 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from bot.app import create_app
-from bot.config import ConfigError, Settings
+from bot.app.config import ConfigError, Settings
+from bot.app.server import create_app
 
 
 async def test_without_teams_credentials_api_messages_refuses_every_activity(sqlite_url: str) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.teams_package import MANIFEST_DIR, PLACEHOLDER_HOST, PLACEHOLDER_ID, build_package
+from bot.app.teams_package import MANIFEST_DIR, PLACEHOLDER_HOST, PLACEHOLDER_ID, build_package
 from tests.conformance import SPECS_ENV, specs_dir
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -275,3 +275,10 @@ class Form:
                     for name in rule.fields:
                         errors.setdefault(name, msg)
         return values, errors, unsure
+
+
+def one_box(form_id: str, title: str, submit_label: str, intro: str, label: str, prompt: str, *,
+            name: str = "comment") -> Form:
+    """A one-screen form of a single long answer (a comment, a reason, an update)."""
+    return Form(id=form_id, title=title, submit_label=submit_label, outro="", intro=intro,
+                fields=(Field(name, label, prompt, Kind.LONG_TEXT, max_len=3000),))

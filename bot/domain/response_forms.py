@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.domain import guidance
-from bot.domain.forms import Choice, Field, Form, Kind, Rule
+from bot.domain.forms import Choice, Field, Form, Kind, Rule, one_box
 from bot.domain.people import Directory, Role
 from bot.domain.role_fields import person_field
 from bot.domain.statement import WRITTEN_ONLY
@@ -64,17 +64,15 @@ ISSUE_FORM = Form(
     ),
 )
 
-CHANGES_FORM = Form(
-    id="changes", title="Request changes", submit_label="Send to owner", outro="",
-    intro="Say what should change; the owner will edit the draft and send a new version for sign-off.",
-    fields=(Field("comment", "What should change", "What should change?", Kind.LONG_TEXT, max_len=3000),),
-)
+CHANGES_FORM = one_box(
+    "changes", "Request changes", "Send to owner",
+    "Say what should change; the owner will edit the draft and send a new version for sign-off.",
+    "What should change", "What should change?")
 
-REJECT_FORM = Form(
-    id="reject", title="Reject the draft", submit_label="Reject", outro="",
-    intro="Say why; the owner will be told. They can write a new draft or close the enquiry.",
-    fields=(Field("comment", "Reason", "Why is it rejected?", Kind.LONG_TEXT, max_len=3000),),
-)
+REJECT_FORM = one_box(
+    "reject", "Reject the draft", "Reject",
+    "Say why; the owner will be told. They can write a new draft or close the enquiry.",
+    "Reason", "Why is it rejected?")
 
 PARTNER_FORM = Form(
     id="partner", title="Partner sign-off", submit_label="Record sign-off", outro="",

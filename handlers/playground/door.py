@@ -1,15 +1,14 @@
 """The playground's side of the bot: personas, their chats and the comms channel, wired to the Teams bot in-process.
 
 There is no authentication to check here because the playground is never reachable from another machine: it is
-only built when no Slack or Teams credentials are set and the server listens on loopback (`playground_problem`),
-and its routes refuse any request that did not come from, and was not addressed to, this machine.
+only built when no Slack or Teams credentials are set and the server listens on loopback (`playground_problem` in
+bot/app/config.py), and its routes refuse any request that did not come from, and was not addressed to, this machine.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import ipaddress
 import json
 import logging
 import secrets
@@ -21,7 +20,6 @@ from typing import Any
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ChannelAccount, ConversationAccount
 
-from bot.config import Settings
 from bot.domain.people import Actor, Directory
 from bot.ports import InboundRequest
 from bot.services import inbox, open_cases, viewing
@@ -43,26 +41,6 @@ PLATFORM = "playground"
 COMMS = "comms-channel"
 SERVICE_URL = "http://127.0.0.1/playground"
 MAX_TOKENS = 1000  # sessions handed out; the oldest are forgotten first
-
-
-def playground_problem(settings: Settings) -> str | None:
-    """Why the playground is off, or None when it is on."""
-    if settings.mediadesk_playground == "off":
-        return "MEDIADESK_PLAYGROUND=off"
-    if settings.slack_enabled or settings.teams_enabled:
-        return "Slack or Teams credentials are set (the playground is for trying Media Desk without them)"
-    if not _is_loopback(settings.host):
-        return f"HOST={settings.host} is not a loopback address (the playground is never served to a network)"
-    return None
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from cards.model import ActionPayload
 from cards.slack import modal_errors, read_modal_values, render_message, render_modal
 from cards.slack_home import SEARCH_ACTION, render_home, typed_in
 from cards.text import escape_mrkdwn
+from handlers.replies import SOMETHING_WENT_WRONG, guarded
 from handlers.slack.files import send_file
 from handlers.slack.identity import SlackIdentity
 from handlers.slack.payloads import (
@@ -46,8 +47,6 @@ ACK_PRESS_RELEASE = ("I've sent you a direct message from Media Desk with the qu
 UNKNOWN_BUTTON = "Sorry, I didn't recognise that button. It may be from an old message."
 FILE_SENT = "I've sent you the file in your direct messages with Media Desk."
 MEDIA_LOG = "/media-log"
-SOMETHING_WENT_WRONG = ("Sorry, something went wrong and this was not recorded. Please try again in a minute. "
-                        "If it keeps happening, email the communications team with the details instead.")
 
 
 FORM_WORDS = ("form", "modal", "one screen")
@@ -255,14 +254,7 @@ async def _work(deps: SlackContext, key: str, run: Callable[[], Awaitable[Reply]
 
 
 async def _guarded(run: Callable[[], Awaitable[Reply]]) -> Reply:
-    """Turn a refused request into a polite private reply, and a failure into an apology (never silence)."""
-    try:
-        return await run()
-    except DomainError as exc:
-        return Reply(text=exc.message)
-    except Exception:
-        log.exception("request failed after it was acknowledged")
-        return Reply(text=SOMETHING_WENT_WRONG)
+    return await guarded(run, log, "request failed after it was acknowledged")
 
 
 def _metadata(raw: str | None) -> dict[str, Any]:

@@ -15,7 +15,6 @@ from typing import Any
 from botbuilder.core import ActivityHandler, CardFactory, InvokeResponse, MessageFactory, TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 
-from bot.domain.errors import DomainError
 from bot.domain.messages import MessageRef
 from bot.domain.people import Actor
 from bot.ports import ReferenceStore
@@ -25,6 +24,7 @@ from cards import views
 from cards.model import ActionPayload
 from cards.teams import escape_markdown, render_card
 from cards.teams_inputs import FORM_KEY, read_action, read_form_values, render_form
+from handlers.replies import SOMETHING_WENT_WRONG, guarded
 from handlers.teams import references
 from handlers.teams.files import FILE_CONSENT, consent_card, file_info_card, upload
 from handlers.teams.identity import Identity, IdentityRefused, IdentityUnavailable
@@ -32,8 +32,6 @@ from handlers.teams.identity import Identity, IdentityRefused, IdentityUnavailab
 log = logging.getLogger("mediadesk.teams")
 
 UNKNOWN_BUTTON = "Sorry, I didn't recognise that button. It may be from an old message."
-SOMETHING_WENT_WRONG = ("Sorry, something went wrong and this was not recorded. Please try again in a minute. "
-                        "If it keeps happening, email the communications team with the details instead.")
 CHAT_ONLY = ("Please talk to me in a 1:1 chat: open Media Desk from the apps bar and type **media call**, "
              "**crisis** or **press release** there.")
 NOT_IDENTIFIED = "Sorry, I can only help people signed in to this organisation's Microsoft Teams."
@@ -361,11 +359,4 @@ def _message(text: str) -> dict[str, Any]:
 
 
 async def _guarded(run: Callable[[], Awaitable[Reply]]) -> Reply:
-    """A refused request becomes a polite private reply, a failure an apology (never silence)."""
-    try:
-        return await run()
-    except DomainError as exc:
-        return Reply(text=exc.message)
-    except Exception:
-        log.exception("a Teams request failed")
-        return Reply(text=SOMETHING_WENT_WRONG)
+    return await guarded(run, log, "a Teams request failed")

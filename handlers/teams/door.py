@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from typing import Literal
 
 import requests
 from aiohttp import web
@@ -13,7 +14,6 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import Activity, CallerIdConstants
 from botframework.connector.auth import AuthenticateRequestResult, AuthenticationConstants, ClaimsIdentity
 
-from bot.config import Settings
 from bot.ports import InboundRequest, ReferenceStore
 from bot.services import inbox, undelivered
 from bot.services.core import Core
@@ -25,6 +25,8 @@ from handlers.teams.delivery import TeamsDelivery
 from handlers.teams.identity import TeamsIdentity
 
 log = logging.getLogger("mediadesk.teams")
+
+AppType = Literal["SingleTenant", "MultiTenant", "UserAssignedMSI"]  # how the Azure Bot registration signs in
 
 
 @dataclass(frozen=True)
@@ -49,22 +51,25 @@ class BotFrameworkConfig:
 class TeamsDoor:
     """Everything Teams needs at run time, built once per application (never at import)."""
 
-    def __init__(self, *, settings: Settings, core: Core, store: ReferenceStore, comms_channel: str | None) -> None:
-        if not settings.microsoft_app_id or settings.teams_problems():
+    def __init__(self, *, app_id: str | None, password: str | None, tenant_id: str | None,
+                 app_type: AppType = "SingleTenant", openid_metadata_url: str | None = None,
+                 login_url: str | None = None, core: Core, store: ReferenceStore, comms_channel: str | None) -> None:
+        if not app_id or not tenant_id or (not password and app_type != "UserAssignedMSI"):
             # botbuilder treats an empty app id as "authentication disabled": never build that.
             raise ValueError("the Teams door needs MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and "
                              "MICROSOFT_APP_TENANT_ID")
-        self.app_id = settings.microsoft_app_id
-        self.tenant_id = settings.microsoft_app_tenant_id
-        login_base = (settings.microsoft_login_url or "").rstrip("/") or None
+        self.app_id = app_id
+        self.tenant_id = tenant_id
+        login_base = (login_url or "").rstrip("/") or None
+        # Tokens for a single-tenant bot come from its own tenant; everyone else's from botframework.com.
+        token_tenant = tenant_id if app_type == "SingleTenant" else "botframework.com"
         self.config = BotFrameworkConfig(
-            APP_ID=self.app_id, APP_PASSWORD=settings.microsoft_app_password, APP_TYPE=settings.microsoft_app_type,
-            APP_TENANTID=self.tenant_id, **_overrides(settings, login_base, self._token_tenant(settings)))
+            APP_ID=app_id, APP_PASSWORD=password, APP_TYPE=app_type, APP_TENANTID=tenant_id,
+            **_overrides(openid_metadata_url, login_base, token_tenant))
         self._credentials: AsyncCredentialsFactory | None = None
-        if settings.microsoft_app_type != "UserAssignedMSI":
-            self._credentials = AsyncCredentialsFactory(
-                app_id=self.app_id, password=settings.microsoft_app_password or "",
-                tenant=self._token_tenant(settings), login_url=login_base)
+        if app_type != "UserAssignedMSI":
+            self._credentials = AsyncCredentialsFactory(app_id=app_id, password=password or "", tenant=token_tenant,
+                                                        login_url=login_base)
         self.auth = ConfigurationBotFrameworkAuthentication(self.config, credentials_factory=self._credentials)
         self.adapter = CloudAdapter(self.auth)
         self.adapter.on_turn_error = self._on_turn_error
@@ -78,11 +83,6 @@ class TeamsDoor:
                                           core, message, reason))
         self.bot = MediaDeskTeamsBot(core=core, identity=self.identity, store=store,
                                      send_to_user=self.delivery.to_user)
-
-    @staticmethod
-    def _token_tenant(settings: Settings) -> str:
-        return (settings.microsoft_app_tenant_id or "botframework.com") if settings.microsoft_app_type == \
-            "SingleTenant" else "botframework.com"
 
     async def handle(self, request: web.Request) -> web.Response:
         if request.content_type != "application/json":
@@ -191,11 +191,11 @@ class TeamsDoor:
             await self._credentials.close()
 
 
-def _overrides(settings: Settings, login_base: str | None, tenant: str) -> dict[str, str]:
-    if not (settings.microsoft_openid_metadata_url or login_base):
+def _overrides(openid_metadata_url: str | None, login_base: str | None, tenant: str) -> dict[str, str]:
+    if not (openid_metadata_url or login_base):
         return {}  # the public cloud, botbuilder's built-in behaviour
     return {
-        "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL": settings.microsoft_openid_metadata_url
+        "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL": openid_metadata_url
         or AuthenticationConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL,
         "TO_CHANNEL_FROM_BOT_LOGIN_URL": f"{login_base or 'https://login.microsoftonline.com'}/{tenant}",
         "TO_BOT_FROM_CHANNEL_TOKEN_ISSUER": AuthenticationConstants.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.app.cli.main import main
 from bot.domain.messages import HistoryEntry
 from storage.db import Database
 from storage.uow import SqlUnitOfWork

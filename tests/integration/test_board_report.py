@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot.cli import main
+from bot.app.cli.main import main
 from storage.db import open_database
 from tests.integration.media_log_cases import T0, add_crisis, add_enquiry, add_press_release, answered
 

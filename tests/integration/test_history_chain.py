@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
-from bot.cli import main
+from bot.app.cli.main import main
 from bot.clock import FrozenClock
 from bot.domain.audit import compact, entry_hash, seal
 from bot.domain.messages import HistoryEntry

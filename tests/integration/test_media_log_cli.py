@@ -1,4 +1,4 @@
-"""`mediadesk search` and `mediadesk export` (issue 14) run as `bot.cli.main([...])` against SQLite and PostgreSQL,
+"""`mediadesk search` and `mediadesk export` (issue 14) run as `bot.app.cli.main.main([...])` against SQLite and PostgreSQL,
 the files read back with the csv module and openpyxl; an enquiry taken through the real services end to end."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot.cli import main
+from bot.app.cli.main import main
 from bot.clock import FrozenClock
 from bot.domain.media_log import COLUMNS
 from bot.domain.nudges import NudgePolicy

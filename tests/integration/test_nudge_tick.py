@@ -62,7 +62,7 @@ REPEAT = NudgePolicy().unclaimed_repeat
 
 
 def make_core(db: Database, clock: FrozenClock, uow: Callable[[Database], Any] = SqlUnitOfWork) -> Core:
-    """A Core like bot/app.py's _lifecycle builds, on this database (no relay: the outbox rows are the record)."""
+    """A Core like bot/app/server.py's _lifecycle builds, on this database (no relay: the outbox rows are the record)."""
     org = org_config()
     return Core(uow=lambda: uow(db), clock=clock, directory=org.directory(), tz=org.tz,
                 hours=org.office_hours.hours(org.tz), rota=org.rota(), policy=NudgePolicy())
@@ -361,7 +361,7 @@ async def test_a_nudge_that_cannot_be_sent_does_not_hold_up_the_others(
 
     monkeypatch.setattr(reminder_views, "unclaimed_reminder_card", sometimes_failing)
     core = make_core(database, FrozenClock(DUE))
-    for _ in range(3):  # three scheduler ticks; bot/app.py's nudge_tick logs the failure and carries on
+    for _ in range(3):  # three scheduler ticks; bot/app/server.py's nudge_tick logs the failure and carries on
         with contextlib.suppress(ValueError):
             await nudges.tick(core)
 
@@ -397,7 +397,7 @@ async def test_two_sqlite_databases_on_one_file_never_double_send(sqlite_url: st
         while idle < 3:
             try:
                 n = await nudges.tick(core, 20)
-            except OperationalError as exc:  # what bot/app.py's nudge_tick catches and logs
+            except OperationalError as exc:  # what bot/app/server.py's nudge_tick catches and logs
                 failures.append(str(exc.orig))
                 n = -1
             sent += max(n, 0)

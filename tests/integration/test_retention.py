@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
-from bot.cli import main
+from bot.app.cli.main import main
+from bot.app.config import OrgConfig
 from bot.clock import FrozenClock
-from bot.config import OrgConfig
 from bot.domain.audit import ChainWalk
 from bot.domain.conversation import Conversation
 from bot.domain.crisis import Crisis, CrisisState

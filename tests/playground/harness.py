@@ -11,9 +11,9 @@ from typing import Any
 import aiohttp
 from aiohttp.test_utils import TestServer
 
-from bot.app import create_app
+from bot.app.config import OrgConfig, Settings, load_org_config
+from bot.app.server import create_app
 from bot.clock import Clock
-from bot.config import OrgConfig, Settings, load_org_config
 from handlers.playground.routes import DOOR
 from tests.adaptive import assert_adaptive_card
 from tests.teams.harness import card_text, find_action

@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.app.config import Settings
 from bot.clock import FrozenClock
-from bot.config import Settings
 from tests.playground.flows import log_a_call
 from tests.playground.harness import CASEY, ROOT, STAFF, Playground, running_playground
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.app import DATABASE
+from bot.app.server import DATABASE
 from bot.clock import FrozenClock
 from handlers.playground.door import _activity_id, inbox_request
 from handlers.playground.routes import DOOR

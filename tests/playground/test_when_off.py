@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
-from handlers.playground import playground_problem
+from bot.app.config import Settings, playground_problem
 from tests.playground.harness import running_playground
 
 TEAMS = {"microsoft_app_id": "app", "microsoft_app_password": "secret", "microsoft_app_tenant_id": "tenant"}

@@ -16,9 +16,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 
-from bot.app import CORE, DATABASE, RELAY, SLACK, create_app
+from bot.app.config import OrgConfig, PeopleSection, Settings, SlackSection
+from bot.app.server import CORE, DATABASE, RELAY, SLACK, create_app
 from bot.clock import FrozenClock
-from bot.config import OrgConfig, PeopleSection, Settings, SlackSection
 from bot.services import nudges
 from storage.db import open_database
 from storage.models import OutboxRow

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from bot.config import OnCallSection, OrgConfig
+from bot.app.config import OnCallSection, OrgConfig
 from bot.domain.crisis import CrisisState
 from bot.domain.nudges import NudgeKind
 from cards.model import ActionPayload

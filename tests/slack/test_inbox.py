@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.app import DATABASE
+from bot.app.server import DATABASE
 from bot.ports import InboundRequest
 from storage.inbox_store import SqlInboxStore
 from storage.models import ConversationRow, SeenRequestRow

@@ -23,7 +23,7 @@ PARALLEL = 16
 
 
 async def _counts(slack: SlackHarness) -> dict[str, int]:
-    from bot.app import DATABASE
+    from bot.app.server import DATABASE
 
     assert slack.app is not None
     return {table: await count_rows(slack.app[DATABASE], table) for table in ALL_TABLES
@@ -33,7 +33,7 @@ async def _counts(slack: SlackHarness) -> dict[str, int]:
 async def _pending_or_with_body(slack: SlackHarness) -> int:
     from sqlalchemy import func, or_, select
 
-    from bot.app import DATABASE
+    from bot.app.server import DATABASE
     from storage.models import SeenRequestRow
 
     assert slack.app is not None

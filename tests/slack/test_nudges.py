@@ -14,8 +14,8 @@ from datetime import datetime
 
 import pytest
 
-from bot import cli
-from bot.config import OnCallSection, OrgConfig
+from bot.app.cli import main as cli
+from bot.app.config import OnCallSection, OrgConfig
 from tests.conformance import check_block_kit
 from tests.fakes.slack_api import FakeSlackApi
 from tests.slack.harness import (

@@ -10,8 +10,8 @@ import json
 import pytest
 from sqlalchemy import select, text
 
-from bot.app import CORE, DATABASE
-from bot.cli import main
+from bot.app.cli.main import main
+from bot.app.server import CORE, DATABASE
 from bot.domain.errors import NotAllowed, ValidationFailed
 from bot.services import redaction
 from storage.models import HistoryRow

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.logs import JsonFormatter, configure
+from bot.app.logs import JsonFormatter, configure
 from handlers.slack.listeners import UNKNOWN_BUTTON
 from storage.db import open_database
 from storage.models import ConversationRow, EnquiryRow, HistoryRow, OutboxRow, SeenRequestRow
@@ -443,7 +443,7 @@ async def test_logs_never_hold_request_bodies_tokens_or_the_signing_secret(
 
 async def test_production_logging_keeps_journalists_details_out_even_at_debug(
         slack: SlackHarness, request: pytest.FixtureRequest) -> None:
-    """bot.logs.configure() as __main__ runs it with LOG_LEVEL=DEBUG: the JSON lines never carry what staff typed."""
+    """bot.app.logs.configure() as __main__ runs it with LOG_LEVEL=DEBUG: the JSON lines never carry what staff typed."""
     root = logging.getLogger()
     touched = ["slack_sdk", "aiohttp.access", "apscheduler", "alembic"]
     saved = root.handlers[:], root.level, {name: logging.getLogger(name).level for name in touched}

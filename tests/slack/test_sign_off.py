@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import tests.slack.harness as harness
-from bot.config import OrgConfig, PeopleSection, SlackSection
+from bot.app.config import OrgConfig, PeopleSection, SlackSection
 from bot.domain.statement import fingerprint
 from cards.model import ActionPayload
 from storage.db import open_database

@@ -12,8 +12,8 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from bot.app import create_app
-from bot.config import OrgConfig, Settings
+from bot.app.config import OrgConfig, Settings
+from bot.app.server import create_app
 from tests.fakes.bot_connector import APP_ID, TENANT, FakeConnector, KeyServer
 from tests.slack.harness import frozen
 from tests.teams.harness import CAST, Teams, org_config

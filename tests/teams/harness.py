@@ -17,9 +17,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 
-from bot.app import CORE, DATABASE, RELAY
+from bot.app.config import OrgConfig, PeopleSection, TeamsSection
+from bot.app.server import CORE, DATABASE, RELAY
 from bot.clock import FrozenClock
-from bot.config import OrgConfig, PeopleSection, TeamsSection
 from bot.services import nudges
 from tests.adaptive import validate_adaptive_card
 from tests.fakes.bot_connector import APP_ID, CARD, TENANT, FakeConnector, KeyServer, member, personal

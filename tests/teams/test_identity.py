@@ -31,7 +31,7 @@ from tests.teams.harness import (
 
 
 async def _reference_of(teams: Teams, who: dict[str, str]) -> dict[str, Any] | None:
-    from bot.app import DATABASE
+    from bot.app.server import DATABASE
 
     async with teams.app[DATABASE].sessions() as s:
         row = (await s.execute(select(ConversationRefRow).where(

@@ -11,7 +11,7 @@ import json
 from botbuilder.schema import Activity
 from sqlalchemy import select
 
-from bot.app import DATABASE
+from bot.app.server import DATABASE
 from bot.ports import InboundRequest
 from handlers.teams.bot import request_key
 from storage.inbox_store import SqlInboxStore

@@ -244,7 +244,7 @@ async def test_declining_the_file_sends_nothing(teams: Teams) -> None:
 async def _rows(teams: Teams) -> list[HistoryRow]:
     from sqlalchemy import select
 
-    from bot.app import DATABASE
+    from bot.app.server import DATABASE
 
     async with teams.app[DATABASE].sessions() as s:
         return list((await s.execute(select(HistoryRow).order_by(HistoryRow.id))).scalars())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.app import CORE
+from bot.app.server import CORE
 from bot.services import redaction
 from tests.teams.harness import DIRECTOR, Teams, log_a_call
 

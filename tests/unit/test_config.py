@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import ConfigError, OrgConfig, load_org_config
+from bot.app.config import ConfigError, OrgConfig, load_org_config
 from bot.domain.people import Role
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "mediadesk.example.toml"

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot import logs
+from bot.app import logs
 
 
 def test_a_tick_still_running_is_not_a_warning_but_other_scheduler_warnings_are(

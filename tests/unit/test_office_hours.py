@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import (
+from bot.app.config import (
     NudgesSection,
     OfficeHoursSection,
     OnCallSection,

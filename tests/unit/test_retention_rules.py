@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import ConfigError, RetentionSection, load_org_config
+from bot.app.config import ConfigError, RetentionSection, load_org_config
 from bot.domain.errors import DomainError, InvalidTransition, NotAllowed, ValidationFailed
 from bot.domain.media_log import CaseKind
 from bot.domain.people import Directory, Role

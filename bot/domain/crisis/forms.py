@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain import guidance
-from bot.domain.forms import Choice, Field, Form, Kind
+from bot.domain.forms import Choice, Field, Form, Kind, one_box
 from bot.domain.people import Directory, Role
 from bot.domain.role_fields import person_field
 
@@ -67,11 +67,10 @@ def comms_label(field: Field) -> str:
 
 
 HOLDING_LINE_FORM_ID = "holding_line"
-UPDATE_FORM = Form(
-    id="crisis_update", title="Add an update", submit_label="Add update", outro="",
-    intro="What has changed? The update goes on the crisis timeline, with your name and the time.",
-    fields=(Field("text", "Update", "What has changed?", Kind.LONG_TEXT, max_len=3000),),
-)
+UPDATE_FORM = one_box(
+    "crisis_update", "Add an update", "Add update",
+    "What has changed? The update goes on the crisis timeline, with your name and the time.",
+    "Update", "What has changed?", name="text")
 LIBRARY_FORM = Form(
     id="library_line", title="New holding line", submit_label="Save", outro="",
     intro="A pre-approved holding statement that comms can start a crisis line from.",

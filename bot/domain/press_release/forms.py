@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.domain.forms import Choice, Field, Form, Kind, Rule
+from bot.domain.forms import Choice, Field, Form, Kind, Rule, one_box
 from bot.domain.people import Directory, Role
 from bot.domain.press_release.guidance import ONE_SET
 from bot.domain.press_release.model import Outcome
@@ -88,17 +88,15 @@ INVITE_FORM = Form(
     fields=(Field("emails", "Team members", "Their emails, one per line", Kind.LONG_TEXT, max_len=2000),),
 )
 
-TEAM_COMMENT_FORM = Form(
-    id="press_team_comment", title="Comments for the project lead", submit_label="Send to the project lead",
-    outro="", intro="Your comments go to the project lead, who sends comms one collated set.",
-    fields=(Field("comment", "Comments", "Your comments on the draft", Kind.LONG_TEXT, max_len=3000),),
-)
+TEAM_COMMENT_FORM = one_box(
+    "press_team_comment", "Comments for the project lead", "Send to the project lead",
+    "Your comments go to the project lead, who sends comms one collated set.",
+    "Comments", "Your comments on the draft")
 
-CHANGE_FORM = Form(
-    id="press_change", title="Ask for a change", submit_label="Send to comms", outro="",
-    intro="Comms will make a new version; every sign-off after a change starts again on the new version.",
-    fields=(Field("comment", "What should change", "What should change?", Kind.LONG_TEXT, max_len=3000),),
-)
+CHANGE_FORM = one_box(
+    "press_change", "Ask for a change", "Send to comms",
+    "Comms will make a new version; every sign-off after a change starts again on the new version.",
+    "What should change", "What should change?")
 
 RECORD_FORM = Form(
     id="press_record", title="Record a sign-off", submit_label="Record sign-off", outro="",

@@ -6,12 +6,10 @@ Bad input is answered in a sentence on stderr with exit status 2; an address tha
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.config import OrgConfig, Settings
-from bot.domain.errors import DomainError, NotFound
+from bot.app.config import OrgConfig, Settings
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -34,12 +32,6 @@ async def run(args: argparse.Namespace, settings: Settings, org: OrgConfig) -> i
     try:
         found = await subject_access.export(SqlPersonalData(db), org.directory(), args.email, args.name, out,
                                             org.tz, datetime.now(UTC), uow=lambda: SqlUnitOfWork(db))
-    except NotFound as exc:
-        print(exc.message, file=sys.stderr)
-        return 1
-    except DomainError as exc:
-        print(exc.message, file=sys.stderr)
-        return 2
     finally:
         await db.dispose()
     cases = len(found.case_refs())

@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-MANIFEST_DIR = Path(__file__).resolve().parents[1] / "manifest" / "teams"
+MANIFEST_DIR = Path(__file__).resolve().parents[2] / "manifest" / "teams"
 PLACEHOLDER_ID = "00000000-0000-0000-0000-000000000000"
 PLACEHOLDER_HOST = "mediadesk.example.org"
 DEFAULT_ZIP_NAME = "mediadesk-teams.zip"

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.app.config import ConfigError, OrgConfig, Settings, load_org_config, playground_problem
+from bot.app.logs import request_id
 from bot.clock import Clock, SystemClock
-from bot.config import ConfigError, OrgConfig, Settings, load_org_config
-from bot.logs import request_id
 from bot.ports import Delivery
 from bot.services import anchors, nudges, retention
 from bot.services.core import Core
@@ -100,8 +100,6 @@ def create_app(settings: Settings, *, org: OrgConfig | None = None, clock: Clock
 
 
 def _playground_on(settings: Settings) -> bool:
-    from handlers.playground import playground_problem
-
     return playground_problem(settings) is None
 
 
@@ -123,8 +121,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
                 crisis_ack=timedelta(minutes=org.crisis.acknowledge_minutes),
                 crisis_sign_off=timedelta(minutes=org.crisis.sign_off_minutes),
                 press=org.press_releases.timings(), inbox=inbox_store, media_log=SqlMediaLog(db), desk=SqlDesk(db),
-                chat_platforms=tuple(name for name, on in (("slack", settings.slack_enabled),
-                                                           ("teams", settings.teams_enabled)) if on))
+                chat_platforms=settings.chat_platforms)
     deliveries: dict[str, Delivery] = {}
     slack = None
     if settings.slack_enabled:
@@ -142,7 +139,10 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     if settings.teams_enabled:
         from handlers.teams import TeamsDoor
 
-        teams = TeamsDoor(settings=settings, core=core, store=SqlReferenceStore(db),
+        teams = TeamsDoor(app_id=settings.microsoft_app_id, password=settings.microsoft_app_password,
+                          tenant_id=settings.microsoft_app_tenant_id, app_type=settings.microsoft_app_type,
+                          openid_metadata_url=settings.microsoft_openid_metadata_url,
+                          login_url=settings.microsoft_login_url, core=core, store=SqlReferenceStore(db),
                           comms_channel=org.teams.comms_channel)
         deliveries["teams"] = teams.delivery
         if not org.teams.comms_channel:

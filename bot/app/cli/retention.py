@@ -7,11 +7,9 @@ is not one) is a sentence on stderr with exit status 2, and nothing is changed.
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Literal
 
-from bot.config import OrgConfig, Settings
-from bot.domain.errors import DomainError
+from bot.app.config import OrgConfig, Settings
 from bot.domain.retention import CLASSES, Retention
 
 
@@ -48,8 +46,7 @@ async def run(args: argparse.Namespace, settings: Settings, org: OrgConfig) -> i
 
     db = open_database(settings.database_url)
     core = Core(uow=lambda: SqlUnitOfWork(db), clock=SystemClock(), directory=org.directory(), tz=org.tz,
-                chat_platforms=tuple(n for n, on in (("slack", settings.slack_enabled),
-                                                     ("teams", settings.teams_enabled)) if on))
+                chat_platforms=settings.chat_platforms)
     policy = org.retention.policy()
     action = args.retention_action
     try:
@@ -67,9 +64,6 @@ async def run(args: argparse.Namespace, settings: Settings, org: OrgConfig) -> i
             record = await retention.release_hold(core, policy, args.ref, reason=args.reason, by=args.by)
             print(f"The legal hold on {record.ref} is released; it is {record.describe()}.")
         return 0
-    except DomainError as exc:
-        print(exc.message, file=sys.stderr)
-        return 2
     finally:
         await db.dispose()
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Coroutine
+from typing import Any
 
-from bot import cli_audit, cli_retention, sar_cli
-from bot.config import ConfigError, Settings, load_org_config
+from bot.app.cli import audit, retention, subject_access
+from bot.app.config import ConfigError, Settings, load_org_config, playground_problem
+from bot.domain.errors import DomainError, NotFound
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,9 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     nudges = sub.add_parser("nudges", help="reminders and escalations")
     nudges.add_argument("action", choices=["list"], help="list: what is scheduled, soonest first")
     nudges.add_argument("--limit", type=int, default=200)
-    cli_audit.add_parser(sub)
-    sar_cli.add_parser(sub)
-    cli_retention.add_parser(sub)
+    audit.add_parser(sub)
+    subject_access.add_parser(sub)
+    retention.add_parser(sub)
     _media_log_commands(sub)
     args = parser.parse_args(argv)
 
@@ -55,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "teams-package":
         from pathlib import Path
 
-        from bot.teams_package import build_package
+        from bot.app.teams_package import build_package
 
         try:
             path = build_package(args.app_id, host=args.host, out=Path(args.out))
@@ -65,22 +68,34 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Wrote {path}: upload it in Teams (Apps > Manage your apps > Upload an app).")
         return 0
     if args.command in ("audit", "redact"):
-        return asyncio.run(cli_audit.run(args, settings, org))
+        return _answer(audit.run(args, settings, org))
     if args.command == "sar":
-        return asyncio.run(sar_cli.run(args, settings, org))
-    if args.command == "retention":
-        return asyncio.run(cli_retention.run(args, settings, org))
+        return _answer(subject_access.run(args, settings, org))
+    if args.command == "retention":  # an unknown case is refused like any other request (status 2)
+        return _answer(retention.run(args, settings, org), not_found=2)
     if args.command == "nudges":
         return asyncio.run(_nudges_list(settings, org, args.limit))
     if args.command in ("search", "export", "report"):
-        from bot import media_log_cli
+        from bot.app.cli import media_log
 
-        return asyncio.run(media_log_cli.run(args, settings, org))
+        return _answer(media_log.run(args, settings, org))
     return _serve(settings, org, migrate=not args.no_migrate)
 
 
+def _answer(command: Coroutine[Any, Any, int], *, not_found: int = 1) -> int:
+    """Run a subcommand: a refusal is its sentence on stderr, with status 1 when nothing was found, else 2."""
+    try:
+        return asyncio.run(command)
+    except NotFound as exc:
+        print(exc.message, file=sys.stderr)
+        return not_found
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+
+
 def _media_log_commands(sub) -> None:  # noqa: ANN001 - argparse's private subparsers type
-    """`mediadesk search` and `mediadesk export` (bot/media_log_cli.py)."""
+    """`mediadesk search` and `mediadesk export` (bot/app/cli/media_log.py)."""
     def filters(command: argparse.ArgumentParser) -> None:
         command.add_argument("--kind", action="append", default=[], metavar="KIND",
                              help="enquiry, crisis or press_release (repeat for more than one)")
@@ -117,8 +132,6 @@ def _check_config(settings: Settings, org) -> int:  # noqa: ANN001 - OrgConfig
         print(f"Slack: off (missing {', '.join(settings.slack_missing())})")
     print("Teams: " + ("configured (app id set)" if settings.teams_enabled else
                        "off (set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD, MICROSOFT_APP_TENANT_ID)"))
-    from handlers.playground import playground_problem
-
     off = playground_problem(settings)
     print("Playground: " + (f"on at http://{settings.host}:{settings.port}/playground/" if off is None else
                             f"off ({off})"))
@@ -182,8 +195,8 @@ async def _nudges_list(settings: Settings, org, limit: int) -> int:  # noqa: ANN
 def _serve(settings: Settings, org, *, migrate: bool) -> int:  # noqa: ANN001 - OrgConfig
     from aiohttp import web
 
-    from bot import logs
-    from bot.app import create_app
+    from bot.app import logs
+    from bot.app.server import create_app
 
     logs.configure(settings.log_level)
     if migrate:
@@ -195,8 +208,6 @@ def _serve(settings: Settings, org, *, migrate: bool) -> int:  # noqa: ANN001 - 
     if not settings.slack_enabled:
         print(f"Slack is not connected: set {' and '.join(settings.slack_missing())} to connect a workspace "
               "(see README, 'Connect a Slack workspace').", file=sys.stderr)
-    from handlers.playground import playground_problem
-
     if (off := playground_problem(settings)) is None:
         where = "localhost" if settings.host == "localhost" else settings.host
         print(f"\nTry it in your browser: http://{where}:{settings.port}/playground/  (the playground: play the "

@@ -13,8 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.config import OrgConfig, Settings
-from bot.domain.errors import DomainError, NotFound
+from bot.app.config import OrgConfig, Settings
 from bot.domain.media_log import SearchHit
 
 
@@ -31,12 +30,6 @@ async def run(args: argparse.Namespace, settings: Settings, org: OrgConfig) -> i
         if args.command == "report":
             return await _report(args, log, org)
         return await _export(args, log, org, lambda: SqlUnitOfWork(db))
-    except NotFound as exc:
-        print(exc.message, file=sys.stderr)
-        return 1
-    except DomainError as exc:
-        print(exc.message, file=sys.stderr)
-        return 2
     finally:
         await db.dispose()
 

@@ -8,7 +8,7 @@ import json
 import sys
 import time
 
-from bot.config import OrgConfig, Settings
+from bot.app.config import OrgConfig, Settings
 from bot.domain.audit import Anchor, ChainWalk
 
 
@@ -86,8 +86,7 @@ def _core(db, settings: Settings, org: OrgConfig):  # noqa: ANN001, ANN202 - sto
     from storage.uow import SqlUnitOfWork
 
     return Core(uow=lambda: SqlUnitOfWork(db), clock=SystemClock(), directory=org.directory(), tz=org.tz,
-                chat_platforms=tuple(n for n, on in (("slack", settings.slack_enabled),
-                                                     ("teams", settings.teams_enabled)) if on))
+                chat_platforms=settings.chat_platforms)
 
 
 async def _redact(args: argparse.Namespace, db, settings: Settings, org: OrgConfig) -> int:  # noqa: ANN001
@@ -115,18 +114,10 @@ async def _anchor(db, settings: Settings, org: OrgConfig) -> int:  # noqa: ANN00
 
 
 async def _who_saw(db, ref: str, org: OrgConfig, *, as_json: bool) -> int:  # noqa: ANN001 - storage.db.Database
-    from bot.domain.errors import DomainError, NotFound
     from bot.services.access_log import who_saw
     from storage.repositories.access_log import SqlAccessLog
 
-    try:
-        case, seen = await who_saw(SqlAccessLog(db), ref)
-    except NotFound as exc:
-        print(exc.message, file=sys.stderr)
-        return 1
-    except DomainError as exc:
-        print(exc.message, file=sys.stderr)
-        return 2
+    case, seen = await who_saw(SqlAccessLog(db), ref)
     ref = ref.strip().upper()
     if as_json:
         print(json.dumps([{"at": a.at.isoformat(), "who": a.who, "email": a.email, "what": a.what,

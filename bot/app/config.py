@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import sys
 import tomllib
 from datetime import date, datetime, time, timedelta
@@ -66,6 +67,11 @@ class Settings(BaseSettings):
     def teams_enabled(self) -> bool:
         return bool(self.microsoft_app_id)
 
+    @property
+    def chat_platforms(self) -> tuple[str, ...]:
+        """The chat platforms this deployment is connected to."""
+        return tuple(name for name, on in (("slack", self.slack_enabled), ("teams", self.teams_enabled)) if on)
+
     def teams_problems(self) -> list[str]:
         """A Teams configuration that would run unauthenticated is refused (botbuilder treats an empty app
         id as "authentication disabled", which would let anyone act as anyone)."""
@@ -83,6 +89,26 @@ class Settings(BaseSettings):
     def slack_missing(self) -> list[str]:
         return [name for name, value in (("SLACK_BOT_TOKEN", self.slack_bot_token),
                                          ("SLACK_SIGNING_SECRET", self.slack_signing_secret)) if not value]
+
+
+def playground_problem(settings: Settings) -> str | None:
+    """Why the playground is off, or None when it is on."""
+    if settings.mediadesk_playground == "off":
+        return "MEDIADESK_PLAYGROUND=off"
+    if settings.slack_enabled or settings.teams_enabled:
+        return "Slack or Teams credentials are set (the playground is for trying Media Desk without them)"
+    if not _is_loopback(settings.host):
+        return f"HOST={settings.host} is not a loopback address (the playground is never served to a network)"
+    return None
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 class OrganisationSection(BaseModel):

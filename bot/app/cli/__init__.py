@@ -1,0 +1,1 @@
+"""The `mediadesk` command line (`main`) and its subcommands, one module each."""
