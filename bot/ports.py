@@ -231,6 +231,10 @@ class MediaLog(Protocol):
         """The approved statements of the cases whose words are most like `text` (any of its words)."""
         ...
 
+    async def approved_statement(self, ref: str, where: LogFilter) -> EarlierStatement | None:
+        """Case `ref`'s approved statement, if it has one and the case is within `where` (who may see it)."""
+        ...
+
     async def count(self, where: LogFilter) -> int: ...
 
     def rows(self, where: LogFilter, now: datetime, batch: int = 500) -> AsyncIterator[LogRow]:
