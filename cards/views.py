@@ -55,6 +55,9 @@ def question_card(form: Form, conv: Conversation, ctx: Context, *, error: str | 
         Button(label=form.alert_label, payload=_conv(conv, "alert"), style="danger")
     ] if alert and form.alert_label else []
     actions += [Button(label=c.label, payload=_conv(conv, "answer", c.value)) for c in field.choices]
+    if conv.offered(field.name):  # journalists we know: the details on record, one press away
+        actions += [Button(label="Use these", payload=_conv(conv, "use_known"), style="primary"),
+                    Button(label="No, ask me", payload=_conv(conv, "not_known"))]
     current = conv.answers.get(field.name)
     if current is not None and field.kind is not Kind.CHOICE:
         actions.append(Button(label="Keep current answer", payload=_conv(conv, "keep")))
