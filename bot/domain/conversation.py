@@ -20,8 +20,8 @@ class ConversationStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-# Words a person may type instead of pressing a button.
 _USE = "use:"  # in `pending`, an answer on record offered for that question (its key follows)
+# Words a person may type instead of pressing a button.
 TYPED_COMMANDS = {"back": "back", "skip": "skip", "cancel": "cancel", "send": "submit", "submit": "submit",
                   "help": "help", "/help": "help"}
 

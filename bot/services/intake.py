@@ -162,7 +162,7 @@ async def reply_in_dm(core: Core, actor: Actor, text: str, request_key: str) -> 
             typed = " ".join(text.lower().split())
             command = TYPED_COMMANDS.get(typed)
             if command is None and conv is not None and conv.step is not None and conv.offered(conv.step):
-                command = OFFER_WORDS.get(typed.strip(".!")) or None  # "yes" to "use these?"
+                command = OFFER_WORDS.get(typed.strip(".!"))  # "yes" to "use these?"
             if conv is None:
                 said = (chat_help.general if command == "help" else chat_help.nothing_in_progress)(actor.platform)
                 await uow.outbox.add(_dm(actor, views.notice_card("Media Desk", said)), ctx.now)
