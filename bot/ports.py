@@ -14,6 +14,7 @@ from bot.domain.conversation import Conversation
 from bot.domain.crisis import Crisis, HoldingLine
 from bot.domain.desk import OpenCases
 from bot.domain.enquiry import Enquiry
+from bot.domain.media_call import KnownContact
 from bot.domain.media_log import CaseKind, EarlierStatement, LogFilter, LogRow, SearchHit
 from bot.domain.messages import HistoryEntry, MessageRef, Outbound, Recipient
 from bot.domain.nudges import Nudge, NudgeKind, NudgeStatus
@@ -39,6 +40,10 @@ class CaseRepository(Protocol[Case]):
 
 class EnquiryRepository(CaseRepository[Enquiry], Protocol):
     async def add(self, enquiry: Enquiry) -> Enquiry: ...
+    async def known_contact(self, journalist: str, outlet: str) -> KnownContact | None:
+        """The phone and email of the latest enquiry naming this journalist at this outlet (case folded) that has
+        either; never someone of that name at another outlet."""
+        ...
 
 
 class CrisisRepository(CaseRepository[Crisis], Protocol):
@@ -229,6 +234,10 @@ class MediaLog(Protocol):
     async def approved_like(self, text: str, *, limit: int = 3, kinds: Iterable[CaseKind] = (),
                             exclude: str | None = None, before: datetime | None = None) -> list[EarlierStatement]:
         """The approved statements of the cases whose words are most like `text` (any of its words)."""
+        ...
+
+    async def approved_statement(self, ref: str, where: LogFilter) -> EarlierStatement | None:
+        """Case `ref`'s approved statement, if it has one and the case is within `where` (who may see it)."""
         ...
 
     async def count(self, where: LogFilter) -> int: ...

@@ -3,6 +3,7 @@ card, approvals and decisions, the owner's brief). Reminders: reminder_views.py;
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.domain import guidance
@@ -11,6 +12,7 @@ from bot.domain.deadline import examples
 from bot.domain.enquiry import Enquiry, EnquiryState
 from bot.domain.enquiry.permissions import PERMISSIONS
 from bot.domain.forms import Context, Form, Kind
+from bot.domain.media_log import EarlierStatement
 from bot.domain.nudges import FINISHED
 from bot.domain.people import Directory
 from bot.domain.statement import (
@@ -27,6 +29,7 @@ from bot.domain.timefmt import describe, due
 from cards.enquiry_text import FULL_PART_MAX, contact, enquiry_fact, in_parts, outlet_kind, show_full
 from cards.model import ActionPayload, Button, Card, Fact, Option, Select, offered
 from cards.response_views import SLOT_NAMES
+from cards.text import truncate
 
 
 def _conv(conv: Conversation, action: str, x: str | None = None) -> ActionPayload:
@@ -52,6 +55,9 @@ def question_card(form: Form, conv: Conversation, ctx: Context, *, error: str | 
         Button(label=form.alert_label, payload=_conv(conv, "alert"), style="danger")
     ] if alert and form.alert_label else []
     actions += [Button(label=c.label, payload=_conv(conv, "answer", c.value)) for c in field.choices]
+    if conv.offered(field.name):  # journalists we know: the details on record, one press away
+        actions += [Button(label="Use these", payload=_conv(conv, "use_known"), style="primary"),
+                    Button(label="No, ask me", payload=_conv(conv, "not_known"))]
     current = conv.answers.get(field.name)
     if current is not None and field.kind is not Kind.CHOICE:
         actions.append(Button(label="Keep current answer", payload=_conv(conv, "keep")))
@@ -350,18 +356,37 @@ def decision_card(enquiry: Enquiry, draft: Draft, decision: SignOff, ctx: Contex
                 actions=actions)
 
 
-def owner_brief_card(enquiry: Enquiry, now: datetime, ctx: Context) -> Card:
-    draft = ActionPayload(a="draft", k="enquiry", id=enquiry.ref, v=enquiry.version)
+SAID_BEFORE_SHOWN = 600  # characters of each earlier statement on the brief; "Start from" brings the whole text
+
+
+def owner_brief_card(enquiry: Enquiry, now: datetime, ctx: Context,
+                     said_before: Sequence[EarlierStatement] = ()) -> Card:
+    """The new owner's brief: the enquiry, and the approved statements most like it, each one press from a draft."""
+    def pay(action: str, x: str | None = None) -> ActionPayload:
+        return ActionPayload(a=action, k="enquiry", id=enquiry.ref, v=enquiry.version, x=x)
+
+    facts = [Fact(label="Journalist", value=f"{enquiry.journalist}, {enquiry.outlet}"),
+             Fact(label="Contact", value=contact(enquiry)),
+             Fact(label="Enquiry", value=enquiry.summary, long=True)]
+    facts += [Fact(label=f"Said before: {s.ref}, approved {_day(s.approved_at or s.logged_at, ctx)}",
+                   value=truncate(s.text, SAID_BEFORE_SHOWN), long=True) for s in said_before]
+    notes = [guidance.CLAIMED_NEXT_STEPS]
+    if said_before:
+        notes.append(guidance.SAID_BEFORE)
     return Card(
-        actions=[Button(label="Draft response", payload=draft, style="primary")],
+        actions=[Button(label="Draft response", payload=pay("draft"), style="primary"),
+                 *[Button(label=f"Start from {s.ref}", payload=pay("start_from", s.ref)) for s in said_before]],
         title=f"You own {enquiry.ref}",
         text=f"You have claimed media enquiry {enquiry.ref} ({enquiry.outlet}).",
         status=f"Deadline {due(enquiry.deadline, now, ctx.tz)}",
-        facts=[Fact(label="Journalist", value=f"{enquiry.journalist}, {enquiry.outlet}"),
-               Fact(label="Contact", value=contact(enquiry)),
-               Fact(label="Enquiry", value=enquiry.summary, long=True)],
-        notes=[guidance.CLAIMED_NEXT_STEPS],
+        facts=facts,
+        notes=notes,
     )
+
+
+def _day(when: datetime, ctx: Context) -> str:
+    day = when.astimezone(ctx.tz)
+    return f"{day.day} {day:%b %Y}"
 
 
 def reporter_update_card(enquiry: Enquiry, message: str) -> Card:

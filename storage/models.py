@@ -17,6 +17,8 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -47,6 +49,9 @@ class Base(DeclarativeBase):
 
 class EnquiryRow(Base):
     __tablename__ = "enquiries"
+    # Journalists we know (migration 0014): the latest enquiry naming a journalist at an outlet, case folded.
+    __table_args__ = (Index("ix_enquiries_journalist_outlet", func.lower(text("journalist")),
+                            func.lower(text("outlet")), "created_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ref: Mapped[str] = mapped_column(String(20), unique=True)

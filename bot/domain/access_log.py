@@ -23,6 +23,10 @@ from bot.domain.subject_access import SAR_EVENT, SAR_REF
 MEDIA_LOG_REF = "MEDIA-LOG"  # searches and exports of the media log are recorded under this reference
 SEARCH_EVENT = "searched"
 EXPORT_EVENT = "exported"
+# "Have we said this before?": earlier approved statements shown to the owner of a new enquiry ("hits", "for"),
+# and one of them opened to start a draft from ("statement", "for").
+OFFERED_EVENT = "said before"
+STARTED_FROM_EVENT = "started from"
 ACCESS_REFS = (MEDIA_LOG_REF, SAR_REF)
 _WHEN = "%Y-%m-%d %H:%M UTC"
 
@@ -47,7 +51,7 @@ class Access:
     at: datetime
     who: str
     email: str | None
-    what: str  # "search", "export", "FOI export", "subject access export", "redaction", "destruction"
+    what: str  # "search", "said before", "export", "FOI export", "subject access export", "redaction", "destruction"
     detail: str
     certain: bool = True  # False: an export whose filter could not be read back, so it may have included the case
 
@@ -110,6 +114,12 @@ def accesses(ref: str, case: IndexedCase | None, entries: Iterable[HistoryEntry]
             hits = len(d.get("hits") or ())
             found.append(Access(e.at, e.actor, e.actor_email, "search", f"“{d.get('words', '')}”: {hits} result"
                                 f"{'s' if hits != 1 else ''} ({d.get('filter', '')})"))
+        elif e.case_ref == MEDIA_LOG_REF and e.event == OFFERED_EVENT and ref in (d.get("hits") or ()):
+            found.append(Access(e.at, e.actor, e.actor_email, "said before",
+                                f"its approved statement shown to the owner of {d.get('for', '')}"))
+        elif e.case_ref == MEDIA_LOG_REF and e.event == STARTED_FROM_EVENT and d.get("statement") == ref:
+            found.append(Access(e.at, e.actor, e.actor_email, "said before",
+                                f"its approved statement opened to start a draft of {d.get('for', '')}"))
         elif e.case_ref == MEDIA_LOG_REF and e.event == EXPORT_EVENT and case is not None:
             where = parse_filter(str(d.get("filter", "")))
             if where is not None and not included(where, case, e.at):

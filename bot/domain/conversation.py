@@ -20,6 +20,7 @@ class ConversationStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+_USE = "use:"  # in `pending`, an answer on record offered for that question (its key follows)
 # Words a person may type instead of pressing a button.
 TYPED_COMMANDS = {"back": "back", "skip": "skip", "cancel": "cancel", "send": "submit", "submit": "submit",
                   "help": "help", "/help": "help"}
@@ -41,7 +42,8 @@ class Conversation:
     id: int | None = None
     # Per question, what the bot is waiting for or wants checked (a deadline read with a guess): "ask", the
     # question asked instead of the form's own ("What time on Monday 30 Nov?"), with "day" and "part", the day
-    # it is about; "check", the guess stated plainly, shown on the review screen until it is sent or changed.
+    # it is about; "check", the guess stated plainly, shown on the review screen until it is sent or changed;
+    # answers on record offered at that question ("use:phone", "use:email": journalists we know), with "ask".
     pending: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
@@ -58,6 +60,42 @@ class Conversation:
     def asking(self, name: str) -> str | None:
         """The question asked instead of the form's own, while the bot waits for (say) a time on a day."""
         return self.pending.get(name, {}).get("ask")
+
+    def offered(self, name: str) -> dict[str, str | None] | None:
+        """Answers on record offered at question `name` (and those after it), to take with one press."""
+        offer = {key.removeprefix(_USE): value or None for key, value in self.pending.get(name, {}).items()
+                 if key.startswith(_USE)}
+        return offer or None
+
+    def offer(self, name: str, question: str, answers: Mapping[str, str | None]) -> None:
+        """Offer these answers when question `name` comes, asking `question` instead of the form's own."""
+        self.pending[name] = {"ask": question, **{_USE + key: value or "" for key, value in answers.items()}}
+
+    def withdraw(self, name: str) -> None:
+        """The offer at question `name` no longer applies (the journalist or outlet changed)."""
+        if self.offered(name) is not None:
+            self.pending.pop(name, None)
+
+    def use_offer(self, form: Form) -> None:
+        """Take the answers offered at the current question (their questions are not asked) and move on."""
+        self._require_active()
+        offer = self.offered(self.step) if self.step is not None else None
+        if offer is None or self.step is None:
+            raise ValidationFailed("There is nothing on record to use here: please answer the question.")
+        at = self.step
+        for name, value in offer.items():
+            self.answers[form.field(name).name] = value
+            self.pending.pop(name, None)
+        self._touch()
+        self._advance(form, after=form.index(at))
+
+    def decline_offer(self) -> None:
+        """Don't use what was offered: the question is asked as the form asks it."""
+        self._require_active()
+        if self.step is None or self.offered(self.step) is None:
+            raise ValidationFailed("There is nothing on record to turn down here: please answer the question.")
+        self.pending.pop(self.step, None)
+        self._touch()
 
     def checks(self) -> dict[str, str]:
         """Guesses to confirm before sending, by question: the reading stated plainly."""
@@ -106,8 +144,11 @@ class Conversation:
             self._answer_deadline(form, f, raw, ctx)
             return None
         if f.kind is Kind.PHONE and phone.looks_like_email(raw) and (email := _email_field(form)) is not None:
-            return self._email_for_phone(form, email, raw, ctx)
+            remark = self._email_for_phone(form, email, raw, ctx)
+            self.withdraw(f.name)  # an answer of their own: the details on record are not wanted
+            return remark
         value = f.validate(raw, ctx)
+        self.withdraw(f.name)
         if value is None:  # an empty optional answer is a skip
             self.skip(form)
             return None

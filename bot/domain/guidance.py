@@ -25,6 +25,9 @@ WHAT_HAPPENS_NEXT = (
     "and give them the reference number. Comms may contact you for information."
 )
 
+SAID_BEFORE = ("Have we said this before? These are the earlier approved statements most like this enquiry. Start "
+               "from one to open the draft with its words, then make them fit this enquiry: it still needs "
+               "sign-off.")
 CLAIMED_NEXT_STEPS = (
     "You now own this enquiry. Next: call or email the journalist back to acknowledge it and confirm the "
     "deadline; decide who should speak (a spokesperson) or whether a written statement is enough; "

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from bot.domain import guidance, phone
@@ -48,6 +50,33 @@ MEDIA_CALL = Form(
     ),
     rules=(Rule(("phone", "email"), _needs_contact),),
 )
+
+
+@dataclass(frozen=True)
+class KnownContact:
+    """The contact details on record for a journalist at an outlet: from the latest enquiry naming them there."""
+
+    ref: str
+    journalist: str
+    outlet: str
+    phone: str | None  # E.164, as kept
+    email: str | None
+    logged_at: datetime
+
+    def answers(self) -> dict[str, str | None]:
+        """What "Use these" fills in."""
+        return {"phone": self.phone, "email": self.email}
+
+    def question(self) -> str:
+        """Asked instead of the phone question: "Jane Reporter, Essex Chronicle: 01245 123456, jane@… — use these?"."""
+        details = ", ".join(d for d in (phone.readable(self.phone) if self.phone else None, self.email) if d)
+        return (f"We have {self.journalist}, {self.outlet} on record: {details}. Use these, or type the number to "
+                "use instead?")
+
+
+# Typed instead of pressing Use these / No, ask me (what a person says to "use these?").
+OFFER_WORDS = {"yes": "use_known", "y": "use_known", "use these": "use_known", "use them": "use_known",
+               "no": "not_known", "n": "not_known", "no thanks": "not_known"}
 
 
 def prefill(text: str, ctx, readings: dict[str, Reading] | None = None) -> tuple[dict[str, Any], list[str]]:

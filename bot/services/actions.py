@@ -59,6 +59,8 @@ async def press(core: Core, actor: Actor, payload: ActionPayload, request_key: s
     match action:
         case "draft":
             return await responses.open_draft_form(core, actor, ref)
+        case "start_from":  # "have we said this before?": the draft form with an earlier approved statement
+            return await responses.open_draft_form(core, actor, ref, start_from=payload.x or "")
         case "request_sign_off":
             consent = (payload.x or "").removeprefix("privacy_ok:") if (payload.x or "").startswith("privacy_ok:") else None
             return await responses.request_sign_off(core, actor, ref, request_key, privacy_ok_for=consent)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -9,17 +10,20 @@ from typing import Any
 from bot.domain.enquiry import ENQUIRY_WORKFLOW, Effect, Enquiry, EnquiryState, Person, require
 from bot.domain.errors import InvalidTransition
 from bot.domain.forms import Context
+from bot.domain.media_log import EarlierStatement
 from bot.domain.messages import Outbound, Recipient
 from bot.domain.nudges import CANCELS, SIGN_OFF_KINDS, added_by, goes_at
 from bot.domain.people import Actor, Role
 from bot.domain.statement import Draft, Slot, approvers, required_slots
 from bot.domain.workflow import Transition
 from bot.ports import UnitOfWork
-from bot.services import casework
+from bot.services import casework, media_log
 from bot.services.casework import CaseKind
 from bot.services.core import Core, Reply
 from cards import views
 from cards.model import ActionPayload, Card
+
+log = logging.getLogger("mediadesk.enquiries")
 
 
 @dataclass
@@ -139,8 +143,22 @@ async def update_card(uow: UnitOfWork, core: Core, ctx: Context, e: Enquiry, dra
 
 
 async def _brief_owner(uow: UnitOfWork, core: Core, ctx: Context, e: Enquiry, step: Step) -> None:
+    """The new owner's brief, with the approved statements most like this enquiry ("have we said this before?")."""
     assert e.owner is not None
-    await _dm(uow, ctx, to_person(e.owner), views.owner_brief_card(e, ctx.now, ctx), e.ref)
+    said = await _said_before(core, e)
+    if said:  # the owner reads them: an access, recorded like a search (`mediadesk audit who-saw`)
+        await uow.history.append(media_log.offered(e.ref, said, e.owner.name, e.owner.email, ctx.now))
+    await _dm(uow, ctx, to_person(e.owner), views.owner_brief_card(e, ctx.now, ctx, said), e.ref)
+
+
+async def _said_before(core: Core, e: Enquiry) -> list[EarlierStatement]:
+    if core.media_log is None:
+        return []
+    try:
+        return await media_log.said_before(core.media_log, e.summary, ref=e.ref, before=e.created_at)
+    except Exception:  # a help, not the claim: the brief goes without it rather than the claim failing
+        log.exception("said before: the earlier statements for %s could not be read", e.ref)
+        return []
 
 
 async def _notify_reporter(uow: UnitOfWork, core: Core, ctx: Context, e: Enquiry, step: Step) -> None:

@@ -13,7 +13,7 @@ from bot.domain.deadline import Reading
 from bot.domain.enquiry import Enquiry, Person
 from bot.domain.errors import ConcurrencyConflict, Duplicate, NotAllowed, ValidationFailed
 from bot.domain.forms import Context, Form
-from bot.domain.media_call import MEDIA_CALL, prefill
+from bot.domain.media_call import MEDIA_CALL, OFFER_WORDS, prefill
 from bot.domain.messages import Outbound, Recipient
 from bot.domain.people import Actor
 from bot.domain.press_release import INTAKE_FORMS as PRESS_FORMS
@@ -159,7 +159,10 @@ async def reply_in_dm(core: Core, actor: Actor, text: str, request_key: str) -> 
         async with core.uow() as uow:
             await uow.mark_request_seen(request_key, ctx.now)
             conv = await uow.conversations.active_for(actor.platform, actor.user_id)
-            command = TYPED_COMMANDS.get(" ".join(text.lower().split()))
+            typed = " ".join(text.lower().split())
+            command = TYPED_COMMANDS.get(typed)
+            if command is None and conv is not None and conv.step is not None and conv.offered(conv.step):
+                command = OFFER_WORDS.get(typed.strip(".!"))  # "yes" to "use these?"
             if conv is None:
                 said = (chat_help.general if command == "help" else chat_help.nothing_in_progress)(actor.platform)
                 await uow.outbox.add(_dm(actor, views.notice_card("Media Desk", said)), ctx.now)
@@ -209,6 +212,7 @@ async def _apply(uow: UnitOfWork, core: Core, conv: Conversation, actor: Actor, 
                  ctx: Context) -> Reply:
     form = FORMS[conv.form_id]
     expected = conv.version
+    asked = conv.step
     remark: str | None = None  # a word about the answer just taken, said with the next question
     if action == "form":
         return Reply(modal=ModalRequest(form.id, {"conversation": conv.id}, modal_values(form, conv.answers, ctx)))
@@ -233,6 +237,11 @@ async def _apply(uow: UnitOfWork, core: Core, conv: Conversation, actor: Actor, 
                 conv.cancel()
             case "submit":
                 conv.check_ready(form, ctx)
+            case "use_known":
+                conv.use_offer(form)
+                remark = "I've put in the phone and email on record; you can change them before sending."
+            case "not_known":
+                conv.decline_offer()
             case _:
                 raise ValidationFailed("I didn't understand that button; please use the latest message.")
         form = _follow_kind(conv, form)
@@ -252,11 +261,24 @@ async def _apply(uow: UnitOfWork, core: Core, conv: Conversation, actor: Actor, 
         conv.submitted(ref)
         await uow.conversations.save(conv, expected, ctx.now)
         return Reply()
+    if form.id == MEDIA_CALL.id and action in ("answer", "keep") and asked in ("journalist", "outlet"):
+        await _offer_known(uow, conv)
     await uow.conversations.save(conv, expected, ctx.now)
     if conv.case_ref and form.id == CRISIS_FORM.id:
         await crises.details_arrived(uow, core, actor, conv, ctx)  # the card updates as details arrive
     await _ask(uow, form, conv, ctx, notes=[remark] if remark else None)
     return Reply()
+
+
+async def _offer_known(uow: UnitOfWork, conv: Conversation) -> None:
+    """Journalists we know: with the journalist and outlet given and no contact details yet, offer those on record
+    for that journalist at that outlet at the phone question (the one-screen form asks for them as it is)."""
+    conv.withdraw("phone")
+    journalist, outlet = conv.answers.get("journalist"), conv.answers.get("outlet")
+    if not journalist or not outlet or "phone" in conv.answers or "email" in conv.answers:
+        return
+    if known := await uow.enquiries.known_contact(journalist, outlet):
+        conv.offer("phone", known.question(), known.answers())
 
 
 async def _alert_now(uow: UnitOfWork, core: Core, conv: Conversation, actor: Actor, form: Form, ctx: Context

@@ -13,9 +13,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.domain.access_log import EXPORT_EVENT, MEDIA_LOG_REF, SEARCH_EVENT
+from bot.domain.access_log import EXPORT_EVENT, MEDIA_LOG_REF, OFFERED_EVENT, SEARCH_EVENT, STARTED_FROM_EVENT
 from bot.domain.board_report import MonthFigures, next_month, parse_month, summarise
-from bot.domain.errors import NotFound, ValidationFailed
+from bot.domain.errors import NotAllowed, NotFound, ValidationFailed
 from bot.domain.foi import FoiPolicy
 from bot.domain.media_log import (
     CaseKind,
@@ -75,6 +75,26 @@ async def said_before(log: MediaLog, enquiry_text: str, *, ref: str | None = Non
     if not enquiry_text.strip():
         return []
     return await log.approved_like(enquiry_text, limit=limit, exclude=ref, before=before)
+
+
+def offered(for_ref: str, shown: Iterable[EarlierStatement], to: str, email: str | None, at: datetime
+            ) -> HistoryEntry:
+    """The history entry for earlier statements shown to `to`, the owner of `for_ref` (who-saw lists it)."""
+    return HistoryEntry(case_ref=EXPORT_REF, at=at, event=OFFERED_EVENT, actor=to, actor_email=email,
+                        data={"for": for_ref, "hits": [s.ref for s in shown]})
+
+
+async def start_from(log: MediaLog, directory: Directory, actor: Actor, ref: str, for_ref: str, *,
+                     uow: Callable[[], UnitOfWork] | None = None, now: datetime | None = None) -> EarlierStatement:
+    """Case `ref`'s approved statement, to start a draft of `for_ref` from; refused unless `actor` may see that
+    case. With `uow` the access is recorded in the history."""
+    ref = (ref or "").strip().upper()
+    found = await log.approved_statement(ref, visible(directory, actor, LogFilter())) if ref else None
+    if found is None:
+        raise NotAllowed(f"I can't start from {ref or 'that case'}: it isn't an approved statement you can see.")
+    if uow is not None:
+        await _record(uow, actor, now or datetime.now(UTC), STARTED_FROM_EVENT, {"statement": ref, "for": for_ref})
+    return found
 
 
 async def export(log: MediaLog, directory: Directory, actor: Actor | None, out: Path, fmt: str, tz: ZoneInfo,
@@ -142,4 +162,5 @@ def operator() -> str:
         return "command line"
 
 
-__all__ = ["CaseKind", "FORMATS", "board_report", "export", "said_before", "search", "visible"]
+__all__ = ["CaseKind", "FORMATS", "board_report", "export", "offered", "said_before", "search", "start_from",
+           "visible"]

@@ -27,6 +27,7 @@ from bot.domain.statement import (
     ticked_by_issue,
 )
 from bot.ports import UnitOfWork
+from bot.services import media_log
 from bot.services.casework import Answer, Unchanged
 from bot.services.core import Core, ModalRequest, Reply
 from bot.services.enquiries import ENQUIRIES, Step
@@ -40,15 +41,24 @@ def _check_state(enquiry: Enquiry, event: str) -> None:
 
 # --- drafting ---------------------------------------------------------------------------------------------------
 
-async def open_draft_form(core: Core, actor: Actor, ref: str) -> Reply:
+async def open_draft_form(core: Core, actor: Actor, ref: str, *, start_from: str | None = None) -> Reply:
+    """The draft form, with the latest draft; or, `start_from` a case's reference, with that case's approved
+    statement (refused unless this person may see that case)."""
     async with core.uow() as uow:
         enquiry = await ENQUIRIES.load(uow, ref)
         require(core.directory, actor, enquiry, "draft")
         _check_state(enquiry, "draft")
         draft = await uow.drafts.latest(ref)
+    text = draft.text if draft else None
+    if start_from is not None:
+        if core.media_log is None:
+            raise ValidationFailed("The media log isn't available on this server.")
+        earlier = await media_log.start_from(core.media_log, core.directory, actor, start_from, ref, uow=core.uow,
+                                             now=core.clock.now())
+        text = earlier.text
     plan = enquiry.plan
     flags = [name for name in ("contentious", "patient_safety", "needs_executive") if getattr(plan, name)]
-    values: dict[str, Any] = {"statement": draft.text if draft else None, "background": plan.background,
+    values: dict[str, Any] = {"statement": text, "background": plan.background,
                               "spokesperson": plan.spokesperson, "flags": flags, "executive": plan.executive,
                               "partner": plan.partner}
     return Reply(modal=ModalRequest("statement", {"ref": ref}, {k: v for k, v in values.items() if v}))

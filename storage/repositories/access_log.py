@@ -6,7 +6,14 @@ from collections.abc import AsyncIterator
 
 from sqlalchemy import Text, and_, cast, or_, select
 
-from bot.domain.access_log import EXPORT_EVENT, MEDIA_LOG_REF, SEARCH_EVENT, IndexedCase
+from bot.domain.access_log import (
+    EXPORT_EVENT,
+    MEDIA_LOG_REF,
+    OFFERED_EVENT,
+    SEARCH_EVENT,
+    STARTED_FROM_EVENT,
+    IndexedCase,
+)
 from bot.domain.audit import REDACTION_EVENTS
 from bot.domain.media_log import CaseKind
 from bot.domain.messages import HistoryEntry
@@ -36,7 +43,8 @@ class SqlAccessLog:
         # bot/domain/access_log.py); every export is read, as its filter has to be tested against the case.
         names_it = cast(h.data, Text).contains(ref, autoescape=True)
         query = (select(h.case_ref, h.at, h.event, h.actor, h.actor_email, h.data)
-                 .where(or_(and_(h.case_ref == MEDIA_LOG_REF, h.event == SEARCH_EVENT, names_it),
+                 .where(or_(and_(h.case_ref == MEDIA_LOG_REF,
+                                 h.event.in_((SEARCH_EVENT, OFFERED_EVENT, STARTED_FROM_EVENT)), names_it),
                             and_(h.case_ref == MEDIA_LOG_REF, h.event == EXPORT_EVENT),
                             and_(h.case_ref == SAR_REF, h.event == SAR_EVENT, names_it),
                             and_(h.case_ref == ref, h.event.in_(sorted(REDACTION_EVENTS)))))

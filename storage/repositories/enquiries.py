@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func, or_, select
+
 from bot.domain.enquiry import Enquiry, EnquiryState
+from bot.domain.media_call import KnownContact
 from bot.domain.statement import Plan
 from storage.models import EnquiryRow
 from storage.repositories.common import CaseRows, maybe_person, person, person_json
@@ -32,6 +35,17 @@ class SqlEnquiries(CaseRows[Enquiry, EnquiryRow]):
             routing=e.routing,
             created_at=e.created_at, updated_at=e.created_at,
         ))
+
+    async def known_contact(self, journalist: str, outlet: str) -> KnownContact | None:
+        r = EnquiryRow
+        # lower() on both sides, as index ix_enquiries_journalist_outlet (migration 0014) is written.
+        row = (await self.s.execute(
+            select(r.ref, r.journalist, r.outlet, r.phone, r.email, r.created_at)
+            .where(func.lower(r.journalist) == func.lower(journalist.strip()),
+                   func.lower(r.outlet) == func.lower(outlet.strip()),
+                   or_(r.phone.is_not(None), r.email.is_not(None)))
+            .order_by(r.created_at.desc()).limit(1))).first()
+        return KnownContact(row.ref, row.journalist, row.outlet, row.phone, row.email, row.created_at) if row else None
 
     def _case(self, row: EnquiryRow) -> Enquiry:
         return enquiry_from(row)

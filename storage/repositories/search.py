@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, cast, func, literal, literal_column, select, text
+from sqlalchemy import ColumnElement, Select, cast, func, literal, literal_column, select, text, union_all
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -111,22 +111,25 @@ class SqlMediaLog:
                          .where(literal_column("document").op("@@")(tsquery), *conditions(where), *extra)
                          .order_by(rank.desc(), C.logged_at.desc()).limit(pool))
             candidates = (await conn.execute(query)).all()
-            if not candidates:
-                return []
-            refs = [c.ref for c in candidates]
-            history = await _history(conn, refs, {"approve_last"})
-            approved = {ref: entries[-1] for ref, entries in history.items()}
-            wanted = [(ref, v) for ref in refs if (entry := approved.get(ref))
-                      and isinstance(v := entry.data.get("version"), int)]
-            texts = await _draft_texts(conn, wanted)
-        found: list[EarlierStatement] = []
-        for c in candidates:
-            entry = approved.get(c.ref)
-            version = entry.data.get("version") if entry else None
-            body = texts.get((c.ref, version)) if entry and isinstance(version, int) else None
-            if entry and body:
-                found.append(EarlierStatement(c.ref, CaseKind(c.kind), body, c.logged_at, entry.at))
+            found = await _approved(conn, candidates)
         return found[:limit]
+
+    async def approved_statement(self, ref: str, where: LogFilter) -> EarlierStatement | None:
+        query = (select(C.ref, C.kind, C.logged_at)
+                 .where(self._row_of(ref), C.state.in_(_APPROVED_STATES), C.statement.is_not(None),
+                        *conditions(where)))
+        async with self._db.engine.connect() as conn:
+            found = await _approved(conn, (await conn.execute(query)).all())
+        return found[0] if found else None
+
+    def _row_of(self, ref: str) -> ColumnElement[bool]:
+        """The index row of case `ref`, found by key (SQLite: FTS5's rowid is the case's id * 4 + its kind, as
+        migration 0012 writes it; an UNINDEXED column would be read row by row)."""
+        if not self._db.is_sqlite:
+            return C.ref == ref
+        ids = union_all(*(select(row.id * 4 + kind).where(row.ref == ref) for row, kind in
+                          ((EnquiryRow, 1), (CrisisRow, 2), (PressReleaseRow, 3))))
+        return literal_column("case_search.rowid").in_(ids)
 
     # ---- the log's lines
 
@@ -164,6 +167,26 @@ def conditions(where: LogFilter) -> list[ColumnElement[bool]]:
         found.append(C.logged_at < where.logged_before)
     if where.logged_by:
         found.append(C.logged_by == where.logged_by)
+    return found
+
+
+async def _approved(conn: AsyncConnection, candidates: Sequence[Any]) -> list[EarlierStatement]:
+    """Of these index rows (ref, kind, logged_at), those with an approved version, with its text, in order."""
+    if not candidates:
+        return []
+    refs = [c.ref for c in candidates]
+    history = await _history(conn, refs, {"approve_last"})
+    approved = {ref: entries[-1] for ref, entries in history.items()}
+    wanted = [(ref, v) for ref in refs if (entry := approved.get(ref))
+              and isinstance(v := entry.data.get("version"), int)]
+    texts = await _draft_texts(conn, wanted)
+    found: list[EarlierStatement] = []
+    for c in candidates:
+        entry = approved.get(c.ref)
+        version = entry.data.get("version") if entry else None
+        body = texts.get((c.ref, version)) if entry and isinstance(version, int) else None
+        if entry and body:
+            found.append(EarlierStatement(c.ref, CaseKind(c.kind), body, c.logged_at, entry.at))
     return found
 
 

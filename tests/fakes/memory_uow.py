@@ -23,6 +23,7 @@ from bot.domain.conversation import Conversation, ConversationStatus
 from bot.domain.crisis import CrisisState, HoldingLine
 from bot.domain.enquiry import EnquiryState
 from bot.domain.errors import ConcurrencyConflict, Duplicate
+from bot.domain.media_call import KnownContact
 from bot.domain.messages import HistoryEntry, MessageRef, Outbound
 from bot.domain.nudges import Nudge, NudgeKind, NudgeStatus
 from bot.domain.press_release import PressComment, PressState
@@ -133,6 +134,15 @@ class _Cases:
         await round_trip()
         case.version = expected_version + 1
         self.tx.save_versioned(self.table, case.ref, case, expected_version, case.ref)
+
+
+class _Enquiries(_Cases):
+    async def known_contact(self, journalist: str, outlet: str) -> KnownContact | None:
+        named = [e for e in self.tx.rows(self.table) if (e.journalist.strip().lower(), e.outlet.strip().lower())
+                 == (journalist.strip().lower(), outlet.strip().lower()) and (e.phone or e.email)]
+        latest = max(named, key=lambda e: e.created_at, default=None)
+        return None if latest is None else KnownContact(latest.ref, latest.journalist, latest.outlet, latest.phone,
+                                                        latest.email, latest.created_at)
 
 
 class _HoldingLines:
@@ -330,7 +340,7 @@ class MemoryUnitOfWork:
 
     async def __aenter__(self) -> MemoryUnitOfWork:
         self._tx = tx = _Tx(self.store)
-        self.enquiries = _Cases(tx, "enquiries", lambda e: e.state not in _DONE_ENQUIRY)
+        self.enquiries = _Enquiries(tx, "enquiries", lambda e: e.state not in _DONE_ENQUIRY)
         self.crises = _Cases(tx, "crises", lambda c: c.state is not CrisisState.STOOD_DOWN)
         self.press_releases = _Cases(tx, "press_releases", lambda p: p.state is not PressState.CLOSED)
         self.holding_lines = _HoldingLines(tx)

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from bot.domain.crisis import CrisisState
 from bot.domain.enquiry import Enquiry
-from bot.domain.errors import ValidationFailed
+from bot.domain.errors import NotAllowed, ValidationFailed
 from bot.domain.media_log import CaseKind, LogFilter
 from bot.domain.people import Actor
 from bot.domain.press_release import PressState
@@ -239,6 +239,22 @@ async def test_said_before_leaves_out_the_case_itself_and_later_ones(database: D
                                                        before=T0 + timedelta(days=1))] == ["MC-2026-0001"]
     assert await media_log.said_before(log, "the and of") == []
     assert await media_log.said_before(log, "") == []
+
+
+async def test_start_from_gives_an_approved_statement_to_whoever_may_see_its_case(database: Database) -> None:
+    """Sam logged MC-2026-0001, so Sam and the comms team may start from its statement; Ollie may not; a case with
+    no approved statement (or none at all) is refused the same way, in words."""
+    await answered(database, "MC-2026-0001", "Saturday GP closures", "Open on Saturdays.", T0)
+    await add_enquiry(database, "MC-2026-0002", "Saturday GP closures again", at=T0 + timedelta(days=1))
+    await draft(database, "MC-2026-0002", "Not approved yet.", CASEY, T0 + timedelta(days=1))
+    log = SqlMediaLog(database)
+
+    for who in (COMMS, STAFF):
+        found = await media_log.start_from(log, DIRECTORY, who, "mc-2026-0001", "MC-2026-0003")
+        assert (found.ref, found.text) == ("MC-2026-0001", "Open on Saturdays.")
+    for who, ref in ((OTHER_STAFF, "MC-2026-0001"), (COMMS, "MC-2026-0002"), (COMMS, "MC-2026-0404")):
+        with pytest.raises(NotAllowed, match=f"I can't start from {ref}: it isn't an approved statement you can see"):
+            await media_log.start_from(log, DIRECTORY, who, ref, "MC-2026-0003")
 
 
 async def test_cases_written_before_the_index_existed_are_found_after_the_upgrade(database_url: str) -> None:

@@ -7,8 +7,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.access_log import IndexedCase, included, parse_filter
+from bot.domain.access_log import (
+    MEDIA_LOG_REF,
+    OFFERED_EVENT,
+    STARTED_FROM_EVENT,
+    IndexedCase,
+    accesses,
+    included,
+    parse_filter,
+)
 from bot.domain.media_log import CaseKind, LogFilter, log_filter
+from bot.domain.messages import HistoryEntry
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -40,3 +49,17 @@ def test_a_case_is_in_an_export_by_its_kind_dates_and_who_logged_it_and_only_if_
     assert included(log_filter(LONDON, logged_by="SAM@example.nhs.uk"), case, export_at)
     assert not included(log_filter(LONDON, logged_by="pat@example.nhs.uk"), case, export_at)
     assert not included(LogFilter(), case, datetime(2026, 3, 1, tzinfo=UTC))  # logged after the export
+
+
+def test_earlier_statements_shown_and_started_from_are_accesses_to_that_case_only() -> None:
+    at = datetime(2026, 4, 1, 9, tzinfo=UTC)
+    entries = [HistoryEntry(MEDIA_LOG_REF, at, OFFERED_EVENT, "Casey Comms", "casey@example.nhs.uk",
+                            {"for": "MC-2026-0009", "hits": ["MC-2026-0001", "MC-2026-0002"]}),
+               HistoryEntry(MEDIA_LOG_REF, at, STARTED_FROM_EVENT, "Casey Comms", "casey@example.nhs.uk",
+                            {"for": "MC-2026-0009", "statement": "MC-2026-0002"})]
+    assert [(a.what, a.detail) for a in accesses("MC-2026-0002", None, entries)] == [
+        ("said before", "its approved statement shown to the owner of MC-2026-0009"),
+        ("said before", "its approved statement opened to start a draft of MC-2026-0009")]
+    assert [a.detail for a in accesses("MC-2026-0001", None, entries)] == [
+        "its approved statement shown to the owner of MC-2026-0009"]
+    assert accesses("MC-2026-0009", None, entries) == []

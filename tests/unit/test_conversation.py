@@ -624,3 +624,40 @@ def test_an_email_for_the_phone_does_not_replace_a_different_email() -> None:
     message = refused(conv.answer, MEDIA_CALL, "second@example.co.uk", CTX)
     assert "the email is already first@example.co.uk" in message
     assert conv.answers["email"] == "first@example.co.uk"
+
+
+def _at_the_phone() -> Conversation:
+    conv = Conversation(form_id="media_call", platform="slack", user_id="U1")
+    conv.start(MEDIA_CALL, {"journalist": "Jane Reporter", "outlet": "Essex Chronicle", "outlet_kind": "newspaper"})
+    assert conv.step == "phone"
+    conv.offer("phone", "We have Jane on record: 01245 123456. Use these?", {"phone": "+441245123456", "email": None})
+    return conv
+
+
+def test_an_offer_on_record_is_asked_instead_and_taken_with_one_step() -> None:
+    conv = _at_the_phone()
+    assert conv.asking("phone") == "We have Jane on record: 01245 123456. Use these?"
+    assert conv.offered("phone") == {"phone": "+441245123456", "email": None}
+    assert conv.checks() == {}  # nothing to confirm on the review screen
+    json.dumps(conv.pending)  # kept as it is stored
+
+    conv.use_offer(MEDIA_CALL)
+
+    assert (conv.answers["phone"], conv.answers["email"], conv.step) == ("+441245123456", None, "summary")
+    assert conv.pending == {}
+
+
+def test_an_offer_turned_down_or_answered_over_is_gone() -> None:
+    conv = _at_the_phone()
+    conv.decline_offer()
+    assert (conv.step, conv.offered("phone"), conv.asking("phone")) == ("phone", None, None)
+    with pytest.raises(ValidationFailed, match="nothing on record"):
+        conv.use_offer(MEDIA_CALL)
+
+    conv = _at_the_phone()
+    conv.answer(MEDIA_CALL, "01245 777777", CTX)
+    assert (conv.answers["phone"], conv.step, conv.pending) == ("+441245777777", "email", {})
+
+    conv = _at_the_phone()
+    conv.answer(MEDIA_CALL, "jane@chronicle.example", CTX)  # an email where the number was asked
+    assert conv.answers["email"] == "jane@chronicle.example" and conv.offered("phone") is None
