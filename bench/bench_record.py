@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import statistics
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -291,26 +293,32 @@ def baseline_dump(url: str, work: Path) -> dict[str, Any]:
     return {"seconds": seconds, "peak_mb": peak}
 
 
-async def run_one(kind: str, cases: int) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="bench-record-") as tmp:
-        work = Path(tmp)
-        name = None
+@contextlib.asynccontextmanager
+async def scratch_database(kind: str, prefix: str) -> AsyncIterator[tuple[str, Path]]:
+    """A throwaway database of `kind` and a work folder beside it: (database URL, folder); both go afterwards."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        work, name = Path(tmp), None
         if kind == "sqlite":
             url = f"sqlite+aiosqlite:///{work / 'record.db'}"
         else:
             url, name = await create_pg_database()
         try:
-            built = await build(url, cases)
-            figures: dict[str, Any] = {"built": built, **await search_figures(url)}
-            figures["baseline_dump"] = baseline_dump(url, work)
-            figures["csv"] = child(["export", "--format", "csv", "--out", str(work / "log.csv")], url, work)
-            figures["xlsx"] = child(["export", "--format", "xlsx", "--out", str(work / "log.xlsx")], url, work)
-            figures["report"] = child(["report", "--month", built["busiest"], "--out", str(work / "board.xlsx")],
-                                      url, work)
-            figures["verify"] = child(["audit", "verify"], url, work)
+            yield url, work
         finally:
             if name:
                 await drop_pg_database(name)
+
+
+async def run_one(kind: str, cases: int) -> dict[str, Any]:
+    async with scratch_database(kind, "bench-record-") as (url, work):
+        built = await build(url, cases)
+        figures: dict[str, Any] = {"built": built, **await search_figures(url)}
+        figures["baseline_dump"] = baseline_dump(url, work)
+        figures["csv"] = child(["export", "--format", "csv", "--out", str(work / "log.csv")], url, work)
+        figures["xlsx"] = child(["export", "--format", "xlsx", "--out", str(work / "log.xlsx")], url, work)
+        figures["report"] = child(["report", "--month", built["busiest"], "--out", str(work / "board.xlsx")],
+                                  url, work)
+        figures["verify"] = child(["audit", "verify"], url, work)
     return figures
 
 

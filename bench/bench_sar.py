@@ -24,8 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
 
-from bench.bench_record import QUERIES, build, child  # noqa: E402
-from bench.pg import create_pg_database, drop_pg_database  # noqa: E402
+from bench.bench_record import QUERIES, build, child, scratch_database  # noqa: E402
 
 
 async def record_accesses(url: str) -> tuple[str, str]:
@@ -58,25 +57,15 @@ async def record_accesses(url: str) -> tuple[str, str]:
 
 
 async def run_one(kind: str, cases: int) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="bench-sar-") as tmp:
-        work = Path(tmp)
-        name = None
-        if kind == "sqlite":
-            url = f"sqlite+aiosqlite:///{work / 'record.db'}"
-        else:
-            url, name = await create_pg_database()
-        try:
-            built = await build(url, cases)
-            email, ref = await record_accesses(url)
-            figures: dict[str, Any] = {"built": built}
-            figures["journalist"] = child(["sar", "--email", email, "--out", str(work / "j.zip")], url, work)
-            figures["officer"] = child(["sar", "--email", "comms1@example.nhs.uk", "--out", str(work / "c.zip")],
-                                       url, work)
-            figures["who_saw"] = child(["audit", "who-saw", ref], url, work)
-            figures["zip_mb"] = (work / "c.zip").stat().st_size / 1e6
-        finally:
-            if name:
-                await drop_pg_database(name)
+    async with scratch_database(kind, "bench-sar-") as (url, work):
+        built = await build(url, cases)
+        email, ref = await record_accesses(url)
+        figures: dict[str, Any] = {"built": built}
+        figures["journalist"] = child(["sar", "--email", email, "--out", str(work / "j.zip")], url, work)
+        figures["officer"] = child(["sar", "--email", "comms1@example.nhs.uk", "--out", str(work / "c.zip")],
+                                   url, work)
+        figures["who_saw"] = child(["audit", "who-saw", ref], url, work)
+        figures["zip_mb"] = (work / "c.zip").stat().st_size / 1e6
     return figures
 
 
