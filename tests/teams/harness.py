@@ -97,6 +97,7 @@ class Teams:
                  app: web.Application, clock: FrozenClock) -> None:
         self.server, self.keys, self.connector, self.session, self.app = server, keys, connector, session, app
         self.clock = clock
+        self.answers: list[int] = []  # the status of every POST, so a card that never comes says why
 
     # --- what Teams sends ---------------------------------------------------------------------------------
 
@@ -122,6 +123,7 @@ class Teams:
         data = raw if raw is not None else jsonlib.dumps(body).encode()
         async with self.session.post(self.server.make_url("/api/messages"), data=data, headers=headers) as response:
             text = await response.text()
+            self.answers.append(response.status)
             try:
                 return response.status, jsonlib.loads(text) if text else None
             except ValueError:
@@ -187,7 +189,10 @@ class Teams:
     async def next_card(self, who: dict[str, str] | str, after: int, timeout: float = 8.0) -> dict[str, Any]:
         """Wait for card number `after` (0-based) in `who`'s 1:1 chat (or a conversation id)."""
         conversation = who if isinstance(who, str) else personal(who)
-        return await self.connector.wait_card(conversation, after, timeout)
+        try:
+            return await self.connector.wait_card(conversation, after, timeout)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; /api/messages answered {self.answers[-10:]}") from None
 
     async def card_saying(self, who: dict[str, str] | str, words: str, timeout: float = 8.0) -> dict[str, Any]:
         """Wait for a card in `who`'s chat (or a conversation id) that says `words`; return the newest such."""
