@@ -6,10 +6,7 @@ from __future__ import annotations
 from bot.domain.enquiry import Enquiry, EnquiryState
 from bot.domain.forms import Context
 from bot.domain.nudges import Nudge
-from bot.domain.statement import (
-    Draft,
-    Slot,
-)
+from bot.domain.statement import Draft, Slot
 from bot.domain.timefmt import at, due, span, time_left
 from cards.enquiry_text import contact, enquiry_fact, outlet_kind, show_full
 from cards.model import ActionPayload, Button, Card, Fact, Select

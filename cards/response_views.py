@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from bot.domain import guidance
 from bot.domain.enquiry import Enquiry
-from bot.domain.statement import (
-    Draft,
-    Slot,
-)
+from bot.domain.statement import Draft, Slot
 from cards.model import ActionPayload, Button, Card, Fact
 
 SLOT_NAMES = {Slot.COMMS: "Director of Communications or delegate", Slot.EXECUTIVE: "Executive",

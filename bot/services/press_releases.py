@@ -8,12 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.enquiry import Person
-from bot.domain.errors import (
-    DomainError,
-    InvalidTransition,
-    StaleAction,
-    ValidationFailed,
-)
+from bot.domain.errors import DomainError, InvalidTransition, StaleAction, ValidationFailed
 from bot.domain.forms import Context
 from bot.domain.messages import Outbound, Recipient
 from bot.domain.people import Actor

@@ -23,15 +23,7 @@ from storage.repositories.personal_data import SqlPersonalData
 from storage.repositories.references import SqlReferenceStore
 from storage.uow import SqlUnitOfWork
 from tests.integration.command_line import history, mediadesk, point_at
-from tests.integration.media_log_cases import (
-    CASEY,
-    SAM,
-    T0,
-    add_crisis,
-    add_press_release,
-    answered,
-    entry,
-)
+from tests.integration.media_log_cases import CASEY, SAM, T0, add_crisis, add_press_release, answered, entry
 from tests.slack.harness import org_config
 
 JANE = "jane@chronicle.example"

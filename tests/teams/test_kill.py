@@ -15,16 +15,7 @@ import pytest
 from tests.fakes.bot_connector import APP_ID, TENANT, FakeConnector, KeyServer
 from tests.server_process import ALWAYS_OPEN
 from tests.server_process import ServerProcess as Runner
-from tests.teams.harness import (
-    CAST,
-    COMMS,
-    COMMS_CHANNEL,
-    DIRECTOR,
-    Teams,
-    card_text,
-    log_a_call,
-    titles,
-)
+from tests.teams.harness import CAST, COMMS, COMMS_CHANNEL, DIRECTOR, Teams, card_text, log_a_call, titles
 
 pytestmark = pytest.mark.kill
 

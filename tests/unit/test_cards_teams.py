@@ -19,14 +19,7 @@ from bot.domain.response_forms import CHANGES_FORM, ISSUE_FORM, statement_form
 from bot.domain.statement import Draft, Plan, Slot, fingerprint
 from cards import views
 from cards.model import ActionPayload, Button, Card, Fact, Option, Select
-from cards.teams import (
-    CARD_BYTES_MAX,
-    TEXT_MAX,
-    body_markdown,
-    card_bytes,
-    escape_markdown,
-    render_card,
-)
+from cards.teams import CARD_BYTES_MAX, TEXT_MAX, body_markdown, card_bytes, escape_markdown, render_card
 from cards.teams_inputs import read_action, read_form_values, render_form
 from tests import adaptive
 
