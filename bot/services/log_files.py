@@ -1,4 +1,4 @@
-"""The media log as a file: CSV, or an XLSX workbook written streaming (openpyxl's write-only mode).
+"""The media log as a file: CSV, or an XLSX workbook written streaming (XlsxWriter's constant-memory mode).
 
 Rows arrive as an async stream and go to disk as they come, so memory does not grow with the number of cases.
 The file is written beside its destination and moved into place when complete: a failed export leaves nothing
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -26,6 +27,8 @@ _WHEN = "yyyy-mm-dd hh:mm"
 # A cell beginning with one of these is a formula to a spreadsheet: a journalist's name typed as =HYPERLINK(...)
 # must stay text (OWASP's "CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Control characters XML 1.0 cannot hold (a workbook is XML): dropped, as a spreadsheet could not show them anyway.
+_ILLEGAL_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def values(row: LogRow, tz: ZoneInfo) -> list[Any]:
@@ -85,51 +88,42 @@ def _csv_cell(value: Any) -> Any:
 
 
 async def write_xlsx(rows: AsyncIterator[LogRow], out: Path, tz: ZoneInfo) -> int:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    import xlsxwriter
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Media log")
-    for number, width in enumerate(_WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(number)].width = width
-    sheet.freeze_panes = "B2"  # the header row and the reference stay in view
-    bold = Font(bold=True)
+    with replacing(out, ".xlsx") as path:
+        # constant_memory: each row goes to disk as it is written (rows must come in order, and they do).
+        workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+        try:
+            written = await _xlsx_rows(rows, workbook, tz)
+        finally:
+            workbook.close()
+        return written
 
-    # Plain values are the fast path; a cell object only where a value needs more: a date format, or text that
-    # would otherwise be read as a formula.
-    def cell(value: Any) -> Any:
-        if isinstance(value, datetime):
-            c = WriteOnlyCell(sheet, value=value)
-            c.number_format = _WHEN
-            return c
-        if isinstance(value, str):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            if value.startswith("="):
-                c = WriteOnlyCell(sheet, value=None)
-                c.value, c.data_type = value, "s"  # text stays text: never a formula
-                return c
-        return value
 
-    header = []
-    for title in COLUMNS:
-        c = WriteOnlyCell(sheet, value=title)
-        c.font = bold
-        header.append(c)
-    sheet.append(header)
+async def _xlsx_rows(rows: AsyncIterator[LogRow], workbook: Any, tz: ZoneInfo) -> int:
+    sheet = workbook.add_worksheet("Media log")
+    for number, width in enumerate(_WIDTHS):
+        sheet.set_column(number, number, width)
+    sheet.freeze_panes(1, 1)  # the header row and the reference stay in view
+    sheet.write_row(0, 0, COLUMNS, workbook.add_format({"bold": True}))
+    when = workbook.add_format({"num_format": _WHEN})
     written = 0
     async for row in rows:
-        sheet.append([cell(v) for v in values(row, tz)])
         written += 1
         if written > XLSX_MOST_ROWS:
             raise ValidationFailed(f"More than {XLSX_MOST_ROWS:,} cases: a worksheet holds no more. Export as "
                                    "CSV, or choose a shorter period.")
+        for column, value in enumerate(values(row, tz)):
+            if value is None:
+                continue
+            if isinstance(value, str):
+                # Always a string cell: text that begins with "=" stays text, never a formula.
+                sheet.write_string(written, column, _ILLEGAL_IN_XML.sub("", value))
+            elif isinstance(value, datetime):
+                sheet.write_datetime(written, column, value, when)
+            else:
+                sheet.write(written, column, value)
     if not written:
         raise NotFound("No cases match, so no file was written.")
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{written + 1}"
-    with replacing(out, ".xlsx") as path:
-        workbook.save(path)
+    sheet.autofilter(0, 0, written, len(COLUMNS) - 1)
     return written
-

@@ -1,4 +1,4 @@
-"""The Board report as a file: a workbook with native charts (openpyxl.chart), or one HTML page with SVG charts.
+"""The Board report as a file: a workbook with native charts (XlsxWriter's), or one HTML page with SVG charts.
 
 The figures' definitions are written under them in both.
 """
@@ -50,38 +50,40 @@ def _tables(f: MonthFigures) -> list[tuple[str, str, list[tuple[str, int]]]]:
 
 
 def write_xlsx(f: MonthFigures, out: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.styles import Alignment, Font
+    import xlsxwriter
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Summary"
-    sheet.append([_title(f)])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([])
-    for label, value in _summary(f):
-        sheet.append([label, value])
-    sheet.append([])
-    sheet.append(["What the figures mean"])
-    sheet.cell(sheet.max_row, 1).font = Font(bold=True)
-    for term, meaning in DEFINITIONS:
-        sheet.append([term, meaning])
-        sheet.cell(sheet.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 30, 90
-    for title, counted, rows in _tables(f):
-        tab = book.create_sheet(title.replace("Enquiries by ", "By ").replace("Cases by ", "By "))
-        tab.append([title.split(" by ")[1].capitalize(), counted])
-        for row in rows:
-            tab.append(list(row))
-        tab.column_dimensions["A"].width = 18
-        if rows:
-            chart = BarChart()
-            chart.title, chart.y_axis.title, chart.legend = title, counted, None
-            chart.add_data(Reference(tab, min_col=2, min_row=1, max_row=len(rows) + 1), titles_from_data=True)
-            chart.set_categories(Reference(tab, min_col=1, min_row=2, max_row=len(rows) + 1))
-            tab.add_chart(chart, "D2")
-    book.save(out)
+    book = xlsxwriter.Workbook(str(out))
+    try:
+        bold, wrapped = book.add_format({"bold": True}), book.add_format({"text_wrap": True, "valign": "top"})
+        sheet = book.add_worksheet("Summary")
+        sheet.set_column(0, 0, 30)
+        sheet.set_column(1, 1, 90)
+        sheet.write_string(0, 0, _title(f), book.add_format({"bold": True, "font_size": 14}))
+        summary = _summary(f)
+        for row, (label, value) in enumerate(summary, start=2):
+            sheet.write_string(row, 0, label)
+            sheet.write_string(row, 1, value)
+        below = 2 + len(summary) + 1  # a blank row, then the definitions
+        sheet.write_string(below, 0, "What the figures mean", bold)
+        for row, (term, meaning) in enumerate(DEFINITIONS, start=below + 1):
+            sheet.write_string(row, 0, term)
+            sheet.write_string(row, 1, meaning, wrapped)
+        for title, counted, rows in _tables(f):
+            tab = book.add_worksheet(title.replace("Enquiries by ", "By ").replace("Cases by ", "By "))
+            tab.set_column(0, 0, 18)
+            tab.write_row(0, 0, (title.split(" by ")[1].capitalize(), counted))
+            for number, pair in enumerate(rows, start=1):
+                tab.write_row(number, 0, pair)
+            if rows:
+                chart = book.add_chart({"type": "column"})
+                chart.add_series({"name": [tab.name, 0, 1], "categories": [tab.name, 1, 0, len(rows), 0],
+                                  "values": [tab.name, 1, 1, len(rows), 1]})
+                chart.set_title({"name": title})
+                chart.set_y_axis({"name": counted})
+                chart.set_legend({"none": True})
+                tab.insert_chart("D2", chart)
+    finally:
+        book.close()
 
 
 def write_html(f: MonthFigures, out: Path) -> None:
