@@ -40,16 +40,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SCRIPT = Path(__file__).resolve()
-ROOT = SCRIPT.parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.children import stop_child  # noqa: E402
-from bench.pg import PG_ADMIN_URL, create_pg_database, drop_pg_database  # noqa: E402
+from bench.children import SECRET, TOKEN, child_options, parent_commands, run_main, start_child, stop_child  # noqa: E402
+from bench.pg import create_pg_database, database_option, drop_pg_database  # noqa: E402
 
-SECRET = "bench-signing-secret"
-TOKEN = "xoxb-bench"
 BARE, MEDIA_DESK = "bare", "media-desk"
 DEFAULT_REQUESTS = {1: 200, 50: 500}
 AIM_P99_MS, AIM_THROUGHPUT_RATIO, AIM_USERS = 100.0, 0.5, 50
@@ -212,9 +207,7 @@ async def _child_main(role: str, config: dict[str, Any]) -> None:
     else:
         thing = await FakeSlack(config["user_ids"]).start()
         ready = {"url": thing.api.url, "response_base": thing.api.response_base, "pid": os.getpid()}
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    reader = await parent_commands()
     probe = LagProbe().start() if role == "server" else None
     print(json.dumps(ready), flush=True)
     if profiler is not None:
@@ -249,11 +242,7 @@ class Child:
 
     @classmethod
     async def start(cls, role: str, config: dict[str, Any], log: Path) -> Child:
-        with open(log, "ab") as err:  # noqa: ASYNC230 - set-up, before anything is measured
-            proc = await asyncio.create_subprocess_exec(
-                sys.executable, str(SCRIPT), "--role", role, "--config", json.dumps(config),
-                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=err, cwd=str(ROOT),
-                limit=1 << 20)
+        proc = await start_child(__file__, role, config, log, limit=1 << 20)
         line = await asyncio.wait_for(proc.stdout.readline(), 120)
         if not line:
             await proc.wait()
@@ -620,9 +609,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="concurrency levels, comma-separated (default 1,50)")
     parser.add_argument("--warmup", type=int, default=None,
                         help="warm-up requests per target per level (default max(50, 2 x users))")
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite",
-                        help=f"sqlite: a fresh file in a temp dir; postgresql: a scratch database on "
-                             f"{PG_ADMIN_URL} (created and dropped)")
+    database_option(parser)
     parser.add_argument("--drain-timeout", type=float, default=60.0,
                         help="seconds to wait for Media Desk's outbox after a round (default 60)")
     parser.add_argument("--inline", action="store_true",
@@ -630,8 +617,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--profile", metavar="FILE", default=None,
                         help="cProfile the server process into FILE (slows it: compare shares, not speeds)")
     parser.add_argument("--keep", action="store_true", help="keep the work dir (database, server log)")
-    parser.add_argument("--role", choices=["server", "fake"], help=argparse.SUPPRESS)
-    parser.add_argument("--config", help=argparse.SUPPRESS)
+    child_options(parser, ["server", "fake"])
     args = parser.parse_args(argv)
     if args.profile:
         args.profile = str(Path(args.profile).resolve())
@@ -641,11 +627,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    if args.role:
-        asyncio.run(_child_main(args.role, json.loads(args.config)))
-        return 0
-    return asyncio.run(main_async(args))
+    return run_main(parse_args(argv), _child_main, main_async)
 
 
 if __name__ == "__main__":

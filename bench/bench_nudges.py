@@ -39,16 +39,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-SCRIPT = Path(__file__).resolve()
-ROOT = SCRIPT.parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.children import stop_child  # noqa: E402
-from bench.pg import PG_ADMIN_URL, create_pg_database, drop_pg_database  # noqa: E402
+from bench.children import SECRET, TOKEN, child_options, parent_commands, run_main, start_child, stop_child  # noqa: E402
+from bench.pg import create_pg_database, database_option, drop_pg_database  # noqa: E402
 
-SECRET = "bench-signing-secret"
-TOKEN = "xoxb-bench"
 COMMS_CHANNEL = "C0COMMS"
 AIM_IDLE_TICK_MS, AIM_DELAY_S = 50.0, 5.0
 REMINDER_WORDS = "for someone to claim"  # in the text of every "Still unclaimed" reminder and digest
@@ -275,9 +270,7 @@ async def _child_main(role: str, config: dict[str, Any]) -> None:
     fake = timed_fake()
     await fake.start()
     fake.add_user(STAFF[0], STAFF[1], "sam", real_name=STAFF[2])
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    reader = await parent_commands()
     print(json.dumps({"url": fake.url, "pid": os.getpid()}), flush=True)
     try:
         while (line := (await reader.readline()).decode().strip()) not in ("", "quit"):
@@ -294,10 +287,7 @@ async def _child_main(role: str, config: dict[str, Any]) -> None:
 
 
 async def run_child(role: str, config: dict[str, Any], log: Path) -> asyncio.subprocess.Process:
-    with open(log, "ab") as err:  # noqa: ASYNC230 - set-up, before anything is measured
-        return await asyncio.create_subprocess_exec(
-            sys.executable, str(SCRIPT), "--role", role, "--config", json.dumps(config), cwd=str(ROOT),
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=err, limit=1 << 24)
+    return await start_child(__file__, role, config, log, limit=1 << 24)
 
 
 async def load_in_child(url: str, count: int, first: int, log: Path, due: list[float] | None = None,
@@ -691,9 +681,7 @@ async def main_async(args: argparse.Namespace) -> int:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--enquiries", type=int, default=10_000, help="open enquiries loaded (default 10000)")
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite",
-                        help=f"sqlite: a fresh file in a temp dir; postgresql: a scratch database on "
-                             f"{PG_ADMIN_URL} (created and dropped)")
+    database_option(parser)
     parser.add_argument("--idle-runs", type=int, default=500, help="measured idle ticks per phase (default 500)")
     parser.add_argument("--due", type=int, default=300, help="nudges falling due evenly over --spread (default 300)")
     parser.add_argument("--spread", type=float, default=30.0, help="seconds the steady nudges span (default 30)")
@@ -702,17 +690,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=30.0,
                         help="seconds after the last due time to wait for Slack (default 30)")
     parser.add_argument("--keep", action="store_true", help="keep the work dir (and the PostgreSQL database)")
-    parser.add_argument("--role", choices=["load", "fake"], help=argparse.SUPPRESS)
-    parser.add_argument("--config", help=argparse.SUPPRESS)
+    child_options(parser, ["load", "fake"])
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    if args.role:
-        asyncio.run(_child_main(args.role, json.loads(args.config)))
-        return 0
-    return asyncio.run(main_async(args))
+    return run_main(parse_args(argv), _child_main, main_async)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import uuid
 
@@ -34,3 +35,10 @@ async def drop_pg_database(name: str) -> None:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await conn.close()
+
+
+def database_option(parser: argparse.ArgumentParser) -> None:
+    """--database: a fresh SQLite file, or a scratch database on the local PostgreSQL."""
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite",
+                        help=f"sqlite: a fresh file in a temp dir; postgresql: a scratch database on "
+                             f"{PG_ADMIN_URL} (created and dropped)")

@@ -47,14 +47,37 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
 
 
-class EnquiryRow(Base):
+# Columns several tables share, where the migrations put them (storage/migrations/shapes.py): a mixin's columns
+# come after the table's own, and a negative sort order puts one before them.
+
+
+class Timestamps:
+    """When the row was made and when it last changed: its last two columns."""
+
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class CaseColumns(Timestamps):
+    """A kind of case, one row each: its id and unique reference come first."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-1)
+    ref: Mapped[str] = mapped_column(String(20), unique=True, sort_order=-1)
+
+
+class CaseRecordColumns:
+    """Records about a case, many to a case: an id and the case's reference (indexed) come first."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-1)
+    case_ref: Mapped[str] = mapped_column(String(20), index=True, sort_order=-1)
+
+
+class EnquiryRow(CaseColumns, Base):
     __tablename__ = "enquiries"
     # Journalists we know (migration 0014): the latest enquiry naming a journalist at an outlet, case folded.
     __table_args__ = (Index("ix_enquiries_journalist_outlet", func.lower(text("journalist")),
                             func.lower(text("outlet")), "created_at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    ref: Mapped[str] = mapped_column(String(20), unique=True)
     state: Mapped[str] = mapped_column(String(20), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     journalist: Mapped[str] = mapped_column(String(200))
@@ -68,18 +91,14 @@ class EnquiryRow(Base):
     owner: Mapped[dict[str, Any] | None]
     plan: Mapped[dict[str, Any] | None]
     routing: Mapped[dict[str, Any] | None]
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
 
 
-class DraftRow(Base):
+class DraftRow(CaseRecordColumns, Base):
     """Every version of a response's text, with its fingerprint: sign-offs bind to one of these."""
 
     __tablename__ = "drafts"
     __table_args__ = (UniqueConstraint("case_ref", "number"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_ref: Mapped[str] = mapped_column(String(20), index=True)
     number: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     fingerprint: Mapped[str] = mapped_column(String(64))
@@ -88,14 +107,12 @@ class DraftRow(Base):
     created_at: Mapped[datetime]
 
 
-class SignOffRow(Base):
+class SignOffRow(CaseRecordColumns, Base):
     """One decision per slot per draft version: the unique key makes a second one impossible."""
 
     __tablename__ = "sign_offs"
     __table_args__ = (UniqueConstraint("case_ref", "version", "slot"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_ref: Mapped[str] = mapped_column(String(20), index=True)
     version: Mapped[int] = mapped_column(Integer)
     fingerprint: Mapped[str] = mapped_column(String(64))
     slot: Mapped[str] = mapped_column(String(20))
@@ -106,7 +123,7 @@ class SignOffRow(Base):
     at: Mapped[datetime]
 
 
-class ConversationRow(Base):
+class ConversationRow(Timestamps, Base):
     __tablename__ = "conversations"
     __table_args__ = (Index("ix_conversations_owner", "platform", "user_id", "status"),)
 
@@ -121,17 +138,13 @@ class ConversationRow(Base):
     pending: Mapped[dict[str, Any] | None]  # a day asked about, a deadline guess to check (None: nothing)
     version: Mapped[int] = mapped_column(Integer)
     case_ref: Mapped[str | None] = mapped_column(String(20))
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
 
 
-class HistoryRow(Base):
+class HistoryRow(CaseRecordColumns, Base):
     """The append-only record of every case: database triggers refuse updates and deletes."""
 
     __tablename__ = "case_history"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_ref: Mapped[str] = mapped_column(String(20), index=True)
     at: Mapped[datetime]
     event: Mapped[str] = mapped_column(String(40))
     actor: Mapped[str] = mapped_column(String(200))
@@ -243,15 +256,13 @@ class CounterRow(Base):
     value: Mapped[int] = mapped_column(Integer)
 
 
-class NudgeRow(Base):
+class NudgeRow(CaseRecordColumns, Base):
     """A reminder or escalation due at a time: the database, not the scheduler, is the source of truth."""
 
     __tablename__ = "nudges"
     __table_args__ = (Index("ix_nudges_due", "status", "due_at"),
                       Index("ix_nudges_case_pending", "case_ref", "status", "due_at"))
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_ref: Mapped[str] = mapped_column(String(20), index=True)
     kind: Mapped[str] = mapped_column(String(30))
     recipient: Mapped[str | None] = mapped_column(String(254))
     seq: Mapped[int] = mapped_column(Integer, default=1)
@@ -262,11 +273,9 @@ class NudgeRow(Base):
     done_at: Mapped[datetime | None]
 
 
-class CrisisRow(Base):
+class CrisisRow(CaseColumns, Base):
     __tablename__ = "crises"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    ref: Mapped[str] = mapped_column(String(20), unique=True)
     state: Mapped[str] = mapped_column(String(20), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     details: Mapped[dict[str, Any]]
@@ -276,8 +285,6 @@ class CrisisRow(Base):
     lead_agency: Mapped[str | None] = mapped_column(String(200))
     routing: Mapped[dict[str, Any] | None]
     confirmations: Mapped[dict[str, Any] | None]
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
 
 
 class HoldingLineRow(Base):
@@ -305,13 +312,11 @@ class ConversationRefRow(Base):
     updated_at: Mapped[datetime]
 
 
-class PressReleaseRow(Base):
+class PressReleaseRow(CaseColumns, Base):
     """A press release (Appendices D and E): its stage, who holds it, when the stage is due, and its plan."""
 
     __tablename__ = "press_releases"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    ref: Mapped[str] = mapped_column(String(20), unique=True)
     kind: Mapped[str] = mapped_column(String(12))
     state: Mapped[str] = mapped_column(String(24), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -322,19 +327,15 @@ class PressReleaseRow(Base):
     embargo: Mapped[datetime | None]
     due_at: Mapped[datetime | None]
     plan: Mapped[dict[str, Any]]
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
 
 
-class PressCommentRow(Base):
+class PressCommentRow(CaseRecordColumns, Base):
     """Comments on a press release's draft: team members' comments to the project lead, and the lead's collated
     set for each round. `collated_round` is set only on a collated set, and is unique: one set per round."""
 
     __tablename__ = "press_comments"
     __table_args__ = (UniqueConstraint("case_ref", "collated_round"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_ref: Mapped[str] = mapped_column(String(20), index=True)
     stage: Mapped[str] = mapped_column(String(24))
     draft_version: Mapped[int | None] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(12))  # "team" (to the lead) or "amends" (the lead's set, to comms)

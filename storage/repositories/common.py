@@ -1,5 +1,5 @@
-"""What the repositories share: people kept as JSON, counting the rows a statement changed, the versioned save,
-and the repository of a kind of case."""
+"""What the repositories share: each kind of case's table, people kept as JSON, counting the rows a statement
+changed, the versioned save, and the repository of a kind of case."""
 
 from __future__ import annotations
 
@@ -12,9 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Delete, Update
 
 from bot.domain.errors import ConcurrencyConflict
+from bot.domain.media_log import CaseKind
 from bot.domain.people import Person
 from storage.models import ConversationRow, CrisisRow, EnquiryRow, PressReleaseRow
 
+CaseTable = type[EnquiryRow] | type[CrisisRow] | type[PressReleaseRow]
+CASE_TABLES: dict[CaseKind, CaseTable] = {CaseKind.ENQUIRY: EnquiryRow, CaseKind.CRISIS: CrisisRow,
+                                          CaseKind.PRESS_RELEASE: PressReleaseRow}
 # The tables whose rows carry a version that a save must find unchanged.
 VersionedTable = type[EnquiryRow] | type[CrisisRow] | type[PressReleaseRow] | type[ConversationRow]
 

@@ -24,20 +24,16 @@ from storage.models import (
     Base,
     ConversationRefRow,
     ConversationRow,
-    CrisisRow,
     DraftRow,
-    EnquiryRow,
     HistoryRow,
     NudgeRow,
     OutboxRow,
     PressCommentRow,
-    PressReleaseRow,
     SignOffRow,
 )
+from storage.repositories.common import CASE_TABLES
 from storage.search_schema import case_search
 
-_CASES: tuple[tuple[type[Base], CaseKind], ...] = (
-    (EnquiryRow, CaseKind.ENQUIRY), (CrisisRow, CaseKind.CRISIS), (PressReleaseRow, CaseKind.PRESS_RELEASE))
 # Each kind's table, the column naming its case, and the column saying when it was written.
 _TABLES: dict[RecordKind, tuple[type[Base], str | None, str]] = {
     RecordKind.HISTORY: (HistoryRow, "case_ref", "at"),
@@ -62,8 +58,8 @@ class SqlPersonalData:
         if not terms:
             return
         if kind is RecordKind.CASES:
-            for model, case_kind in _CASES:
-                async for record in self._read(model, RecordKind.CASES, "ref", "created_at", terms, batch, case_kind):
+            for case_kind, table in CASE_TABLES.items():
+                async for record in self._read(table, RecordKind.CASES, "ref", "created_at", terms, batch, case_kind):
                     yield record
             return
         model, ref, at = _TABLES[kind]

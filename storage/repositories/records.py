@@ -12,20 +12,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
     ConversationRow,
-    CrisisRow,
     DraftRow,
-    EnquiryRow,
     MessageRefRow,
     NudgeRow,
     OutboxRow,
     PressCommentRow,
-    PressReleaseRow,
     SignOffRow,
 )
+from storage.repositories.common import CASE_TABLES
 from storage.repositories.history import SqlHistory, scrub
 from storage.search_schema import case_search
 
-_BY_REF = (EnquiryRow, CrisisRow, PressReleaseRow)
+_BY_REF = tuple(CASE_TABLES.values())
 _BY_CASE_REF = (DraftRow, SignOffRow, PressCommentRow, ConversationRow, NudgeRow, OutboxRow)
 _KEYS = frozenset({"id", "ref", "case_ref", "state", "kind", "status", "platform", "message_key", "fingerprint",
                    "recipient_kind", "form_id", "slot", "decision", "stage", "collated_round", "user_id"})

@@ -26,22 +26,17 @@ from bot.domain.retention import (
 from storage.models import (
     CaseRetentionRow,
     ConversationRow,
-    CrisisRow,
     DisposalRow,
     DraftRow,
-    EnquiryRow,
     HistoryRow,
     NudgeRow,
     OutboxRow,
     PressCommentRow,
-    PressReleaseRow,
     RetentionNoticeRow,
     SignOffRow,
 )
+from storage.repositories.common import CASE_TABLES
 
-CaseTable = type[EnquiryRow] | type[CrisisRow] | type[PressReleaseRow]
-_TABLES: dict[CaseKind, CaseTable] = {CaseKind.ENQUIRY: EnquiryRow, CaseKind.CRISIS: CrisisRow,
-                                      CaseKind.PRESS_RELEASE: PressReleaseRow}
 # Who logged or led a destroyed case: a person with nothing to say who (the row's columns need a person).
 _GONE = {"name": "(destroyed)", "email": None, "platform": None, "user_id": None}
 # What each case row keeps once destroyed: its reference, kind, state and dates; everything else emptied. The
@@ -66,7 +61,7 @@ class SqlRetention:
 
     async def unregistered(self, limit: int) -> list[tuple[CaseFile, Retention | None]]:
         found: list[tuple[CaseFile, Retention | None]] = []
-        for kind, table in _TABLES.items():
+        for kind, table in CASE_TABLES.items():
             if len(found) >= limit:
                 break
             rows: Sequence[Any] = (await self.s.execute(
@@ -89,7 +84,7 @@ class SqlRetention:
         return {ref: at for ref, at in rows}
 
     async def case_file(self, ref: str) -> CaseFile | None:
-        for kind, table in _TABLES.items():
+        for kind, table in CASE_TABLES.items():
             row: Any = (await self.s.execute(select(table).where(table.ref == ref))).scalar_one_or_none()
             if row is not None:
                 closed = None
@@ -150,7 +145,7 @@ class SqlRetention:
         await self.s.execute(update(OutboxRow).where(OutboxRow.case_ref == ref, OutboxRow.status == "pending")
                              .values(status="skipped", last_error="the case was destroyed", lease_until=None))
         await self.s.execute(update(OutboxRow).where(OutboxRow.case_ref == ref).values(card=placeholder))
-        table = _TABLES[case.kind]
+        table = CASE_TABLES[case.kind]
         await self.s.execute(update(table).where(table.ref == ref)
                              .values(**_EMPTIED[case.kind], version=table.version + 1, updated_at=now)
                              .execution_options(synchronize_session=False))

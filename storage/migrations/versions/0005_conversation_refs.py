@@ -1,7 +1,5 @@
 """conversation references (Teams proactive messages)
 
-Revision ID: 0005
-Revises: 0004
 Create Date: 2026-11-28
 """
 import sqlalchemy as sa
@@ -9,8 +7,6 @@ from alembic import op
 
 revision = "0005"
 down_revision = "0004"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -3,19 +3,16 @@ its content's seal, its own hash; the seals' salts; the chain's head; daily anch
 chained in the order they were written. The append-only triggers now let one update through: a redaction, which
 replaces an entry's content and nothing else (its salt is deleted with it; bot/domain/audit.py).
 
-Revision ID: 0011
-Revises: 0010
 Create Date: 2026-12-03
 """
 import sqlalchemy as sa
 from alembic import op
 
 from bot.domain.audit import GENESIS, compact, entry_hash, new_salt, seal_stored
+from storage.migrations.shapes import APPEND_ONLY_PG_FUNCTION, sqlite_append_only_trigger
 
 revision = "0011"
 down_revision = "0010"
-branch_labels = None
-depends_on = None
 
 _BATCH = 2000
 _SQLITE_TRIGGERS = ("case_history_no_update", "case_history_no_delete")
@@ -81,16 +78,14 @@ def _without_append_only(work, *, redactable: bool = True) -> None:  # noqa: ANN
     work()
     if postgres:
         op.execute("ALTER TABLE case_history ENABLE TRIGGER case_history_no_update")
-        op.execute(_PG_FUNCTION if redactable else _PG_FUNCTION_BEFORE)
+        op.execute(_PG_FUNCTION if redactable else APPEND_ONLY_PG_FUNCTION)
         return
     op.execute("DROP TRIGGER IF EXISTS case_history_no_delete")
-    op.execute("CREATE TRIGGER case_history_no_delete BEFORE DELETE ON case_history "
-               "BEGIN SELECT RAISE(ABORT, 'case_history is append-only'); END")
+    op.execute(sqlite_append_only_trigger("DELETE"))
     same = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in _UNCHANGED)
     when = f"WHEN NOT (json_extract(NEW.data, '$.\"$redacted\"') IS NOT NULL AND {same}) " if redactable else ""
     op.execute("DROP TRIGGER IF EXISTS case_history_no_update")
-    op.execute(f"CREATE TRIGGER case_history_no_update BEFORE UPDATE ON case_history {when}"
-               "BEGIN SELECT RAISE(ABORT, 'case_history is append-only'); END")
+    op.execute(sqlite_append_only_trigger("UPDATE", when))
 
 
 _PG_FUNCTION = f"""
@@ -101,13 +96,6 @@ BEGIN
     THEN
         RETURN NEW;
     END IF;
-    RAISE EXCEPTION 'case_history is append-only';
-END;
-$$ LANGUAGE plpgsql
-"""
-_PG_FUNCTION_BEFORE = """
-CREATE OR REPLACE FUNCTION case_history_append_only() RETURNS trigger AS $$
-BEGIN
     RAISE EXCEPTION 'case_history is append-only';
 END;
 $$ LANGUAGE plpgsql

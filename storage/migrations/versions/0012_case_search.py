@@ -2,8 +2,6 @@
 FTS5 and a PostgreSQL tsvector with a GIN index (English stemming), filled from the rows already there and kept
 in step by triggers, so a case and its index entry are written in one transaction whoever writes the case
 
-Revision ID: 0012
-Revises: 0011
 Create Date: 2026-12-04
 """
 from __future__ import annotations
@@ -14,8 +12,6 @@ from alembic import op
 
 revision = "0012"
 down_revision = "0011"
-branch_labels = None
-depends_on = None
 
 # One index row per case. Besides the words, it carries what searches filter on (kind, state, owner, who logged
 # it, outlet type, dates) and a title for the hit, so a search reads this one table.

@@ -3,59 +3,51 @@ records of destroyed cases, and the month's card to the Director. Cases closed b
 class and review date from their close in the history at the first check (the server's, or `mediadesk retention
 list`), the same code that sets them for cases closed later.
 
-Revision ID: 0013
-Revises: 0012
 Create Date: 2026-12-03
 """
 import sqlalchemy as sa
 from alembic import op
 
+from storage.migrations.shapes import Column, when
+
 revision = "0013"
 down_revision = "0012"
-branch_labels = None
-depends_on = None
 
 
-def _when(name: str, nullable: bool = True) -> sa.Column:
-    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
+def _schedule(*, settled: bool) -> list[Column]:
+    """A case's place in the schedule: its reference, kind, class, when it was logged and closed, its review date
+    (`settled`: all known, as on a destroyed case's record; otherwise the class and dates come when it closes)."""
+    return [sa.Column("ref", sa.String(20), primary_key=True), sa.Column("kind", sa.String(20), nullable=False),
+            sa.Column("retention_class", sa.String(40), nullable=not settled), when("logged_at", nullable=False),
+            when("closed_at", nullable=not settled), sa.Column("review_on", sa.Date(), nullable=not settled)]
 
 
 def upgrade() -> None:
     op.create_table(
         "case_retention",
-        sa.Column("ref", sa.String(20), primary_key=True),
-        sa.Column("kind", sa.String(20), nullable=False),
-        sa.Column("retention_class", sa.String(40), nullable=True),
-        _when("logged_at", nullable=False),
-        _when("closed_at"),
-        sa.Column("review_on", sa.Date(), nullable=True),
+        *_schedule(settled=False),
         sa.Column("status", sa.String(12), nullable=False),
-        _when("queued_at"),
+        when("queued_at"),
         sa.Column("decision", sa.String(12), nullable=True),
         sa.Column("decided_by", sa.String(254), nullable=True),
-        _when("decided_at"),
+        when("decided_at"),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("hold_reason", sa.Text(), nullable=True),
         sa.Column("hold_by", sa.String(254), nullable=True),
-        _when("hold_at"),
+        when("hold_at"),
     )
     op.create_index("ix_case_retention_queue", "case_retention", ["status", "review_on"])
     op.create_table(
         "disposals",
-        sa.Column("ref", sa.String(20), primary_key=True),
-        sa.Column("kind", sa.String(20), nullable=False),
-        sa.Column("retention_class", sa.String(40), nullable=False),
-        _when("logged_at", nullable=False),
-        _when("closed_at", nullable=False),
-        sa.Column("review_on", sa.Date(), nullable=False),
+        *_schedule(settled=True),
         sa.Column("decided_by", sa.String(254), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
-        _when("destroyed_at", nullable=False),
+        when("destroyed_at", nullable=False),
     )
     op.create_table(
         "retention_notices",
         sa.Column("month", sa.String(7), primary_key=True),
-        _when("at", nullable=False),
+        when("at", nullable=False),
         sa.Column("due", sa.Integer(), nullable=False),
     )
 

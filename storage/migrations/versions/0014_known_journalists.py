@@ -1,8 +1,6 @@
 """journalists we know: an index on an enquiry's journalist and outlet (case folded) and when it was logged, so
 the latest contact details on record for a journalist at an outlet are one index lookup (issue 14).
 
-Revision ID: 0014
-Revises: 0013
 Create Date: 2026-12-03
 """
 import sqlalchemy as sa
@@ -10,8 +8,6 @@ from alembic import op
 
 revision = "0014"
 down_revision = "0013"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
