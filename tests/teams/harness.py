@@ -89,6 +89,9 @@ def find_action(card: Any, title: str) -> dict[str, Any] | None:
 
 _ids = itertools.count(1)
 
+ANSWERS = ["Sam Reporter", "BBC Essex", "TV or radio", "01245 123456", "skip", "A&E waiting times", "5pm"]
+DRAFT = "We are working hard to reduce waiting times at Basildon A&E."
+
 
 class Teams:
     """Sends signed activities into the real /api/messages as Teams does; reads what the fake Connector got."""
@@ -146,6 +149,12 @@ class Teams:
                                                   membersAdded=[{"id": f"28:{APP_ID}"}]))
         assert status in (200, 201)
 
+    async def install(self, *people: dict[str, str]) -> None:
+        """`people` open their chats with Media Desk, then the team adds it to the comms channel."""
+        for who in people:
+            await self.open_chat(who)
+        await self.add_to_comms_channel()
+
     async def press(self, card: dict, title: str, *, by: dict[str, str] = STAFF, on: str | None = None,
                     inputs: dict[str, Any] | None = None, **kwargs: Any) -> tuple[int, Any]:
         """`by` presses the button `title` on `card` (Action.Execute → an adaptiveCard/action invoke).
@@ -179,6 +188,15 @@ class Teams:
         filled.update(values)
         submit = (form.get("actions") or [{}])[0]
         return await self.press(form, submit.get("title", ""), by=by, inputs=filled, **kwargs)
+
+    async def look(self, card: dict, who: dict[str, str], on: str) -> tuple[int, Any]:
+        """`who` looks at `card` (activity `on` in the comms channel): Teams invokes its refresh action for them."""
+        refresh = card["refresh"]["action"]
+        return await self.post(self.activity(
+            "invoke", sender=who, name="adaptiveCard/action", conversation=f"{COMMS_CHANNEL};messageid={on}",
+            conversation_type="channel", replyToId=on,
+            value={"action": {"type": "Action.Execute", "verb": refresh["verb"], "data": refresh["data"]},
+                   "trigger": "automatic"}))
 
     # --- what people see ----------------------------------------------------------------------------------
 
@@ -225,6 +243,75 @@ class Teams:
         async with self.app[DATABASE].sessions() as s:
             return int((await s.execute(select(func.count()).select_from(model).where(*where))).scalar_one())
 
+    # --- story steps shared by the suites -----------------------------------------------------------------
+
+    async def answer_questions(self, question: dict[str, Any], answers: list[str], *, after: int,
+                               by: dict[str, str] = STAFF) -> dict[str, Any]:
+        """`by` answers the questions in their chat in turn, from `question` (card number `after` there): a choice
+        is pressed, the rest typed. Returns the card that follows the last answer."""
+        for n, answer in enumerate(answers, start=after + 1):
+            if answer in titles(question):
+                await self.press(question, answer, by=by)
+            else:
+                await self.say(answer, sender=by)
+            question = await self.next_card(by, n)
+        return question
+
+    async def log_a_call(self, answers: list[str] = ANSWERS, *, by: dict[str, str] = STAFF, delivered: bool = True
+                         ) -> tuple[str, dict[str, Any]] | None:
+        """`by` (Sam unless told) logs a call in a 1:1 chat, one question at a time as in Slack's DM. Returns the
+        comms channel card's activity id and the card (None if not `delivered` yet)."""
+        start = len(self.chat(by))
+        posted = len(self.connector.cards_in(COMMS_CHANNEL))
+        await self.say("media call", sender=by)
+        question = await self.next_card(by, start)
+        assert "Who is the journalist" in card_text(question)
+        question = await self.answer_questions(question, answers, after=start, by=by)
+        assert "check and send" in card_text(question)
+        assert titles(question) == ["Go", "Send to comms", "Cancel"]
+        await self.press(question, "Send to comms", by=by)
+        if not delivered:
+            return None
+        await self.next_card(COMMS_CHANNEL, posted)
+        return self.connector.posted_cards(COMMS_CHANNEL)[posted]
+
+    async def claim(self, card_id: str, by: dict[str, str] = COMMS) -> dict[str, Any]:
+        """`by` presses Claim on the channel card; returns the card as updated in place."""
+        updates = len(self.connector.updates_of(card_id))
+        await self.press(self._channel_card(card_id), "Claim", by=by, on=card_id)
+        return await self.connector.wait_update(card_id, updates + 1)
+
+    async def draft(self, card_id: str, statement: str = DRAFT, by: dict[str, str] = COMMS) -> dict[str, Any]:
+        """`by` presses Draft response on the channel card and saves the form sent to their chat."""
+        updates = len(self.connector.updates_of(card_id))
+        chat = len(self.chat(by))
+        _, body = await self.press(self._channel_card(card_id), "Draft response", by=by, on=card_id)
+        assert body["value"] == "I've sent you the form in your chat with Media Desk.", body
+        form = await self.next_card(by, chat)
+        await self.submit(form, {"statement": statement, "spokesperson": "written"}, by=by)
+        return await self.connector.wait_update(card_id, updates + 1)
+
+    async def request_sign_off(self, card_id: str, by: dict[str, str] = COMMS) -> dict[str, Any]:
+        updates = len(self.connector.updates_of(card_id))
+        _, body = await self.press(self._channel_card(card_id), "Request sign-off", by=by, on=card_id)
+        assert "has gone for sign-off" in body["value"], body
+        return await self.connector.wait_update(card_id, updates + 1)
+
+    async def sent_for_sign_off(self, answers: list[str] = ANSWERS) -> tuple[str, dict[str, Any]]:
+        """Sam logs a call; Casey claims it, drafts `DRAFT` and asks for sign-off. The channel card's activity id
+        and the card as it now reads."""
+        logged = await self.log_a_call(answers)
+        assert logged is not None
+        card_id, _ = logged
+        await self.claim(card_id)
+        await self.draft(card_id)
+        return card_id, await self.request_sign_off(card_id)
+
+    def _channel_card(self, card_id: str) -> dict[str, Any]:
+        """The comms channel card posted as activity `card_id`, as it reads now."""
+        index = [aid for aid, _ in self.connector.posted_cards(COMMS_CHANNEL)].index(card_id)
+        return self.connector.current(COMMS_CHANNEL, index)
+
 
 def inputs_of(card: Any) -> list[dict[str, Any]]:
     """Every input on a card (top level and in containers)."""
@@ -234,63 +321,3 @@ def inputs_of(card: Any) -> list[dict[str, Any]]:
     if isinstance(card, list):
         return [i for v in card for i in inputs_of(v)]
     return []
-
-
-# --- story steps shared by the suites -------------------------------------------------------------------------
-
-ANSWERS = ["Sam Reporter", "BBC Essex", "TV or radio", "01245 123456", "skip", "A&E waiting times", "5pm"]
-
-
-async def log_a_call(teams: Teams, answers: list[str] = ANSWERS, *, delivered: bool = True
-                     ) -> tuple[str, dict[str, Any]] | None:
-    """Sam logs a call in a 1:1 chat, one question at a time as in Slack's DM (a choice is pressed, the rest
-    typed). Returns the comms channel card's activity id and the card (None if not `delivered` yet)."""
-    start = len(teams.chat(STAFF))
-    posted = len(teams.connector.cards_in(COMMS_CHANNEL))
-    await teams.say("media call")
-    question = await teams.next_card(STAFF, start)
-    assert "Who is the journalist" in card_text(question)
-    for n, answer in enumerate(answers, start=start + 1):
-        if answer in titles(question):
-            await teams.press(question, answer)
-        else:
-            await teams.say(answer)
-        question = await teams.next_card(STAFF, n)
-    assert "check and send" in card_text(question)
-    assert titles(question) == ["Go", "Send to comms", "Cancel"]
-    await teams.press(question, "Send to comms")
-    if not delivered:
-        return None
-    await teams.next_card(COMMS_CHANNEL, posted)
-    return teams.connector.posted_cards(COMMS_CHANNEL)[posted]
-
-
-async def claim(teams: Teams, card_id: str, by: dict[str, str] = COMMS) -> dict[str, Any]:
-    """`by` presses Claim on the channel card; returns the card as updated in place."""
-    updates = len(teams.connector.updates_of(card_id))
-    await teams.press(teams.connector.current(COMMS_CHANNEL, _index(teams, card_id)), "Claim", by=by, on=card_id)
-    return await teams.connector.wait_update(card_id, updates + 1)
-
-
-async def draft(teams: Teams, card_id: str, statement: str, by: dict[str, str] = COMMS) -> dict[str, Any]:
-    """`by` presses Draft response on the channel card and saves the form sent to their chat."""
-    updates = len(teams.connector.updates_of(card_id))
-    chat = len(teams.chat(by))
-    _, body = await teams.press(teams.connector.current(COMMS_CHANNEL, _index(teams, card_id)), "Draft response",
-                                by=by, on=card_id)
-    assert body["value"] == "I've sent you the form in your chat with Media Desk.", body
-    form = await teams.next_card(by, chat)
-    await teams.submit(form, {"statement": statement, "spokesperson": "written"}, by=by)
-    return await teams.connector.wait_update(card_id, updates + 1)
-
-
-async def request_sign_off(teams: Teams, card_id: str, by: dict[str, str] = COMMS) -> dict[str, Any]:
-    updates = len(teams.connector.updates_of(card_id))
-    _, body = await teams.press(teams.connector.current(COMMS_CHANNEL, _index(teams, card_id)), "Request sign-off",
-                                by=by, on=card_id)
-    assert "has gone for sign-off" in body["value"], body
-    return await teams.connector.wait_update(card_id, updates + 1)
-
-
-def _index(teams: Teams, card_id: str) -> int:
-    return [aid for aid, _ in teams.connector.posted_cards(COMMS_CHANNEL)].index(card_id)

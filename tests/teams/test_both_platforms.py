@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.slack_requests import SlackRequests
 from tests.teams.conftest import StartTeams
-from tests.teams.harness import COMMS, COMMS_CHANNEL, card_text, log_a_call
+from tests.teams.harness import COMMS, COMMS_CHANNEL, card_text
 
 SECRET = "both-doors-signing-secret"
 
@@ -25,8 +25,7 @@ async def test_slack_and_teams_from_one_server(start_teams: StartTeams) -> None:
 
     status, _ = await teams.post(teams.activity(text="hello"), token="not-a-token")
     assert status == 401
-    await teams.open_chat(COMMS)
-    await teams.add_to_comms_channel()
-    _, card = await log_a_call(teams)
+    await teams.install(COMMS)
+    _, card = await teams.log_a_call()
     assert "Media enquiry MC-2026-0001" in card_text(card)
     assert teams.connector.posted_cards(COMMS_CHANNEL)

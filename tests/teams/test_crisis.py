@@ -8,9 +8,7 @@ WHAT = "A patient's relative is filming on Ward 4 and says she'll post it tonigh
 
 
 async def test_crisis_in_a_chat_raises_the_alert_in_the_comms_channel(teams: Teams) -> None:
-    for who in (COMMS, DIRECTOR, HEAD):
-        await teams.open_chat(who)
-    await teams.add_to_comms_channel()
+    await teams.install(COMMS, DIRECTOR, HEAD)
     await teams.say("crisis")
     first = await teams.next_card(STAFF, 0)
     await teams.say(WHAT)
@@ -30,8 +28,7 @@ async def test_crisis_in_a_chat_raises_the_alert_in_the_comms_channel(teams: Tea
 
 async def test_the_comms_card_speaks_about_the_reporter_in_comms_voice(teams: Teams) -> None:
     """The reporter is asked "Your number"; comms read "Reporter's number" on the crisis card."""
-    await teams.open_chat(COMMS)
-    await teams.add_to_comms_channel()
+    await teams.install(COMMS)
     await teams.say("crisis")
     await teams.next_card(STAFF, 0)
     await teams.say(WHAT)

@@ -4,24 +4,14 @@ chat to confirm or change instead of going straight to comms."""
 
 from __future__ import annotations
 
-from tests.teams.harness import (
-    ANSWERS,
-    COMMS,
-    COMMS_CHANNEL,
-    STAFF,
-    Teams,
-    card_text,
-    inputs_of,
-    log_a_call,
-    titles,
-)
+from tests.teams.harness import ANSWERS, COMMS, COMMS_CHANNEL, STAFF, Teams, card_text, inputs_of, titles
 
 # The clock: Friday 27 November 2026, 14:05 London (tests/teams/conftest.py).
 
 
 async def test_by_5_typed_in_the_chat_is_17_00_on_the_comms_channel_card(teams: Teams) -> None:
     await teams.add_to_comms_channel()
-    _, card = await log_a_call(teams, [*ANSWERS[:-1], "by 5"])
+    _, card = await teams.log_a_call([*ANSWERS[:-1], "by 5"])
     text = card_text(card)
     assert "Media enquiry MC-2026-0001" in text and "Today 17:00" in text
     assert "5 Dec" not in text
@@ -30,13 +20,7 @@ async def test_by_5_typed_in_the_chat_is_17_00_on_the_comms_channel_card(teams: 
 async def test_monday_in_the_chat_asks_what_time_on_monday(teams: Teams) -> None:
     await teams.add_to_comms_channel()
     await teams.say("media call")
-    question = await teams.next_card(STAFF, 0)
-    for n, answer in enumerate(ANSWERS[:-1], start=1):
-        if answer in titles(question):
-            await teams.press(question, answer)
-        else:
-            await teams.say(answer)
-        question = await teams.next_card(STAFF, n)
+    question = await teams.answer_questions(await teams.next_card(STAFF, 0), ANSWERS[:-1], after=0)
     assert "When do they need a response by?" in card_text(question)
     await teams.say("Monday")
     asked = await teams.card_saying(STAFF, "What time on Monday 30 Nov?")
@@ -63,8 +47,7 @@ async def _one_screen_form(teams: Teams, deadline: str) -> dict:
 
 
 async def test_a_one_screen_form_with_monday_is_checked_in_the_chat_and_logged_once_confirmed(teams: Teams) -> None:
-    await teams.open_chat(COMMS)
-    await teams.add_to_comms_channel()
+    await teams.install(COMMS)
     note = await _one_screen_form(teams, "Monday")
     assert "Not sent yet" in card_text(note)
     review = await teams.card_saying(STAFF, "Please check the deadline")

@@ -7,22 +7,7 @@ from __future__ import annotations
 import pytest
 
 from storage.models import HistoryRow, OutboxRow
-from tests.teams.harness import (
-    COMMS,
-    COMMS_CHANNEL,
-    DIRECTOR,
-    HEAD,
-    Teams,
-    card_text,
-    claim,
-    draft,
-    log_a_call,
-    personal,
-    request_sign_off,
-    titles,
-)
-
-DRAFT = "We are working hard to reduce waiting times at Basildon A&E."
+from tests.teams.harness import COMMS, COMMS_CHANNEL, DIRECTOR, HEAD, Teams, card_text, personal, titles
 
 
 async def later(teams: Teams, seconds: float) -> None:
@@ -37,7 +22,7 @@ async def test_throttling_and_transient_errors_delay_the_card_then_it_arrives_on
     connector.fail(412, "PreconditionFailed", conversation=COMMS_CHANNEL)
     connector.fail(502, conversation=COMMS_CHANNEL)
     connector.fail(504, conversation=COMMS_CHANNEL)
-    await log_a_call(teams, delivered=False)
+    await teams.log_a_call(delivered=False)
     await teams.settle()
     # Each retry waits as long as Teams asked (Retry-After: 7 s), else doubles (4, 8, 16 s): never earlier.
     for wait, refused in ((7, 412), (4, 502), (8, 504), (16, None)):
@@ -58,7 +43,7 @@ async def test_throttling_and_transient_errors_delay_the_card_then_it_arrives_on
 async def test_a_412_on_an_update_in_place_is_retried_and_the_card_updated_once(teams: Teams) -> None:
     connector = teams.connector
     await teams.add_to_comms_channel()
-    card_id, card = await log_a_call(teams)
+    card_id, card = await teams.log_a_call()
     connector.fail(412, "PreconditionFailed", conversation=COMMS_CHANNEL)
     await teams.press(card, "Claim", by=COMMS, on=card_id)
     await teams.settle()
@@ -75,14 +60,9 @@ async def test_a_412_on_an_update_in_place_is_retried_and_the_card_updated_once(
 async def test_an_approver_who_removed_the_bot_is_recorded_and_shown_to_the_comms_team(teams: Teams,
                                                                                       as_sub_code: bool) -> None:
     connector = teams.connector
-    for who in (COMMS, DIRECTOR, HEAD):
-        await teams.open_chat(who)
-    await teams.add_to_comms_channel()
+    await teams.install(COMMS, DIRECTOR, HEAD)
     connector.block(personal(DIRECTOR), as_sub_code=as_sub_code)  # Dana has since removed Media Desk from Teams
-    card_id, _ = await log_a_call(teams)
-    await claim(teams, card_id)
-    await draft(teams, card_id, DRAFT)
-    await request_sign_off(teams, card_id)
+    await teams.sent_for_sign_off()
     await teams.next_card(HEAD, 0)  # the delegate still gets hers
     await teams.settle()
     assert (personal(DIRECTOR), 403) in connector.refused and teams.chat(DIRECTOR) == []
@@ -113,18 +93,13 @@ async def test_an_extra_copy_of_a_card_is_replaced_by_a_pointer_to_the_live_one(
     connector = teams.connector
     await teams.add_to_comms_channel()
     connector.fail(502, conversation=COMMS_CHANNEL, accepted=True)
-    await log_a_call(teams, delivered=False)
+    await teams.log_a_call(delivered=False)
     await teams.settle()
     await later(teams, 5)
     (copy_id, copy), (live_id, live) = connector.posted_cards(COMMS_CHANNEL)
 
-    refresh = copy["refresh"]["action"]
     for _ in range(2):  # two people look at the copy: it is replaced once
-        status, body = await teams.post(teams.activity(
-            "invoke", sender=COMMS, name="adaptiveCard/action", conversation=f"{COMMS_CHANNEL};messageid={copy_id}",
-            conversation_type="channel", replyToId=copy_id,
-            value={"action": {"type": "Action.Execute", "verb": refresh["verb"], "data": refresh["data"]},
-                   "trigger": "automatic"}))
+        status, body = await teams.look(copy, COMMS, copy_id)
         assert status == 200 and "extra copy" in card_text(body["value"])
         assert titles(body["value"]) == [], "nothing can be pressed on the copy"
     await teams.settle()
@@ -132,7 +107,7 @@ async def test_an_extra_copy_of_a_card_is_replaced_by_a_pointer_to_the_live_one(
     assert "extra copy of the card for MC-2026-0001" in card_text(inert) and titles(inert) == []
     assert connector.updates_of(live_id) == []
 
-    await claim(teams, live_id)
+    await teams.claim(live_id)
     await teams.settle()
     assert "Claimed by" in card_text(connector.current(COMMS_CHANNEL, 1))
     assert connector.updates_of(copy_id) == [inert], "the copy stays a pointer"

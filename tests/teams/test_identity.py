@@ -15,19 +15,7 @@ from sqlalchemy import select
 
 from handlers.teams.references import user_key
 from storage.models import ConversationRefRow, ConversationRow, OutboxRow, SeenRequestRow
-from tests.teams.harness import (
-    COMMS,
-    DIRECTOR,
-    HEAD,
-    STAFF,
-    Teams,
-    card_text,
-    claim,
-    draft,
-    log_a_call,
-    personal,
-    request_sign_off,
-)
+from tests.teams.harness import COMMS, DIRECTOR, HEAD, STAFF, Teams, card_text, personal
 
 
 async def _reference_of(teams: Teams, who: dict[str, str]) -> dict[str, Any] | None:
@@ -99,15 +87,10 @@ async def test_a_roster_entry_in_another_tenant_is_refused(teams: Teams) -> None
 
 
 async def test_the_genuine_people_keep_their_roles_after_a_mismatched_activity(teams: Teams) -> None:
-    for who in (COMMS, DIRECTOR, HEAD):
-        await teams.open_chat(who)
-    await teams.add_to_comms_channel()
+    await teams.install(COMMS, DIRECTOR, HEAD)
     # The forged activity first: it must not leave the Director cached as Sam, nor her chat pointing at Sam's.
     await teams.post(_posing_as(teams, DIRECTOR))
-    card_id, _ = await log_a_call(teams)
-    await claim(teams, card_id)
-    await draft(teams, card_id, "We are working hard to reduce waiting times.")
-    await request_sign_off(teams, card_id)
+    card_id, _ = await teams.sent_for_sign_off()
 
     approval = await teams.next_card(DIRECTOR, 0)  # in the Director's own chat
     _, body = await teams.press(approval, "Approve", by=DIRECTOR)

@@ -15,7 +15,7 @@ import pytest
 from tests.fakes.bot_connector import APP_ID, TENANT, FakeConnector, KeyServer
 from tests.server_process import ALWAYS_OPEN
 from tests.server_process import ServerProcess as Runner
-from tests.teams.harness import CAST, COMMS, COMMS_CHANNEL, DIRECTOR, Teams, card_text, log_a_call, titles
+from tests.teams.harness import CAST, COMMS, COMMS_CHANNEL, DIRECTOR, Teams, card_text, titles
 
 pytestmark = pytest.mark.kill
 
@@ -84,7 +84,7 @@ async def test_killed_while_the_connector_holds_its_answer_to_the_card_the_copy_
     connector = teams.connector
     await teams.add_to_comms_channel()
     connector.hold(COMMS_CHANNEL)
-    await log_a_call(teams, delivered=False)
+    await teams.log_a_call(delivered=False)
     deadline = time.monotonic() + 20
     while not connector.posted_cards(COMMS_CHANNEL):
         assert time.monotonic() < deadline
@@ -94,12 +94,7 @@ async def test_killed_while_the_connector_holds_its_answer_to_the_card_the_copy_
     await teams.settle()
 
     (copy_id, copy), (live_id, _) = connector.posted_cards(COMMS_CHANNEL)  # measured: posted again
-    refresh = copy["refresh"]["action"]
-    status, body = await teams.post(teams.activity(
-        "invoke", sender=COMMS, name="adaptiveCard/action", conversation=f"{COMMS_CHANNEL};messageid={copy_id}",
-        conversation_type="channel", replyToId=copy_id,
-        value={"action": {"type": "Action.Execute", "verb": refresh["verb"], "data": refresh["data"]},
-               "trigger": "automatic"}))
+    status, body = await teams.look(copy, COMMS, copy_id)
     assert status == 200 and "extra copy" in card_text(body["value"])
     await teams.settle()
     [inert] = connector.updates_of(copy_id)

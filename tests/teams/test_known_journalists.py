@@ -5,7 +5,7 @@ is not offered them."""
 
 from __future__ import annotations
 
-from tests.teams.harness import STAFF, Teams, card_text, log_a_call, titles
+from tests.teams.harness import STAFF, Teams, card_text, titles
 
 FIRST = ["Jane Reporter", "Essex Chronicle", "Newspaper", "01245 123456", "jane@chronicle.example",
          "Ward closures at Broomfield", "5pm"]
@@ -16,19 +16,14 @@ async def up_to_the_phone(teams: Teams, journalist: str, outlet: str) -> tuple[d
     """Sam starts a media call and names the journalist, the outlet and its kind; the phone question."""
     start = len(teams.chat(STAFF))
     await teams.say("media call")
-    await teams.next_card(STAFF, start)
-    await teams.say(journalist)
-    await teams.next_card(STAFF, start + 1)
-    await teams.say(outlet)
-    kind = await teams.next_card(STAFF, start + 2)
-    await teams.press(kind, "Newspaper")
-    return await teams.next_card(STAFF, start + 3), start + 4
+    first = await teams.next_card(STAFF, start)
+    phone = await teams.answer_questions(first, [journalist, outlet, "Newspaper"], after=start)
+    return phone, start + 4
 
 
 async def test_use_these_fills_in_the_details_on_record(teams: Teams) -> None:
-    await teams.open_chat(STAFF)
-    await teams.add_to_comms_channel()
-    await log_a_call(teams, FIRST)
+    await teams.install(STAFF)
+    await teams.log_a_call(FIRST)
     teams.clock.advance(minutes=10)
 
     question, n = await up_to_the_phone(teams, "jane reporter", "Essex Chronicle")
@@ -47,9 +42,8 @@ async def test_use_these_fills_in_the_details_on_record(teams: Teams) -> None:
 
 
 async def test_someone_of_that_name_at_another_outlet_is_asked_as_ever(teams: Teams) -> None:
-    await teams.open_chat(STAFF)
-    await teams.add_to_comms_channel()
-    await log_a_call(teams, FIRST)
+    await teams.install(STAFF)
+    await teams.log_a_call(FIRST)
 
     question, _ = await up_to_the_phone(teams, "Jane Reporter", "BBC Essex")
     assert "What's their phone number?" in card_text(question) and "on record" not in card_text(question)

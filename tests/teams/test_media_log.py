@@ -13,21 +13,7 @@ import pytest
 
 from storage.models import HistoryRow
 from tests.fakes.bot_connector import personal
-from tests.teams.harness import (
-    ANSWERS,
-    COMMS,
-    COMMS_CHANNEL,
-    DIRECTOR,
-    OUTSIDER,
-    STAFF,
-    Teams,
-    card_text,
-    claim,
-    draft,
-    log_a_call,
-    request_sign_off,
-    titles,
-)
+from tests.teams.harness import ANSWERS, COMMS, DIRECTOR, OUTSIDER, STAFF, Teams, card_text, inputs_of, titles
 
 pytestmark = pytest.mark.asyncio
 
@@ -46,32 +32,15 @@ def ref_in(card: dict[str, Any]) -> str:
 
 async def log_as(teams: Teams, who: dict[str, str], outlet: str) -> str:
     """`who` logs a call one question at a time; the reference of the comms channel card."""
-    start, posted = len(teams.chat(who)), len(teams.connector.cards_in(COMMS_CHANNEL))
-    await teams.say("media call", sender=who)
-    question = await teams.next_card(who, start)
-    answers = [ANSWERS[0], outlet, *ANSWERS[2:]]
-    for n, answer in enumerate(answers, start=start + 1):
-        if answer in titles(question):
-            await teams.press(question, answer, by=who)
-        else:
-            await teams.say(answer, sender=who)
-        question = await teams.next_card(who, n)
-    await teams.press(question, "Send to comms", by=who)
-    return ref_in(await teams.next_card(COMMS_CHANNEL, posted))
+    logged = await teams.log_a_call([ANSWERS[0], outlet, *ANSWERS[2:]], by=who)
+    assert logged is not None
+    return ref_in(logged[1])
 
 
 async def two_cases(teams: Teams) -> tuple[str, str]:
     """Sam's enquiry, claimed and drafted by Casey and sent for sign-off; Ollie's, still open."""
-    await teams.open_chat(STAFF)
-    await teams.add_to_comms_channel()
-    for who in (COMMS, DIRECTOR, OUTSIDER):
-        await teams.open_chat(who)
-    logged = await log_a_call(teams)
-    assert logged is not None
-    card_id, card = logged
-    await claim(teams, card_id)
-    await draft(teams, card_id, "We are working hard to reduce waiting times.")
-    await request_sign_off(teams, card_id)
+    await teams.install(STAFF, COMMS, DIRECTOR, OUTSIDER)
+    _, card = await teams.sent_for_sign_off()
     await teams.settle()
     return ref_in(card), await log_as(teams, OUTSIDER, "Essex Chronicle")
 
@@ -136,20 +105,13 @@ async def test_a_case_opened_from_my_work_comes_with_its_buttons(teams: Teams) -
     ours, _ = await two_cases(teams)
     await answer(teams, COMMS, "my work")
     desk = teams.chat(COMMS)[-1]
-    choice = next(i for i in _inputs(desk) if i.get("type") == "Input.ChoiceSet")
+    choice = next(i for i in inputs_of(desk) if i.get("type") == "Input.ChoiceSet")
     option = next(c["value"] for c in choice["choices"] if c["title"].startswith(ours))
     before = len(teams.chat(COMMS))
     status, _ = await teams.press(desk, "Go", by=COMMS, inputs={choice["id"]: option})
     assert status == 200
     card = await teams.next_card(COMMS, before)
     assert ours in card_text(card) and "Edit draft" in titles(card)  # the owner's buttons, as on the channel card
-
-
-def _inputs(card: Any) -> list[dict[str, Any]]:
-    if isinstance(card, dict):
-        return ([card] if str(card.get("type", "")).startswith("Input.") else []) + \
-            [i for v in card.values() for i in _inputs(v)]
-    return [i for v in card for i in _inputs(v)] if isinstance(card, list) else []
 
 
 async def test_search_shows_what_each_person_may_see(teams: Teams) -> None:

@@ -5,23 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from tests.fakes.bot_connector import personal
 from tests.teams.conftest import StartTeams
-from tests.teams.harness import (
-    COMMS,
-    COMMS_CHANNEL,
-    DIRECTOR,
-    HEAD,
-    Teams,
-    card_text,
-    claim,
-    draft,
-    log_a_call,
-    personal,
-    request_sign_off,
-    titles,
-)
-
-DRAFT = "We are working hard to reduce waiting times at Basildon A&E."
+from tests.teams.harness import COMMS, COMMS_CHANNEL, DIRECTOR, DRAFT, HEAD, Teams, card_text, titles
 
 
 async def at(teams: Teams, hh_mm: str) -> None:
@@ -38,16 +24,14 @@ def saying(teams: Teams, conversation: str, words: str) -> list[dict]:
 
 async def desk(start_teams: StartTeams, database_url: str) -> Teams:
     teams = await start_teams(database_url=database_url)
-    for who in (COMMS, DIRECTOR, HEAD):
-        await teams.open_chat(who)
-    await teams.add_to_comms_channel()
+    await teams.install(COMMS, DIRECTOR, HEAD)
     return teams
 
 
 async def test_an_unclaimed_enquiry_is_chased_in_the_teams_comms_channel(start_teams: StartTeams,
                                                                          database_url: str) -> None:
     teams = await desk(start_teams, database_url)
-    card_id, card = await log_a_call(teams)
+    card_id, card = await teams.log_a_call()
     assert "Next reminder: Today 14:20" in card_text(card)
 
     await at(teams, "14:19")
@@ -72,10 +56,7 @@ async def test_an_unclaimed_enquiry_is_chased_in_the_teams_comms_channel(start_t
 async def test_a_pending_sign_off_is_chased_in_the_approvers_own_chat(start_teams: StartTeams,
                                                                      database_url: str) -> None:
     teams = await desk(start_teams, database_url)
-    card_id, _ = await log_a_call(teams)
-    await claim(teams, card_id)
-    await draft(teams, card_id, DRAFT)
-    await request_sign_off(teams, card_id)
+    await teams.sent_for_sign_off()
     await teams.next_card(DIRECTOR, 0)
 
     await at(teams, "14:24")

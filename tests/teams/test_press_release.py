@@ -47,8 +47,7 @@ def test_help_mentions_it() -> None:
 
 async def test_press_release_in_a_teams_chat_asks_the_questions_and_reaches_the_comms_channel(
         teams: Teams) -> None:
-    await teams.open_chat(COMMS)
-    await teams.add_to_comms_channel()
+    await teams.install(COMMS)
     await teams.say("press release")
     first = await teams.next_card(STAFF, 0)
     assert "Are we making news" in card_text(first)
@@ -136,9 +135,7 @@ async def sent(teams: Teams, form: dict[str, Any], values: dict[str, Any], by: d
 
 
 async def test_a_reactive_request_where_comms_decide_a_statement_only(teams: Teams) -> None:
-    for who in (COMMS, COMMS_B, DIRECTOR, HEAD, EXECUTIVE):
-        await teams.open_chat(who)
-    await teams.add_to_comms_channel()
+    await teams.install(COMMS, COMMS_B, DIRECTOR, HEAD, EXECUTIVE)
     await ask_for_a_reactive_release(teams)
     card_id, card = await channel_card_saying(teams, "Reactive (reacting to news)", "GP access")
     assert titles(card) == ["Claim", "Stop this release"]
@@ -265,9 +262,7 @@ async def one_amendment_round(teams: Teams) -> None:
 
 
 async def test_a_proactive_release_goes_through_every_stage_to_issued(teams: Teams) -> None:
-    for who in (COMMS, COMMS_B, DIRECTOR, HEAD, EXECUTIVE, HOD):
-        await teams.open_chat(who)
-    await teams.add_to_comms_channel()
+    await teams.install(COMMS, COMMS_B, DIRECTOR, HEAD, EXECUTIVE, HOD)
     await ask_for_a_proactive_release(teams)
     card_id, card = await channel_card_saying(teams, f"Press release {REF}", "Essex County Council")
     assert titles(card) == ["Claim", "Stop this release"]
@@ -327,9 +322,7 @@ def _everything(teams: Teams) -> tuple[int, int]:
 
 
 async def test_refusals_on_teams_are_private_and_change_nothing(teams: Teams) -> None:
-    for who in (COMMS, HOD, EXECUTIVE):
-        await teams.open_chat(who)
-    await teams.add_to_comms_channel()
+    await teams.install(COMMS, HOD, EXECUTIVE)
     await ask_for_a_proactive_release(teams)
     card_id, card = await channel_card_saying(teams, "Claim")
 
@@ -364,8 +357,7 @@ async def test_refusals_on_teams_are_private_and_change_nothing(teams: Teams) ->
 # =================================================================================================================
 
 async def test_the_one_screen_request_form_and_comms_decide_no_response_is_needed(teams: Teams) -> None:
-    await teams.open_chat(COMMS)
-    await teams.add_to_comms_channel()
+    await teams.install(COMMS)
     await teams.say("press release reactive form")
     form = await teams.next_card(STAFF, 0)
     assert [i["id"] for i in inputs_of(form)][:3] == ["kind", "news", "why"] and titles(form) == ["Send to comms"]
@@ -393,9 +385,7 @@ async def test_the_one_screen_request_form_and_comms_decide_no_response_is_neede
 
 
 async def test_an_embargo_a_late_change_and_the_directors_override_on_teams(teams: Teams) -> None:
-    for who in (COMMS, DIRECTOR, HEAD, EXECUTIVE):
-        await teams.open_chat(who)
-    await teams.add_to_comms_channel()
+    await teams.install(COMMS, DIRECTOR, HEAD, EXECUTIVE)
     await teams.say("press release")
     await teams.press(await teams.card_saying(STAFF, "Are we making news"), "We are making news (proactive)")
     for words, answer in (("Which project", "Harlow community diagnostic centre"), ("What is happening", "It opens."),
@@ -469,9 +459,7 @@ async def test_an_embargo_a_late_change_and_the_directors_override_on_teams(team
 async def test_a_person_quoted_who_has_never_opened_media_desk_is_shown_to_the_comms_team(teams: Teams) -> None:
     """Press releases bring in people who may never have used Media Desk (the person quoted, the lead's team):
     Teams gives a bot no way to start a chat with them, so comms are told, once, to reach them another way."""
-    for who in (COMMS, DIRECTOR, HEAD):  # not Evan
-        await teams.open_chat(who)
-    await teams.add_to_comms_channel()
+    await teams.install(COMMS, DIRECTOR, HEAD)  # not Evan
     await ask_for_a_reactive_release(teams)
     await press_on_channel(teams, "Claim")
     chat = len(teams.chat(COMMS))

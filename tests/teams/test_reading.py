@@ -11,27 +11,17 @@ from tests.teams.harness import (
     COMMS,
     COMMS_CHANNEL,
     DIRECTOR,
+    DRAFT,
     HEAD,
     Teams,
     card_text,
-    claim,
-    draft,
     inputs_of,
-    log_a_call,
-    request_sign_off,
     titles,
 )
 
-DRAFT = "We are working hard to reduce waiting times at Basildon A&E."
 LONG = "\n".join(f"Question {n}: the journalist asks about corridor care at Basildon A&E on {n} November, "
                  "staffing levels and what the ICB is doing about it." for n in range(1, 18))
 LONG += "\nLast line: the deadline is firm."
-
-
-async def ready(teams: Teams) -> None:
-    for who in (COMMS, DIRECTOR, HEAD):
-        await teams.open_chat(who)
-    await teams.add_to_comms_channel()
 
 
 def newspaper() -> list[str]:
@@ -39,9 +29,9 @@ def newspaper() -> list[str]:
 
 
 async def test_the_saved_draft_form_becomes_its_confirmation_with_request_sign_off(teams: Teams) -> None:
-    await ready(teams)
-    card_id, _ = await log_a_call(teams)
-    card = await claim(teams, card_id)
+    await teams.install(COMMS, DIRECTOR, HEAD)
+    card_id, _ = await teams.log_a_call()
+    card = await teams.claim(card_id)
     chat = len(teams.chat(COMMS))
     await teams.press(card, "Draft response", by=COMMS, on=card_id)
     form = await teams.next_card(COMMS, chat)
@@ -58,10 +48,7 @@ async def test_the_saved_draft_form_becomes_its_confirmation_with_request_sign_o
 
 async def approved(teams: Teams, answers: list[str]) -> tuple[str, dict[str, Any]]:
     """Logged, claimed, drafted, sent for sign-off and approved; returns the channel card id and Casey's news."""
-    card_id, _ = await log_a_call(teams, answers)
-    await claim(teams, card_id)
-    await draft(teams, card_id, DRAFT)
-    await request_sign_off(teams, card_id)
+    card_id, _ = await teams.sent_for_sign_off(answers)
     dana = await teams.next_card(DIRECTOR, 0)
     await teams.press(dana, "Approve", by=DIRECTOR)
     told = await teams.card_saying(COMMS, "Approved: MC-2026-0001")
@@ -77,7 +64,7 @@ async def issue_form(teams: Teams, card: dict[str, Any]) -> dict[str, Any]:
 
 
 async def test_a_closed_case_says_what_was_done_with_no_countdown_and_nothing_to_fill_in(teams: Teams) -> None:
-    await ready(teams)
+    await teams.install(COMMS, DIRECTOR, HEAD)
     card_id, told = await approved(teams, newspaper())
     before = teams.connector.current(COMMS_CHANNEL, 0)
     assert "Newspaper: send a written response by email" in card_text(before) and "(in " in card_text(before)
@@ -94,7 +81,7 @@ async def test_a_closed_case_says_what_was_done_with_no_countdown_and_nothing_to
 
 
 async def test_an_edited_text_is_refused_with_the_approved_text_one_press_away(teams: Teams) -> None:
-    await ready(teams)
+    await teams.install(COMMS, DIRECTOR, HEAD)
     card_id, told = await approved(teams, list(ANSWERS))
     form = await issue_form(teams, told)
     _, body = await teams.submit(form, {"method": "phone", "text": DRAFT + " Thanks.", "contact": "Alex Press"},
@@ -115,10 +102,10 @@ async def test_an_edited_text_is_refused_with_the_approved_text_one_press_away(t
 
 
 async def test_a_long_enquiry_shows_its_start_and_the_whole_text_in_your_own_chat(teams: Teams) -> None:
-    await ready(teams)
+    await teams.install(COMMS, DIRECTOR, HEAD)
     answers = list(ANSWERS)
     answers[5] = LONG
-    card_id, card = await log_a_call(teams, answers)
+    card_id, card = await teams.log_a_call(answers)
     text = card_text(card)
     assert "Question 1: the journalist asks" in text and "Last line" not in text and "Question 4:" not in text
     assert "Show full enquiry" in titles(card)

@@ -6,7 +6,7 @@ import json
 
 from bot.app.server import CORE
 from bot.services import redaction
-from tests.teams.harness import DIRECTOR, Teams, log_a_call
+from tests.teams.harness import DIRECTOR, Teams
 
 
 def showing(teams: Teams, *values: str) -> list[str]:
@@ -22,7 +22,7 @@ def showing(teams: Teams, *values: str) -> list[str]:
 
 async def test_a_redacted_phone_number_leaves_every_posted_card(teams: Teams) -> None:
     await teams.add_to_comms_channel()
-    logged = await log_a_call(teams)
+    logged = await teams.log_a_call()
     assert logged is not None
     await teams.settle()
     assert showing(teams, "01245 123456")  # the comms card and the reporter's check screen show it

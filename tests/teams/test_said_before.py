@@ -4,43 +4,22 @@ with that statement's words; the button is no use to anyone else."""
 
 from __future__ import annotations
 
-from tests.teams.harness import (
-    COMMS,
-    COMMS_B,
-    DIRECTOR,
-    HEAD,
-    Teams,
-    card_text,
-    claim,
-    draft,
-    inputs_of,
-    log_a_call,
-    request_sign_off,
-    titles,
-)
+from tests.teams.harness import COMMS, COMMS_B, DIRECTOR, DRAFT, HEAD, Teams, card_text, inputs_of, titles
 
-DRAFT = "We are working hard to reduce waiting times at Basildon A&E."
 SECOND = ["Rita Reporter", "ITV Anglia", "TV or radio", "01245 654321", "skip",
           "waiting times at Basildon A&E this winter", "5pm"]
 
 
 async def approved_then_another(teams: Teams) -> str:
     """MC-2026-0001 approved; MC-2026-0002 (about the same) logged 20 minutes later and claimed by Alex."""
-    for who in (COMMS, COMMS_B, DIRECTOR, HEAD):
-        await teams.open_chat(who)
-    await teams.add_to_comms_channel()
-    logged = await log_a_call(teams)
-    assert logged is not None
-    card_id, _ = logged
-    await claim(teams, card_id)
-    await draft(teams, card_id, DRAFT)
-    await request_sign_off(teams, card_id)
+    await teams.install(COMMS, COMMS_B, DIRECTOR, HEAD)
+    await teams.sent_for_sign_off()
     await teams.press(await teams.next_card(DIRECTOR, 0), "Approve", by=DIRECTOR)
     await teams.card_saying(COMMS, "Approved: MC-2026-0001")
     teams.clock.advance(minutes=20)
-    logged = await log_a_call(teams, SECOND)
+    logged = await teams.log_a_call(SECOND)
     assert logged is not None
-    await claim(teams, logged[0], by=COMMS_B)
+    await teams.claim(logged[0], by=COMMS_B)
     return logged[0]
 
 

@@ -3,32 +3,28 @@ channel card updated in place, a draft form, sign-off by the Director in their o
 
 from __future__ import annotations
 
+from tests.fakes.bot_connector import personal
 from tests.teams.conftest import StartTeams
 from tests.teams.harness import (
     COMMS,
     COMMS_B,
     COMMS_CHANNEL,
     DIRECTOR,
+    DRAFT,
     HEAD,
     STAFF,
     Teams,
     card_text,
     inputs_of,
-    log_a_call,
-    personal,
     titles,
 )
-
-DRAFT = "We are working hard to reduce waiting times at Basildon A&E."
 
 
 async def test_media_call_claim_draft_and_sign_off(start_teams: StartTeams, database_url: str) -> None:
     teams = await start_teams(database_url=database_url)
     connector = teams.connector
-    for who in (COMMS, DIRECTOR, HEAD):
-        await teams.open_chat(who)
-    await teams.add_to_comms_channel()
-    card_id, card = await log_a_call(teams)
+    await teams.install(COMMS, DIRECTOR, HEAD)
+    card_id, card = await teams.log_a_call()
     text = card_text(card)
     assert "Media enquiry MC-2026-0001: BBC Essex" in text and "Waiting for a comms officer to claim it" in text
     assert "Sam Reporter" in text and "01245 123456" in text and "Today 17:00" in text
@@ -89,10 +85,8 @@ async def test_media_call_claim_draft_and_sign_off(start_teams: StartTeams, data
 
 async def test_a_button_on_a_shared_card_is_no_permission(teams: Teams) -> None:
     """Everyone in the channel sees the same buttons; who may press them is decided on the server."""
-    for who in (COMMS, DIRECTOR):
-        await teams.open_chat(who)
-    await teams.add_to_comms_channel()
-    card_id, card = await log_a_call(teams)
+    await teams.install(COMMS, DIRECTOR)
+    card_id, card = await teams.log_a_call()
     status, body = await teams.press(card, "Claim", by=STAFF, on=card_id)
     assert "comms" in body["value"].lower() and "claimed" not in body["value"].lower(), body
     await teams.settle()

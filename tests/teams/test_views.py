@@ -7,29 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from tests.adaptive import assert_adaptive_card
-from tests.teams.harness import (
-    CARD,
-    COMMS,
-    COMMS_B,
-    COMMS_CHANNEL,
-    DIRECTOR,
-    STAFF,
-    Teams,
-    card_text,
-    claim,
-    log_a_call,
-    titles,
-)
+from tests.teams.harness import CARD, COMMS, COMMS_B, COMMS_CHANNEL, DIRECTOR, STAFF, Teams, card_text, titles
 
 
 async def seen_by(teams: Teams, card: dict[str, Any], who: dict[str, str], on: str) -> dict[str, Any]:
-    """What Teams does when `who` looks at a card with a refresh: it invokes the refresh action for them."""
-    refresh = card["refresh"]["action"]
-    status, body = await teams.post(teams.activity(
-        "invoke", sender=who, name="adaptiveCard/action", conversation=f"{COMMS_CHANNEL};messageid={on}",
-        conversation_type="channel", replyToId=on,
-        value={"action": {"type": "Action.Execute", "verb": refresh["verb"], "data": refresh["data"]},
-               "trigger": "automatic"}))
+    """How `who` sees `card`, as the bot answers Teams' refresh: a valid card that stays theirs."""
+    status, body = await teams.look(card, who, on)
     assert status == 200 and body["type"] == CARD, body
     view = body["value"]
     assert_adaptive_card(view)
@@ -38,10 +21,8 @@ async def seen_by(teams: Teams, card: dict[str, Any], who: dict[str, str], on: s
 
 
 async def test_each_viewer_sees_only_what_they_may_do(teams: Teams) -> None:
-    for who in (COMMS, COMMS_B, DIRECTOR):
-        await teams.open_chat(who)
-    await teams.add_to_comms_channel()
-    card_id, card = await log_a_call(teams)
+    await teams.install(COMMS, COMMS_B, DIRECTOR)
+    card_id, card = await teams.log_a_call()
     # Teams is told who gets a view of their own: the people who work on enquiries (and the reporter) whose
     # Teams id we know from their chat with the bot.
     assert set(card["refresh"]["userIds"]) == {COMMS["id"], COMMS_B["id"], DIRECTOR["id"], STAFF["id"]}
@@ -52,7 +33,7 @@ async def test_each_viewer_sees_only_what_they_may_do(teams: Teams) -> None:
         view = await seen_by(teams, card, not_comms, card_id)
         assert titles(view) == [] and "Waiting for a comms officer to claim it" in card_text(view)
 
-    card = await claim(teams, card_id)
+    card = await teams.claim(card_id)
     everything = titles(card)
     assert "Draft response" in everything and "Release" in everything
     owner = titles(await seen_by(teams, card, COMMS, card_id))
@@ -77,9 +58,7 @@ async def test_a_view_of_a_case_that_is_not_there(teams: Teams) -> None:
 async def test_the_crisis_card_too(teams: Teams) -> None:
     from tests.teams.harness import HEAD
 
-    for who in (COMMS, DIRECTOR, HEAD):
-        await teams.open_chat(who)
-    await teams.add_to_comms_channel()
+    await teams.install(COMMS, DIRECTOR, HEAD)
     await teams.say("crisis")
     await teams.next_card(STAFF, 0)
     await teams.say("A patient's relative is filming on Ward 4")
@@ -95,15 +74,8 @@ async def test_the_crisis_card_too(teams: Teams) -> None:
 
 
 async def test_a_button_in_your_own_chat_that_opens_a_form_says_so(teams: Teams) -> None:
-    from tests.teams.harness import draft, request_sign_off
-
-    for who in (COMMS, DIRECTOR):
-        await teams.open_chat(who)
-    await teams.add_to_comms_channel()
-    card_id, _ = await log_a_call(teams)
-    await claim(teams, card_id)
-    await draft(teams, card_id, "We are working hard to reduce waiting times.")
-    await request_sign_off(teams, card_id)
+    await teams.install(COMMS, DIRECTOR)
+    await teams.sent_for_sign_off()
     asked = await teams.card_saying(DIRECTOR, "Sign-off: MC-2026-0001")
     before = len(teams.chat(DIRECTOR))
     _, body = await teams.press(asked, "Request changes", by=DIRECTOR)
@@ -115,9 +87,7 @@ async def test_a_button_in_your_own_chat_that_opens_a_form_says_so(teams: Teams)
 async def test_the_press_release_card_too(teams: Teams) -> None:
     from tests.teams.press_release_steps import REF, ask_for_a_reactive_release, channel_card_saying
 
-    for who in (COMMS, DIRECTOR):
-        await teams.open_chat(who)
-    await teams.add_to_comms_channel()
+    await teams.install(COMMS, DIRECTOR)
     await ask_for_a_reactive_release(teams)
     card_id, card = await channel_card_saying(teams, REF)
     assert titles(card) == ["Claim", "Stop this release"]

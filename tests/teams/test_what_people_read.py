@@ -6,18 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.teams.harness import (
-    COMMS,
-    DIRECTOR,
-    HEAD,
-    STAFF,
-    Teams,
-    card_text,
-    claim,
-    draft,
-    log_a_call,
-    titles,
-)
+from tests.teams.harness import COMMS, DIRECTOR, HEAD, STAFF, Teams, card_text, titles
 
 
 def _show_card(card: dict[str, Any], title: str) -> dict[str, Any]:
@@ -29,13 +18,8 @@ def _show_card(card: dict[str, Any], title: str) -> dict[str, Any]:
 
 async def _to_the_phone_question(teams: Teams) -> dict[str, Any]:
     await teams.say("media call")
-    await teams.next_card(STAFF, 0)
-    await teams.say("Sam Reporter")
-    await teams.next_card(STAFF, 1)
-    await teams.say("BBC Essex")
-    kind = await teams.next_card(STAFF, 2)
-    await teams.press(kind, "TV or radio")
-    phone = await teams.next_card(STAFF, 3)
+    first = await teams.next_card(STAFF, 0)
+    phone = await teams.answer_questions(first, ["Sam Reporter", "BBC Essex", "TV or radio"], after=0)
     assert "What's their phone number?" in card_text(phone)
     return phone
 
@@ -98,12 +82,7 @@ async def test_skip_and_cancel_as_shown_on_the_questions(teams: Teams) -> None:
     confirm = _show_card(first, "Cancel")
     assert card_text(confirm["body"]).strip() == "Cancel this media call log? Nothing will be sent to comms."
     assert titles(confirm) == ["Yes, cancel"]
-    await teams.say("Sam Reporter")
-    await teams.next_card(STAFF, 1)
-    await teams.say("BBC Essex")
-    kind = await teams.next_card(STAFF, 2)
-    await teams.press(kind, "Newspaper")
-    phone = await teams.next_card(STAFF, 3)
+    phone = await teams.answer_questions(first, ["Sam Reporter", "BBC Essex", "Newspaper"], after=0)
     assert "Skip" in titles(phone)
     await teams.press(phone, "Skip")
     email = await teams.next_card(STAFF, 4)
@@ -120,18 +99,16 @@ async def test_the_one_screen_form_does_not_promise_questions_in_turn(teams: Tea
 
 async def test_the_confirmation_gives_the_reference_once(teams: Teams) -> None:
     await teams.add_to_comms_channel()
-    await log_a_call(teams)
+    await teams.log_a_call()
     confirmation = await teams.card_saying(STAFF, "Sent to comms")
     assert card_text(confirmation).count("MC-2026-0001") == 1
 
 
 async def test_the_consent_question_keeps_its_capital_i(teams: Teams) -> None:
-    for who in (COMMS, DIRECTOR, HEAD):
-        await teams.open_chat(who)
-    await teams.add_to_comms_channel()
-    card_id, _ = await log_a_call(teams)
-    await claim(teams, card_id)
-    card = await draft(teams, card_id, "If you need more, call Jo on 07911 123456 or jo.bloggs@gmail.com.")
+    await teams.install(COMMS, DIRECTOR, HEAD)
+    card_id, _ = await teams.log_a_call()
+    await teams.claim(card_id)
+    card = await teams.draft(card_id, "If you need more, call Jo on 07911 123456 or jo.bloggs@gmail.com.")
     await teams.press(card, "Request sign-off", by=COMMS, on=card_id)
     warning = await teams.card_saying(COMMS, "Check before sign-off")
     ask = _show_card(warning, "I have consent: send anyway")
