@@ -9,13 +9,18 @@ from sqlalchemy import Text, cast, select
 from bot.domain.audit import Anchor, ChainedEntry
 from storage.db import Database
 from storage.models import HistoryAnchorRow, HistoryHeadRow, HistoryRow, HistorySaltRow
+from storage.read_ahead import read_ahead
 
 _BATCH = 5000
 
 
-async def chain(db: Database) -> AsyncIterator[list[ChainedEntry]]:
-    """Every entry, by its place in the chain, a batch at a time; an entry with no place (put in by hand) comes
-    first, as seq 0."""
+def chain(db: Database) -> AsyncIterator[list[ChainedEntry]]:
+    """Every entry, by its place in the chain, a batch at a time (the next read while this one is checked); an
+    entry with no place (put in by hand) comes first, as seq 0."""
+    return read_ahead(_batches(db))
+
+
+async def _batches(db: Database) -> AsyncIterator[list[ChainedEntry]]:
     async with db.sessions() as s:
         h = HistoryRow.__table__.c
         # The content as stored (compact JSON text): its seal is checked on those very bytes, undecoded.

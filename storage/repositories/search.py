@@ -7,7 +7,6 @@ GIN index (ts_rank, ts_headline), both with English stemming. Reads take a conne
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
@@ -31,6 +30,7 @@ from bot.domain.media_log import (
 from bot.domain.messages import HistoryEntry
 from storage.db import Database
 from storage.models import CrisisRow, DraftRow, EnquiryRow, HistoryRow, PressReleaseRow, SignOffRow
+from storage.read_ahead import read_ahead
 from storage.search_schema import case_search
 
 C = case_search.c
@@ -140,28 +140,19 @@ class SqlMediaLog:
                                            .where(*conditions(where)))).scalar_one())
 
     async def rows(self, where: LogFilter, now: datetime, batch: int = 1000) -> AsyncIterator[LogRow]:
+        async for lines in read_ahead(self._batches(where, now, batch)):
+            for line in lines:
+                yield line
+
+    async def _batches(self, where: LogFilter, now: datetime, batch: int) -> AsyncIterator[list[LogRow]]:
         keys = (select(C.kind, C.ref).where(*conditions(where)).order_by(C.logged_at, C.ref)
                 .execution_options(yield_per=batch))
         # One connection walks the index in order (a server-side cursor on PostgreSQL); another reads each batch's
-        # cases, history, drafts and sign-offs, so memory holds two batches whatever the number of cases. The next
-        # batch is read while this one is written out: the database works while Python formats.
+        # cases, history, drafts and sign-offs, so memory holds two batches whatever the number of cases.
         async with self._db.engine.connect() as walk, self._db.engine.connect() as read:
             result = await walk.stream(keys)
-            ahead: asyncio.Task[list[LogRow]] | None = None
-            try:
-                async for part in result.partitions(batch):
-                    reading = asyncio.ensure_future(_lines(read, [(CaseKind(k), ref) for k, ref in part], now))
-                    if ahead is not None:
-                        for line in await ahead:
-                            yield line
-                    ahead = reading
-                if ahead is not None:
-                    for line in await ahead:
-                        yield line
-            finally:
-                if ahead is not None and not ahead.done():
-                    ahead.cancel()
-                    await asyncio.gather(ahead, return_exceptions=True)
+            async for part in result.partitions(batch):
+                yield await _lines(read, [(CaseKind(k), ref) for k, ref in part], now)
 
 
 def conditions(where: LogFilter) -> list[ColumnElement[bool]]:

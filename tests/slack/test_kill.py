@@ -57,7 +57,7 @@ def cards(fake: FakeSlackApi) -> list[dict[str, Any]]:
 async def to_review(server: ServerProcess, who: tuple[str, str, str] = STAFF) -> dict[str, Any]:
     dm = "D" + who[0]
     before = len(server.dms(who))
-    await server.command(who, "BBC Essex, A&E waiting times, 01245 123456, deadline 4pm")
+    await server.command(who, "BBC Essex, A&E waiting times, 01245 123456, deadline tomorrow 4pm")
     await server.next_dm(who, before, timeout=20)
     await server.say(who, "Sam Reporter")
     kind = await server.next_dm(who, before + 1, timeout=20)
@@ -105,7 +105,7 @@ async def test_slack_accepts_a_post_and_answers_500_one_card_one_dm(server: Serv
 async def test_an_answer_that_got_its_200_counts_after_a_kill_and_the_next_question_comes_by_itself(
     server: ServerProcess, fake: FakeSlackApi,
 ) -> None:
-    await server.command(STAFF, "BBC Essex, A&E waiting times, 01245 123456, deadline 4pm")
+    await server.command(STAFF, "BBC Essex, A&E waiting times, 01245 123456, deadline tomorrow 4pm")
     await server.next_dm(STAFF, 0, timeout=20)
     await server.killed()
     await server.start()  # a fresh process: it must look the person up again

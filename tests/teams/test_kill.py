@@ -15,7 +15,7 @@ import pytest
 from tests.fakes.bot_connector import APP_ID, TENANT, FakeConnector, KeyServer
 from tests.server_process import ALWAYS_OPEN
 from tests.server_process import ServerProcess as Runner
-from tests.teams.harness import CAST, COMMS, COMMS_CHANNEL, DIRECTOR, Teams, card_text, titles
+from tests.teams.harness import ANSWERS, CAST, COMMS, COMMS_CHANNEL, DIRECTOR, Teams, card_text, titles
 
 pytestmark = pytest.mark.kill
 
@@ -84,7 +84,8 @@ async def test_killed_while_the_connector_holds_its_answer_to_the_card_the_copy_
     connector = teams.connector
     await teams.add_to_comms_channel()
     connector.hold(COMMS_CHANNEL)
-    await teams.log_a_call(delivered=False)
+    # The server runs on the real clock: a deadline that is never already past, whatever the time of the run.
+    await teams.log_a_call([*ANSWERS[:-1], "tomorrow 5pm"], delivered=False)
     deadline = time.monotonic() + 20
     while not connector.posted_cards(COMMS_CHANNEL):
         assert time.monotonic() < deadline
