@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.enquiry import Person
-from bot.domain.errors import DomainError, InvalidTransition, StaleAction, ValidationFailed
+from bot.domain.errors import UNKNOWN_BUTTON, DomainError, InvalidTransition, StaleAction, ValidationFailed
 from bot.domain.forms import Context
 from bot.domain.messages import Outbound, Recipient
 from bot.domain.people import Actor
@@ -28,7 +28,7 @@ from bot.domain.press_release import (
     slot_label,
     slots_for,
 )
-from bot.domain.statement import Decision, Draft, SignOff, binds_to, completes_round, decided_on
+from bot.domain.statement import Decision, Draft, SignOff, binds_to, button_slot, completes_round, decided_on
 from bot.domain.timefmt import describe
 from bot.ports import UnitOfWork
 from bot.services.casework import Answer
@@ -37,7 +37,6 @@ from bot.services.press_release_effects import PRESS, PressStep, due, schedule_c
 from cards import press_views as views
 
 P = PressState
-_UNKNOWN = "Sorry, I didn't recognise that button. It may be from an old message."
 
 
 def person_of(actor: Actor) -> Person:
@@ -125,7 +124,7 @@ async def act(core: Core, actor: Actor, action: str, ref: str, x: str | None, ve
                 await PRESS.apply(uow, core, ctx, pr, PressStep(actor, "stop"))
                 reply = f"{ref} is stopped."
             case _:
-                raise ValidationFailed(_UNKNOWN)
+                raise ValidationFailed(UNKNOWN_BUTTON)
         return Reply(text=reply)
 
     return await PRESS.run(core, ref, request_key, change)
@@ -181,7 +180,7 @@ async def _open_form(core: Core, actor: Actor, action: str, ref: str, x: str | N
             require(core.directory, actor, pr, "comment")
             PRESS_WORKFLOW.apply(pr.state, "team_comment")
         case "change" | "record":
-            slot, fp = parse_slot(x)
+            slot, fp = button_slot(x, PressSlot.parse)
             require(core.directory, actor, pr, action, slot)
             check_stage(pr, slot)
             check_version(draft, version, fp)
@@ -233,14 +232,6 @@ async def collated(uow: UnitOfWork, ctx: Context, pr: PressRelease, actor: Actor
 
 # --- sign-offs ------------------------------------------------------------------------------------------------
 
-def parse_slot(x: str | None) -> tuple[PressSlot, str]:
-    raw, _, fp = (x or "").rpartition(":")
-    slot = PressSlot.parse(raw)
-    if slot is None:
-        raise ValidationFailed(_UNKNOWN)
-    return slot, fp
-
-
 def check_stage(pr: PressRelease, slot: PressSlot) -> None:
     if pr.state is not slot.stage or slot not in slots_for(pr.state, pr):
         if pr.state in (P.CLOSED, P.ISSUED):
@@ -259,7 +250,7 @@ def check_version(draft: Draft | None, version: int | None, fp: str) -> Draft:
 
 async def approve(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, draft: Draft | None, actor: Actor,
                    x: str | None, version: int | None, *, comment: str | None, recording: bool = False) -> str:
-    slot, fp = parse_slot(x)
+    slot, fp = button_slot(x, PressSlot.parse)
     require(core.directory, actor, pr, "record" if recording else "approve", slot)
     check_stage(pr, slot)
     draft = check_version(draft, version, fp)
