@@ -74,6 +74,10 @@ def iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+# The buttons that are only a step of the workflow, and what the person who pressed one is told.
+_DONE = {"gathered": "is at the first draft stage.", "close": "is closed.", "stop": "is stopped."}
+
+
 async def act(core: Core, actor: Actor, action: str, ref: str, x: str | None, version: int | None,
               request_key: str) -> Reply:
     """Every button on a press-release card."""
@@ -91,10 +95,10 @@ async def act(core: Core, actor: Actor, action: str, ref: str, x: str | None, ve
                 await PRESS.apply(uow, core, ctx, pr, PressStep(actor, event))
                 reply = (f"You have {ref}. Contact the project lead to agree dates, key messages and who is quoted."
                          if event == "claim" else f"You have {ref}: decide how to respond, and in whose name.")
-            case "gathered":
-                require(core.directory, actor, pr, "gathered")
-                await PRESS.apply(uow, core, ctx, pr, PressStep(actor, "gathered"))
-                reply = f"{ref} is at the first draft stage."
+            case "gathered" | "close" | "stop":
+                require(core.directory, actor, pr, action)
+                await PRESS.apply(uow, core, ctx, pr, PressStep(actor, action))
+                reply = f"{ref} {_DONE[action]}"
             case "send":
                 require(core.directory, actor, pr, "send")
                 event = {P.FIRST_DRAFT: "send_statement" if pr.is_statement else "send_draft",
@@ -115,14 +119,6 @@ async def act(core: Core, actor: Actor, action: str, ref: str, x: str | None, ve
                 reply = f"Thank you: comms know there are no changes to {ref}."
             case "approve":
                 reply = await approve(uow, core, ctx, pr, draft, actor, x, version, comment=None)
-            case "close":
-                require(core.directory, actor, pr, "close")
-                await PRESS.apply(uow, core, ctx, pr, PressStep(actor, "close"))
-                reply = f"{ref} is closed."
-            case "stop":
-                require(core.directory, actor, pr, "stop")
-                await PRESS.apply(uow, core, ctx, pr, PressStep(actor, "stop"))
-                reply = f"{ref} is stopped."
             case _:
                 raise ValidationFailed(UNKNOWN_BUTTON)
         return Reply(text=reply)
