@@ -18,7 +18,7 @@ from bot.domain.crisis.permissions import PERMISSIONS
 from bot.domain.forms import Context
 from bot.domain.messages import HistoryEntry
 from bot.domain.people import Directory
-from bot.domain.statement import Draft, SignOff
+from bot.domain.statement import Draft, SignOff, button_arg
 from bot.domain.timefmt import describe
 from cards.model import ActionPayload, Button, Card, Fact, Option, Select, offered
 from cards.sign_off_text import decision_for, said, slot_line
@@ -90,7 +90,7 @@ def crisis_card(crisis: Crisis, ctx: Context, directory: Directory, *, draft: Dr
             Option(label=line.title, payload=_pay(crisis, "line_from", str(line.id))) for line in library[:100]])
         if no_line_pending else None,
         Button(label="Record lead agency sign-off", payload=_pay(
-            crisis, "approve", f"{CrisisSlot.LEAD_AGENCY.value}:{draft.fingerprint[:16]}", draft.number))
+            crisis, "approve", button_arg(CrisisSlot.LEAD_AGENCY, draft), draft.number))
         if crisis.lead_agency and draft is not None else None,
         Button(label="Circulate the official line", payload=_pay(crisis, "circulate"), style="primary"),
         Button(label="Add update", payload=_pay(crisis, "update")),
@@ -150,7 +150,7 @@ def crisis_approval_card(crisis: Crisis, draft: Draft, slot: CrisisSlot, email: 
         status = _STATUS[crisis.state]
     else:
         status = f"Your sign-off is needed ({CRISIS_SLOT_NAMES[slot]})"
-        x = f"{slot.value}:{draft.fingerprint[:16]}"
+        x = button_arg(slot, draft)
         actions = [Button(label="Approve", payload=_pay(crisis, "approve", x, draft.number), style="primary"),
                    Button(label="Request changes", payload=_pay(crisis, "changes", x, draft.number))]
     return Card(title=f"🚨 Holding line: {crisis.ref}", text=f"{status}: crisis {crisis.ref}", status=status,
@@ -206,7 +206,7 @@ def unacknowledged_card(crisis: Crisis, ctx: Context, seq: int) -> Card:
 
 
 def sign_off_chase_card(crisis: Crisis, draft: Draft, slot: CrisisSlot) -> Card:
-    x = f"{slot.value}:{draft.fingerprint[:16]}"
+    x = button_arg(slot, draft)
     text = f"🚨 The holding line for crisis {crisis.ref} is waiting for your sign-off ({CRISIS_SLOT_NAMES[slot]})."
     return Card(title=f"Holding line waiting: {crisis.ref}", text=text, body=text, urgent=True,
                 facts=[Fact(label=f"Holding line, version {draft.number}", value=draft.text, long=True)],

@@ -22,6 +22,7 @@ from bot.domain.statement import (
     SignOff,
     Slot,
     approvers,
+    button_arg,
     checklist,
     required_slots,
 )
@@ -296,7 +297,7 @@ def approval_card(enquiry: Enquiry, draft: Draft, slot: Slot, email: str, sign_o
 
         def pay(action: str) -> ActionPayload:
             return ActionPayload(a=action, k="enquiry", id=enquiry.ref, v=draft.number,
-                                 x=f"{slot.value}:{draft.fingerprint[:16]}")
+                                 x=button_arg(slot, draft))
 
         actions = [Button(label="Approve", payload=pay("approve"), style="primary"),
                    Button(label="Request changes", payload=pay("changes")),

@@ -48,8 +48,13 @@ class Draft:
 S = TypeVar("S")
 
 
+def button_arg(slot: str, draft: Draft) -> str:
+    """What a sign-off button carries as its argument: the slot and the start of the draft's fingerprint."""
+    return f"{slot}:{draft.fingerprint[:16]}"
+
+
 def button_slot(x: str | None, parse: Callable[[str], S | None]) -> tuple[S, str]:
-    """The slot and fingerprint prefix a sign-off button carries ("slot:fingerprint"), the slot read by `parse`
+    """The slot and fingerprint prefix a sign-off button carries (`button_arg`), the slot read by `parse`
     (an enquiry's, a crisis's or a press release's); a button we did not make is refused in words."""
     raw, _, fp = (x or "").rpartition(":")
     try:
