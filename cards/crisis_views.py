@@ -18,9 +18,10 @@ from bot.domain.crisis.permissions import PERMISSIONS
 from bot.domain.forms import Context
 from bot.domain.messages import HistoryEntry
 from bot.domain.people import Directory
-from bot.domain.statement import Decision, Draft, SignOff
+from bot.domain.statement import Draft, SignOff, button_arg
 from bot.domain.timefmt import describe
 from cards.model import ActionPayload, Button, Card, Fact, Option, Select, offered
+from cards.sign_off_text import decision_for, said, slot_line
 
 _STATUS = {
     CrisisState.REPORTED: "🚨 Reported: waiting for a comms lead",
@@ -89,7 +90,7 @@ def crisis_card(crisis: Crisis, ctx: Context, directory: Directory, *, draft: Dr
             Option(label=line.title, payload=_pay(crisis, "line_from", str(line.id))) for line in library[:100]])
         if no_line_pending else None,
         Button(label="Record lead agency sign-off", payload=_pay(
-            crisis, "approve", f"{CrisisSlot.LEAD_AGENCY.value}:{draft.fingerprint[:16]}", draft.number))
+            crisis, "approve", button_arg(CrisisSlot.LEAD_AGENCY, draft), draft.number))
         if crisis.lead_agency and draft is not None else None,
         Button(label="Circulate the official line", payload=_pay(crisis, "circulate"), style="primary"),
         Button(label="Add update", payload=_pay(crisis, "update")),
@@ -104,15 +105,9 @@ def crisis_card(crisis: Crisis, ctx: Context, directory: Directory, *, draft: Dr
 
 def _sign_off_lines(crisis: Crisis, draft: Draft, sign_offs: list[SignOff], directory: Directory) -> str:
     decided = {s.slot.value: s for s in sign_offs if s.version == draft.number}
-    lines = []
-    for slot in required_crisis_slots(crisis):
-        if s := decided.get(slot.value):
-            mark = "✅" if s.decision is Decision.APPROVED else "✏️"
-            lines.append(f"{mark} {CRISIS_SLOT_NAMES[slot]}: {s.decision.value.replace('_', ' ')} by {s.by}")
-        else:
-            who = ", ".join(directory.name_of(e) for e in crisis_approvers(slot, crisis, directory)) or "comms records"
-            lines.append(f"⏳ {CRISIS_SLOT_NAMES[slot]}: waiting ({who})")
-    return "\n".join(lines)
+    return "\n".join(slot_line(CRISIS_SLOT_NAMES[slot], decided.get(slot.value),
+                               crisis_approvers(slot, crisis, directory), directory)
+                     for slot in required_crisis_slots(crisis))
 
 
 def alert_dm_card(crisis: Crisis, ctx: Context, *, on_call: bool) -> Card:
@@ -143,19 +138,19 @@ def reporter_news_card(crisis: Crisis, event: str) -> Card:
 
 def crisis_approval_card(crisis: Crisis, draft: Draft, slot: CrisisSlot, email: str, sign_offs: list[SignOff],
                          ctx: Context, *, superseded: bool = False) -> Card:
-    mine = next((s for s in sign_offs if s.slot.value == slot.value and s.version == draft.number), None)
+    decided = decision_for(sign_offs, slot, draft)
     actions: list[Button | Select] = []
     if superseded:
         status = "Replaced by a newer holding line: nothing to do on this one"
     elif crisis.state is CrisisState.STOOD_DOWN:
         status = "The crisis was stood down: nothing to do"
-    elif mine is not None:
-        status = f"{mine.decision.value.replace('_', ' ').capitalize()} by {mine.by}"
+    elif decided is not None:
+        status = f"{said(decided.decision).capitalize()} by {decided.by}"
     elif crisis.state is not CrisisState.LINE_DRAFTED:
         status = _STATUS[crisis.state]
     else:
         status = f"Your sign-off is needed ({CRISIS_SLOT_NAMES[slot]})"
-        x = f"{slot.value}:{draft.fingerprint[:16]}"
+        x = button_arg(slot, draft)
         actions = [Button(label="Approve", payload=_pay(crisis, "approve", x, draft.number), style="primary"),
                    Button(label="Request changes", payload=_pay(crisis, "changes", x, draft.number))]
     return Card(title=f"🚨 Holding line: {crisis.ref}", text=f"{status}: crisis {crisis.ref}", status=status,
@@ -211,7 +206,7 @@ def unacknowledged_card(crisis: Crisis, ctx: Context, seq: int) -> Card:
 
 
 def sign_off_chase_card(crisis: Crisis, draft: Draft, slot: CrisisSlot) -> Card:
-    x = f"{slot.value}:{draft.fingerprint[:16]}"
+    x = button_arg(slot, draft)
     text = f"🚨 The holding line for crisis {crisis.ref} is waiting for your sign-off ({CRISIS_SLOT_NAMES[slot]})."
     return Card(title=f"Holding line waiting: {crisis.ref}", text=text, body=text, urgent=True,
                 facts=[Fact(label=f"Holding line, version {draft.number}", value=draft.text, long=True)],

@@ -25,7 +25,7 @@ from bot.domain.press_release import (
     slots_for,
 )
 from bot.domain.press_release.permissions import PERMISSIONS
-from bot.domain.statement import Draft, SignOff
+from bot.domain.statement import Draft, SignOff, button_arg
 from bot.domain.text import ending
 from bot.domain.timefmt import describe, time_left
 from cards.model import ActionPayload, Button, Card, Fact, Select, offered
@@ -49,7 +49,7 @@ def _pay(pr: PressRelease, action: str, x: str | None = None, v: int | None = No
 
 
 def _sign(pr: PressRelease, action: str, slot: PressSlot, draft: Draft) -> ActionPayload:
-    return _pay(pr, action, f"{slot.value}:{draft.fingerprint[:16]}", draft.number)
+    return _pay(pr, action, button_arg(slot, draft), draft.number)
 
 
 def when(at: datetime | None, ctx: Context) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.domain.enquiry import Enquiry, EnquiryState
 from bot.domain.forms import Context
 from bot.domain.nudges import Nudge
-from bot.domain.statement import Draft, Slot
+from bot.domain.statement import Draft, Slot, button_arg
 from bot.domain.timefmt import at, due, span, time_left
 from cards.enquiry_text import contact, enquiry_fact, outlet_kind, show_full
 from cards.model import ActionPayload, Button, Card, Fact, Select
@@ -90,7 +90,7 @@ def sign_off_reminder_card(enquiry: Enquiry, draft: Draft, nudge: Nudge, ctx: Co
 
     def pay(action: str) -> ActionPayload:
         return ActionPayload(a=action, k="enquiry", id=enquiry.ref, v=draft.number,
-                             x=f"{slot.value}:{draft.fingerprint[:16]}")
+                             x=button_arg(slot, draft))
 
     return Card(title=f"Sign-off reminder: {enquiry.ref}", text=text, body=text,
                 facts=[enquiry_fact(enquiry),

@@ -22,6 +22,7 @@ from bot.domain.statement import (
     SignOff,
     Slot,
     approvers,
+    button_arg,
     checklist,
     required_slots,
 )
@@ -29,6 +30,7 @@ from bot.domain.timefmt import describe, due
 from cards.enquiry_text import FULL_PART_MAX, contact, enquiry_fact, in_parts, outlet_kind, show_full
 from cards.model import ActionPayload, Button, Card, Fact, Option, Select, offered
 from cards.response_views import SLOT_NAMES
+from cards.sign_off_text import decision_for, said, slot_line
 from cards.text import truncate
 
 
@@ -163,17 +165,9 @@ _STATUS = {
 
 def _sign_off_lines(enquiry: Enquiry, draft: Draft | None, sign_offs: list[SignOff], directory: Directory) -> str:
     """Where each required sign-off stands, one line each."""
-    lines = []
     decided = {s.slot: s for s in sign_offs if draft and s.version == draft.number}
-    for slot in required_slots(enquiry.plan):
-        if slot in decided:
-            s = decided[slot]
-            mark = {Decision.APPROVED: "✅", Decision.CHANGES: "✏️", Decision.REJECTED: "⛔"}[s.decision]
-            lines.append(f"{mark} {SLOT_NAMES[slot]}: {s.decision.value.replace('_', ' ')} by {s.by}")
-        else:
-            names = ", ".join(directory.name_of(e) for e in approvers(slot, enquiry.plan, directory)) or "comms records"
-            lines.append(f"⏳ {SLOT_NAMES[slot]}: waiting ({names})")
-    return "\n".join(lines)
+    return "\n".join(slot_line(SLOT_NAMES[slot], decided.get(slot), approvers(slot, enquiry.plan, directory), directory)
+                     for slot in required_slots(enquiry.plan))
 
 
 def _plan_facts(enquiry: Enquiry, directory: Directory) -> list[Fact]:
@@ -288,14 +282,14 @@ def approval_card(enquiry: Enquiry, draft: Draft, slot: Slot, email: str, sign_o
     """What an approver sees on their phone: the enquiry, the deadline, the exact text, one tap to approve."""
     now = ctx.now
     deadline = due(enquiry.deadline, now, ctx.tz)
-    mine = next((s for s in sign_offs if s.slot is slot and s.version == draft.number), None)
+    decided = decision_for(sign_offs, slot, draft)
     actions: list[Button | Select] = []
-    if superseded_by is not None or (enquiry.state is EnquiryState.CLAIMED and mine is None):
+    if superseded_by is not None or (enquiry.state is EnquiryState.CLAIMED and decided is None):
         status = "Replaced by a newer draft: nothing to do on this one"
     elif enquiry.state is EnquiryState.WITHDRAWN:
         status = "The enquiry was withdrawn: nothing to do"
-    elif mine is not None:
-        status = f"{mine.decision.value.replace('_', ' ').capitalize()} by {mine.by}, {describe(mine.at, now, ctx.tz)}"
+    elif decided is not None:
+        status = f"{said(decided.decision).capitalize()} by {decided.by}, {describe(decided.at, now, ctx.tz)}"
     elif enquiry.state is not EnquiryState.AWAITING_SIGN_OFF:
         status = _STATUS.get(enquiry.state, "No longer waiting for sign-off")
     else:
@@ -303,7 +297,7 @@ def approval_card(enquiry: Enquiry, draft: Draft, slot: Slot, email: str, sign_o
 
         def pay(action: str) -> ActionPayload:
             return ActionPayload(a=action, k="enquiry", id=enquiry.ref, v=draft.number,
-                                 x=f"{slot.value}:{draft.fingerprint[:16]}")
+                                 x=button_arg(slot, draft))
 
         actions = [Button(label="Approve", payload=pay("approve"), style="primary"),
                    Button(label="Request changes", payload=pay("changes")),

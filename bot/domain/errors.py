@@ -1,5 +1,8 @@
 """Domain errors: each carries a sentence a person can read."""
 
+# What a button we did not make (or no longer understand) is answered with, on every platform.
+UNKNOWN_BUTTON = "Sorry, I didn't recognise that button. It may be from an old message."
+
 
 class DomainError(Exception):
     """A rule of the policy or the workflow refused the request; `message` is shown to the user."""

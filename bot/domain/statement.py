@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, TypeGuard
+from typing import TYPE_CHECKING, TypeGuard, TypeVar
 
 import phonenumbers
 
+from bot.domain.errors import UNKNOWN_BUTTON, ValidationFailed
 from bot.domain.people import Directory, Role
 
 if TYPE_CHECKING:  # both import this module (through bot.domain.enquiry)
@@ -42,6 +43,27 @@ class Draft:
     @property
     def short(self) -> str:
         return self.fingerprint[:12]
+
+
+S = TypeVar("S")
+
+
+def button_arg(slot: str, draft: Draft) -> str:
+    """What a sign-off button carries as its argument: the slot and the start of the draft's fingerprint."""
+    return f"{slot}:{draft.fingerprint[:16]}"
+
+
+def button_slot(x: str | None, parse: Callable[[str], S | None]) -> tuple[S, str]:
+    """The slot and fingerprint prefix a sign-off button carries (`button_arg`), the slot read by `parse`
+    (an enquiry's, a crisis's or a press release's); a button we did not make is refused in words."""
+    raw, _, fp = (x or "").rpartition(":")
+    try:
+        slot = parse(raw)
+    except ValueError:
+        slot = None
+    if slot is None:
+        raise ValidationFailed(UNKNOWN_BUTTON)
+    return slot, fp
 
 
 def binds_to(draft: Draft | None, version: int | None, fp: str) -> TypeGuard[Draft]:

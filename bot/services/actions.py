@@ -6,11 +6,11 @@ from typing import Any
 
 from bot.domain.crisis import LEAD_AGENCY_FORM, LIBRARY_FORM, UPDATE_FORM, holding_line_form
 from bot.domain.deadline import Reading
-from bot.domain.errors import DomainError, ValidationFailed
+from bot.domain.errors import UNKNOWN_BUTTON, DomainError, ValidationFailed
 from bot.domain.forms import Form
 from bot.domain.people import Actor
 from bot.domain.response_forms import CHANGES_FORM
-from bot.domain.statement import Decision, Slot
+from bot.domain.statement import Decision, Slot, button_slot
 from bot.domain.text import small_int
 from bot.services import (
     crises,
@@ -27,14 +27,6 @@ from bot.services.core import Core, ModalRequest, Reply
 from cards.model import ActionPayload
 
 _OWNERSHIP = {"claim", "release", "hand_over", "withdraw"}
-
-
-def _slot_and_fingerprint(x: str | None) -> tuple[Slot, str]:
-    slot, _, fp = (x or "").partition(":")
-    try:
-        return Slot(slot), fp
-    except ValueError:
-        raise ValidationFailed("Sorry, I didn't recognise that button. It may be from an old message.") from None
 
 
 async def press(core: Core, actor: Actor, payload: ActionPayload, request_key: str) -> Reply:
@@ -65,10 +57,10 @@ async def press(core: Core, actor: Actor, payload: ActionPayload, request_key: s
             consent = (payload.x or "").removeprefix("privacy_ok:") if (payload.x or "").startswith("privacy_ok:") else None
             return await responses.request_sign_off(core, actor, ref, request_key, privacy_ok_for=consent)
         case "approve":
-            slot, fp = _slot_and_fingerprint(payload.x)
+            slot, fp = button_slot(payload.x, Slot)
             return await responses.decide(core, actor, ref, slot, payload.v or 0, fp, Decision.APPROVED, request_key)
         case "changes" | "reject":
-            slot, fp = _slot_and_fingerprint(payload.x)
+            slot, fp = button_slot(payload.x, Slot)
             return await responses.open_decision_form(core, actor, ref, slot, payload.v or 0, fp, action)
         case "partner":
             version, _, fp = (payload.x or "").partition(":")
@@ -86,7 +78,7 @@ async def press(core: Core, actor: Actor, payload: ActionPayload, request_key: s
             return await nudges.acknowledge(core, actor, ref, request_key)
         case "snooze":
             return await nudges.snooze(core, actor, ref, payload.x or "", request_key)
-    raise ValidationFailed("Sorry, I didn't recognise that button. It may be from an old message.")
+    raise ValidationFailed(UNKNOWN_BUTTON)
 
 
 _CRISIS_FORMS = {"crisis_update": UPDATE_FORM, "crisis_changes": CHANGES_FORM, "lead_agency": LEAD_AGENCY_FORM,

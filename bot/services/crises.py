@@ -16,12 +16,21 @@ from bot.domain.crisis import (
     required_crisis_slots,
 )
 from bot.domain.enquiry import Person
-from bot.domain.errors import DomainError, NotAllowed, StaleAction, ValidationFailed
+from bot.domain.errors import UNKNOWN_BUTTON, DomainError, NotAllowed, StaleAction, ValidationFailed
 from bot.domain.forms import Context
 from bot.domain.messages import Outbound, Recipient
 from bot.domain.nudges import Nudge, NudgeKind
 from bot.domain.people import Actor
-from bot.domain.statement import Decision, Draft, SignOff, binds_to, completes_round, decided_on, fingerprint
+from bot.domain.statement import (
+    Decision,
+    Draft,
+    SignOff,
+    binds_to,
+    button_slot,
+    completes_round,
+    decided_on,
+    fingerprint,
+)
 from bot.domain.text import ending, small_int
 from bot.ports import UnitOfWork
 from bot.services.casework import Answer, Step, Unchanged, perform
@@ -127,7 +136,7 @@ async def act(core: Core, actor: Actor, action: str, ref: str, x: str | None, ve
                 await CRISES.apply(uow, core, ctx, crisis, Step(actor, "stand_down", draft=draft))
                 reply = f"{ref} is stood down."
             case _:
-                raise ValidationFailed("Sorry, I didn't recognise that button. It may be from an old message.")
+                raise ValidationFailed(UNKNOWN_BUTTON)
         return Reply(text=reply)
 
     return await CRISES.run(core, ref, request_key, change)
@@ -172,7 +181,7 @@ async def save_line(core: Core, actor: Actor, ref: str, values: dict[str, Any], 
 async def _open_changes(core: Core, actor: Actor, ref: str, x: str | None, version: int | None) -> Reply:
     async with core.uow() as uow:
         crisis = await CRISES.load(uow, ref)
-        slot, fp = _slot(x)
+        slot, fp = button_slot(x, CrisisSlot)
         require(core.directory, actor, crisis, "approve", slot)
         CRISIS_WORKFLOW.apply(crisis.state, "request_changes")
         _check_version(await uow.drafts.latest(ref), version, fp)
@@ -189,14 +198,6 @@ async def decide(core: Core, actor: Actor, ref: str, slot: str, version: int, fp
     return await CRISES.run(core, ref, request_key, change)
 
 
-def _slot(x: str | None) -> tuple[CrisisSlot, str]:
-    slot, _, fp = (x or "").partition(":")
-    try:
-        return CrisisSlot(slot), fp
-    except ValueError:
-        raise ValidationFailed("Sorry, I didn't recognise that button. It may be from an old message.") from None
-
-
 def _check_version(draft: Draft | None, version: int | None, fp: str) -> Draft:
     if not binds_to(draft, version, fp):
         raise StaleAction("This card shows an earlier holding line, which has since changed, so it can't be "
@@ -206,7 +207,7 @@ def _check_version(draft: Draft | None, version: int | None, fp: str) -> Draft:
 
 async def _decide(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, draft: Draft | None, actor: Actor,
                   x: str | None, version: int | None, decision: Decision, comment: str | None) -> str:
-    slot, fp = _slot(x)
+    slot, fp = button_slot(x, CrisisSlot)
     require(core.directory, actor, crisis, "approve", slot)
     CRISIS_WORKFLOW.apply(crisis.state, "request_changes")  # sentence for a line not awaiting sign-off
     draft = _check_version(draft, version, fp)

@@ -17,7 +17,7 @@ from pathlib import Path
 from bot.domain.crisis import Crisis
 from bot.domain.desk import Desk, build, logged_by_or_owns
 from bot.domain.enquiry import Enquiry
-from bot.domain.errors import DomainError, NotAllowed, NotFound, ValidationFailed
+from bot.domain.errors import UNKNOWN_BUTTON, DomainError, NotAllowed, NotFound, ValidationFailed
 from bot.domain.media_log import log_filter
 from bot.domain.messages import HistoryEntry
 from bot.domain.people import Actor
@@ -248,14 +248,14 @@ async def press(core: Core, actor: Actor, payload: ActionPayload, request_key: s
             return await desk_reply(core, actor)
         case "search":
             return await search(core, actor, payload.x or "")
-    raise ValidationFailed("Sorry, I didn't recognise that button. It may be from an old message.")
+    raise ValidationFailed(UNKNOWN_BUTTON)
 
 
 async def open_case(core: Core, actor: Actor, kind: str, ref: str) -> Reply:
     """A case's card for this person alone, with the buttons they may press (a member of staff: only a case they
     logged)."""
     if kind not in _KIND_OF_PAYLOAD.values():
-        raise ValidationFailed("Sorry, I didn't recognise that button. It may be from an old message.")
+        raise ValidationFailed(UNKNOWN_BUTTON)
     async with core.uow() as uow:
         case: Enquiry | Crisis | PressRelease | None = (
             await uow.enquiries.get(ref) if kind == "enquiry" else

@@ -60,18 +60,8 @@ async def start_crisis(core: Core, actor: Actor, text: str, request_key: str) ->
             answers["what"] = CRISIS_FORM.field("what").validate(text, ctx)
         except ValidationFailed:
             answers = {}
-    try:
-        async with core.uow() as uow:
-            await uow.mark_request_seen(request_key, ctx.now)
-            # A crisis never waits behind another form: it starts now, and the other one resumes after.
-            conv = Conversation(form_id=CRISIS_FORM.id, platform=actor.platform, user_id=actor.user_id)
-            conv.start(CRISIS_FORM, answers)
-            await uow.conversations.add(conv, ctx.now)
-            await _ask(uow, CRISIS_FORM, conv, ctx, first=True)
-            await uow.commit()
-    except Duplicate:
-        pass
-    return Reply()
+    # A crisis never waits behind another form: it starts now, and the other one resumes after.
+    return await _start(core, actor, request_key, ctx, CRISIS_FORM, answers)
 
 
 async def start_media_call(core: Core, actor: Actor, text: str, request_key: str) -> Reply:
@@ -80,25 +70,48 @@ async def start_media_call(core: Core, actor: Actor, text: str, request_key: str
     if text.lower() in ("form", "modal", "one screen"):
         return Reply(modal=ModalRequest(MEDIA_CALL.id, {}, {}))
     ctx = core.ctx()
+    readings: dict[str, Reading] = {}  # "by 9", "deadline Monday": checked or asked about in the chat
+    answers, notes = prefill(text, ctx, readings) if text else ({}, [])
+    # The questions themselves arrive in the DM; the platform's acknowledgement says where to look.
+    return await _start(core, actor, request_key, ctx, MEDIA_CALL, answers, readings=readings, notes=notes,
+                        from_message=True, resume="You already had a media call log in progress, so we carry "
+                                                  "on from here. Press Cancel if you want to start again.")
+
+
+async def start_press_release(core: Core, actor: Actor, text: str, request_key: str) -> Reply:
+    """/press-release [proactive | reactive] [form]: the request conversation in a DM (Appendices D and E)."""
+    words = " ".join((text or "").lower().split())
+    kind = "reactive" if "reactive" in words else "proactive" if "proactive" in words else None
+    form = form_for_kind(kind)
+    if words.removeprefix(kind or "").strip() in ("form", "modal", "one screen"):
+        return Reply(modal=ModalRequest(form.id, {}, {"kind": kind} if kind else {}))
+    return await _start(core, actor, request_key, core.ctx(), form, {"kind": kind} if kind else {},
+                        resume="You already had a form in progress, so we carry on from here. Press Cancel if you "
+                               "want to start again.")
+
+
+async def _start(core: Core, actor: Actor, request_key: str, ctx: Context, form: Form, answers: dict[str, Any], *,
+                 readings: Mapping[str, Reading] | None = None, notes: list[str] | None = None,
+                 from_message: bool = False, resume: str | None = None) -> Reply:
+    """Open `form` in the person's DM, with what is already known filled in (`from_message`: read from what they
+    typed after the command, and told so); with `resume`, a form already in progress carries on instead (asked
+    again, with that note)."""
     try:
         async with core.uow() as uow:
             await uow.mark_request_seen(request_key, ctx.now)
-            if await _resumed(uow, actor, ctx, "You already had a media call log in progress, so we carry on "
-                              "from here. Press Cancel if you want to start again."):
+            if resume is not None and await _resumed(uow, actor, ctx, resume):
                 return Reply()
-            readings: dict[str, Reading] = {}  # "by 9", "deadline Monday": checked or asked about in the chat
-            answers, notes = prefill(text, ctx, readings) if text else ({}, [])
-            conv = Conversation(form_id=MEDIA_CALL.id, platform=actor.platform, user_id=actor.user_id)
-            conv.start(MEDIA_CALL, answers, readings)
+            conv = Conversation(form_id=form.id, platform=actor.platform, user_id=actor.user_id)
+            conv.start(form, answers, readings)
             await uow.conversations.add(conv, ctx.now)
-            if answers := conv.answers:
-                notes = [f"I've filled in what I could from your message ({', '.join(MEDIA_CALL.field(n).label for n in answers)}); "
-                         "you can check and change everything before sending."] + notes
-            await _ask(uow, MEDIA_CALL, conv, ctx, notes=notes, first=True)
+            if from_message and conv.answers:
+                notes = [f"I've filled in what I could from your message "
+                         f"({', '.join(form.field(n).label for n in conv.answers)}); you can check and change "
+                         "everything before sending.", *(notes or [])]
+            await _ask(uow, form, conv, ctx, notes=notes, first=True)
             await uow.commit()
     except Duplicate:
         pass
-    # The questions themselves arrive in the DM; the platform's acknowledgement says where to look.
     return Reply()
 
 
@@ -110,31 +123,6 @@ async def _resumed(uow: UnitOfWork, actor: Actor, ctx: Context, note: str) -> bo
     await _ask(uow, FORMS[conv.form_id], conv, ctx, notes=[note])
     await uow.commit()
     return True
-
-
-async def start_press_release(core: Core, actor: Actor, text: str, request_key: str) -> Reply:
-    """/press-release [proactive | reactive] [form]: the request conversation in a DM (Appendices D and E)."""
-    words = " ".join((text or "").lower().split())
-    kind = "reactive" if "reactive" in words else "proactive" if "proactive" in words else None
-    if words.removeprefix(kind or "").strip() in ("form", "modal", "one screen"):
-        form = form_for_kind(kind)
-        return Reply(modal=ModalRequest(form.id, {}, {"kind": kind} if kind else {}))
-    ctx = core.ctx()
-    try:
-        async with core.uow() as uow:
-            await uow.mark_request_seen(request_key, ctx.now)
-            if await _resumed(uow, actor, ctx, "You already had a form in progress, so we carry on from here. "
-                              "Press Cancel if you want to start again."):
-                return Reply()
-            form = form_for_kind(kind)
-            conv = Conversation(form_id=form.id, platform=actor.platform, user_id=actor.user_id)
-            conv.start(form, {"kind": kind} if kind else {})
-            await uow.conversations.add(conv, ctx.now)
-            await _ask(uow, form, conv, ctx, first=True)
-            await uow.commit()
-    except Duplicate:
-        pass
-    return Reply()
 
 
 def _follow_kind(conv: Conversation, form: Form) -> Form:

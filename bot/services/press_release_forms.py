@@ -28,7 +28,7 @@ from bot.domain.press_release import (
     slot_label,
     workflow_form,
 )
-from bot.domain.statement import Decision, Draft
+from bot.domain.statement import Decision, Draft, button_slot
 from bot.ports import UnitOfWork
 from bot.services.casework import Answer
 from bot.services.core import Core, Reply
@@ -43,7 +43,6 @@ from bot.services.press_releases import (
     draft_facts,
     instant,
     iso,
-    parse_slot,
     person_of,
 )
 
@@ -192,7 +191,7 @@ async def _team_comment(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRele
 
 async def _change(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, draft: Draft | None, actor: Actor,
                   meta: dict, values: dict) -> str:
-    slot, fp = parse_slot(f"{meta.get('slot', '')}:{meta.get('fp', '')}")
+    slot, fp = button_slot(f"{meta.get('slot', '')}:{meta.get('fp', '')}", PressSlot.parse)
     require(core.directory, actor, pr, "change", slot)
     check_stage(pr, slot)
     draft = check_version(draft, _int(meta.get("v")), fp)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.enquiry import Person
-from bot.domain.errors import DomainError, InvalidTransition, StaleAction, ValidationFailed
+from bot.domain.errors import UNKNOWN_BUTTON, DomainError, InvalidTransition, StaleAction, ValidationFailed
 from bot.domain.forms import Context
 from bot.domain.messages import Outbound, Recipient
 from bot.domain.people import Actor
@@ -28,7 +28,7 @@ from bot.domain.press_release import (
     slot_label,
     slots_for,
 )
-from bot.domain.statement import Decision, Draft, SignOff, binds_to, completes_round, decided_on
+from bot.domain.statement import Decision, Draft, SignOff, binds_to, button_slot, completes_round, decided_on
 from bot.domain.timefmt import describe
 from bot.ports import UnitOfWork
 from bot.services.casework import Answer
@@ -37,7 +37,6 @@ from bot.services.press_release_effects import PRESS, PressStep, due, schedule_c
 from cards import press_views as views
 
 P = PressState
-_UNKNOWN = "Sorry, I didn't recognise that button. It may be from an old message."
 
 
 def person_of(actor: Actor) -> Person:
@@ -75,6 +74,10 @@ def iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+# The buttons that are only a step of the workflow, and what the person who pressed one is told.
+_DONE = {"gathered": "is at the first draft stage.", "close": "is closed.", "stop": "is stopped."}
+
+
 async def act(core: Core, actor: Actor, action: str, ref: str, x: str | None, version: int | None,
               request_key: str) -> Reply:
     """Every button on a press-release card."""
@@ -92,10 +95,10 @@ async def act(core: Core, actor: Actor, action: str, ref: str, x: str | None, ve
                 await PRESS.apply(uow, core, ctx, pr, PressStep(actor, event))
                 reply = (f"You have {ref}. Contact the project lead to agree dates, key messages and who is quoted."
                          if event == "claim" else f"You have {ref}: decide how to respond, and in whose name.")
-            case "gathered":
-                require(core.directory, actor, pr, "gathered")
-                await PRESS.apply(uow, core, ctx, pr, PressStep(actor, "gathered"))
-                reply = f"{ref} is at the first draft stage."
+            case "gathered" | "close" | "stop":
+                require(core.directory, actor, pr, action)
+                await PRESS.apply(uow, core, ctx, pr, PressStep(actor, action))
+                reply = f"{ref} {_DONE[action]}"
             case "send":
                 require(core.directory, actor, pr, "send")
                 event = {P.FIRST_DRAFT: "send_statement" if pr.is_statement else "send_draft",
@@ -116,16 +119,8 @@ async def act(core: Core, actor: Actor, action: str, ref: str, x: str | None, ve
                 reply = f"Thank you: comms know there are no changes to {ref}."
             case "approve":
                 reply = await approve(uow, core, ctx, pr, draft, actor, x, version, comment=None)
-            case "close":
-                require(core.directory, actor, pr, "close")
-                await PRESS.apply(uow, core, ctx, pr, PressStep(actor, "close"))
-                reply = f"{ref} is closed."
-            case "stop":
-                require(core.directory, actor, pr, "stop")
-                await PRESS.apply(uow, core, ctx, pr, PressStep(actor, "stop"))
-                reply = f"{ref} is stopped."
             case _:
-                raise ValidationFailed(_UNKNOWN)
+                raise ValidationFailed(UNKNOWN_BUTTON)
         return Reply(text=reply)
 
     return await PRESS.run(core, ref, request_key, change)
@@ -181,7 +176,7 @@ async def _open_form(core: Core, actor: Actor, action: str, ref: str, x: str | N
             require(core.directory, actor, pr, "comment")
             PRESS_WORKFLOW.apply(pr.state, "team_comment")
         case "change" | "record":
-            slot, fp = parse_slot(x)
+            slot, fp = button_slot(x, PressSlot.parse)
             require(core.directory, actor, pr, action, slot)
             check_stage(pr, slot)
             check_version(draft, version, fp)
@@ -233,14 +228,6 @@ async def collated(uow: UnitOfWork, ctx: Context, pr: PressRelease, actor: Actor
 
 # --- sign-offs ------------------------------------------------------------------------------------------------
 
-def parse_slot(x: str | None) -> tuple[PressSlot, str]:
-    raw, _, fp = (x or "").rpartition(":")
-    slot = PressSlot.parse(raw)
-    if slot is None:
-        raise ValidationFailed(_UNKNOWN)
-    return slot, fp
-
-
 def check_stage(pr: PressRelease, slot: PressSlot) -> None:
     if pr.state is not slot.stage or slot not in slots_for(pr.state, pr):
         if pr.state in (P.CLOSED, P.ISSUED):
@@ -259,7 +246,7 @@ def check_version(draft: Draft | None, version: int | None, fp: str) -> Draft:
 
 async def approve(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, draft: Draft | None, actor: Actor,
                    x: str | None, version: int | None, *, comment: str | None, recording: bool = False) -> str:
-    slot, fp = parse_slot(x)
+    slot, fp = button_slot(x, PressSlot.parse)
     require(core.directory, actor, pr, "record" if recording else "approve", slot)
     check_stage(pr, slot)
     draft = check_version(draft, version, fp)

@@ -11,6 +11,7 @@ retention existed, and for any closing step added later.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -141,27 +142,26 @@ async def _destroy(uow: UnitOfWork, core: Core, decided: Retention, now: datetim
 
 async def hold(core: Core, policy: RetentionPolicy, ref: str, *, reason: str, by: str) -> Retention:
     """A legal hold: the case cannot be destroyed until it is released (open cases can be held too)."""
-    rules.require_records_role(core.directory, by)
-    now = core.clock.now()
-    async with core.uow() as uow:
-        held = rules.place_hold(await _record(uow, core, policy, ref), reason=reason, by=by.lower(), now=now)
-        await uow.retention.put(held)
-        await uow.history.append(_entry(ref, now, "legal_hold", core.directory.name_of(by), by,
-                                        reason=held.hold.reason if held.hold else reason))
-        await uow.commit()
-    return held
+    return await _change_hold(core, policy, ref, rules.place_hold, "legal_hold", reason=reason, by=by)
 
 
 async def release_hold(core: Core, policy: RetentionPolicy, ref: str, *, reason: str, by: str) -> Retention:
+    """Lift a legal hold: the case is back in its schedule (and in the queue, if its review date has passed)."""
+    return await _change_hold(core, policy, ref, rules.release_hold, "legal_hold_released", reason=reason, by=by)
+
+
+async def _change_hold(core: Core, policy: RetentionPolicy, ref: str, change: Callable[..., Retention], event: str,
+                       *, reason: str, by: str) -> Retention:
+    """Place or release a hold (`change`), with the reason in the case's history as `event`."""
     rules.require_records_role(core.directory, by)
     now = core.clock.now()
     async with core.uow() as uow:
-        released = rules.release_hold(await _record(uow, core, policy, ref), reason=reason, by=by.lower(), now=now)
-        await uow.retention.put(released)
-        await uow.history.append(_entry(ref, now, "legal_hold_released", core.directory.name_of(by), by,
+        changed = change(await _record(uow, core, policy, ref), reason=reason, by=by.lower(), now=now)
+        await uow.retention.put(changed)
+        await uow.history.append(_entry(ref, now, event, core.directory.name_of(by), by,
                                         reason=" ".join(reason.split())))
         await uow.commit()
-    return released
+    return changed
 
 
 async def _record(uow: UnitOfWork, core: Core, policy: RetentionPolicy, ref: str) -> Retention:

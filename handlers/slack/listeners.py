@@ -14,7 +14,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain.errors import DomainError
+from bot.domain.errors import UNKNOWN_BUTTON, DomainError
 from bot.domain.people import Actor
 from bot.services import actions, desk, inbox, intake
 from bot.services.core import Core, ModalRequest, Reply
@@ -44,7 +44,6 @@ ACK_CRISIS = ("I've sent you a direct message from Media Desk: answer the first 
               "straight away. Offer no comment or opinion to anyone in the meantime.")
 ACK_PRESS_RELEASE = ("I've sent you a direct message from Media Desk with the questions for your press release. "
                      "Please don't agree a release with anyone outside the ICB until you have spoken to comms.")
-UNKNOWN_BUTTON = "Sorry, I didn't recognise that button. It may be from an old message."
 FILE_SENT = "I've sent you the file in your direct messages with Media Desk."
 MEDIA_LOG = "/media-log"
 

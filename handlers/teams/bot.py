@@ -15,6 +15,7 @@ from typing import Any
 from botbuilder.core import ActivityHandler, CardFactory, InvokeResponse, MessageFactory, TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 
+from bot.domain.errors import UNKNOWN_BUTTON
 from bot.domain.messages import MessageRef
 from bot.domain.people import Actor
 from bot.ports import ReferenceStore
@@ -31,7 +32,6 @@ from handlers.teams.identity import Identity, IdentityRefused, IdentityUnavailab
 
 log = logging.getLogger("mediadesk.teams")
 
-UNKNOWN_BUTTON = "Sorry, I didn't recognise that button. It may be from an old message."
 CHAT_ONLY = ("Please talk to me in a 1:1 chat: open Media Desk from the apps bar and type **media call**, "
              "**crisis** or **press release** there.")
 NOT_IDENTIFIED = "Sorry, I can only help people signed in to this organisation's Microsoft Teams."

@@ -135,23 +135,19 @@ class TeamsDelivery:
             if found is None:
                 found = await self._unseen_channel(self._comms_channel)
             return key, found
-        if recipient.kind == "user" and recipient.address:
-            key = references.user_key(recipient.address)
-            found = await references.find(self._store, key)
-            if found is None:
-                raise Undeliverable(f"no Teams chat with {recipient.address} yet: they need to open Media Desk "
-                                    "in Teams once")
-            return key, found
-        if recipient.kind == "email" and recipient.address:
-            key = references.email_key(recipient.address)
-            found = await references.find(self._store, key)
-            if found is None:
-                # Someone asked for something (a sign-off, a quote, comments) who never opened Media Desk: Teams
-                # lets no bot start that chat, so the comms team is told (once per case) to reach them another way.
-                raise RecipientGone(f"{NEVER_OPENED}: no Teams chat with {recipient.address} yet: they need to "
-                                    "open Media Desk in Teams once")
-            return key, found
-        raise Undeliverable(f"cannot address {recipient}")
+        if recipient.kind not in ("user", "email") or not recipient.address:
+            raise Undeliverable(f"cannot address {recipient}")
+        no_chat = f"no Teams chat with {recipient.address} yet: they need to open Media Desk in Teams once"
+        if recipient.kind == "user":
+            key, missing = references.user_key(recipient.address), Undeliverable(no_chat)
+        else:
+            # Someone asked for something (a sign-off, a quote, comments) who never opened Media Desk: Teams lets
+            # no bot start that chat, so the comms team is told (once per case) to reach them another way.
+            key, missing = references.email_key(recipient.address), RecipientGone(f"{NEVER_OPENED}: {no_chat}")
+        found = await references.find(self._store, key)
+        if found is None:
+            raise missing
+        return key, found
 
     async def _unseen_channel(self, channel_id: str) -> dict[str, Any]:
         """The configured channel before the bot has seen an activity from it: reach it through the service
