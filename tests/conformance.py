@@ -191,12 +191,8 @@ class _Checker:
         if not isinstance(opt, dict):
             self.add(where, "option must be an object")
             return
-        self.text(
-            f"{where}.text", opt.get("text"), "option text", "composition.option.text_max", plain_only=True
-        )
-        self.string(
-            f"{where}.value", opt.get("value"), "composition.option.value_max", "option value", required=True
-        )
+        self.text(f"{where}.text", opt.get("text"), "option text", "composition.option.text_max", plain_only=True)
+        self.string(f"{where}.value", opt.get("value"), "composition.option.value_max", "option value", required=True)
 
     def options(self, where: str, opts: list[Any]) -> None:
         for i, opt in enumerate(opts):
@@ -208,24 +204,10 @@ class _Checker:
         if not isinstance(obj, dict):
             self.add(where, "confirm must be an object")
             return
-        self.text(
-            f"{where}.title",
-            obj.get("title"),
-            "confirm title",
-            "composition.confirm.title_max",
-            plain_only=True,
-        )
-        self.text(f"{where}.text", obj.get("text"), "confirm text", "composition.confirm.text_max")
-        self.text(
-            f"{where}.confirm",
-            obj.get("confirm"),
-            "confirm button",
-            "composition.confirm.confirm_max",
-            plain_only=True,
-        )
-        self.text(
-            f"{where}.deny", obj.get("deny"), "deny button", "composition.confirm.deny_max", plain_only=True
-        )
+        for name, what in (("title", "confirm title"), ("text", "confirm text"), ("confirm", "confirm button"),
+                           ("deny", "deny button")):
+            self.text(f"{where}.{name}", obj.get(name), what, f"composition.confirm.{name}_max",
+                      plain_only=name != "text")  # only the text may be mrkdwn
         if "style" in obj and obj["style"] not in STYLES:
             self.add(f"{where}.style", f"style {obj['style']!r} is not one of {STYLES}")
 
@@ -250,14 +232,8 @@ class _Checker:
             self.button(where, el)
             return
         if kind in ("static_select", "plain_text_input"):
-            self.text(
-                f"{where}.placeholder",
-                el.get("placeholder"),
-                "placeholder",
-                "element.placeholder_max",
-                plain_only=True,
-                required=False,
-            )
+            self.text(f"{where}.placeholder", el.get("placeholder"), "placeholder", "element.placeholder_max",
+                      plain_only=True, required=False)
         if kind == "static_select":
             self.static_select(where, el)
         elif kind == "overflow":
@@ -306,13 +282,8 @@ class _Checker:
                 if not isinstance(group, dict):
                     self.add(gw, "option group must be an object")
                     continue
-                self.text(
-                    f"{gw}.label",
-                    group.get("label"),
-                    "option group label",
-                    "composition.option_group.label_max",
-                    plain_only=True,
-                )
+                self.text(f"{gw}.label", group.get("label"), "option group label",
+                          "composition.option_group.label_max", plain_only=True)
                 opts = self.array(f"{gw}.options", group.get("options"), "options")
                 self.max_items(f"{gw}.options", opts, "composition.option_group.options_max", "options")
                 self.options(f"{gw}.options", opts)

@@ -527,22 +527,6 @@ MESSAGE_CASES: list[tuple[str, Mutation, str, bool]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("mutate", "expected", "sdk_rejects"), [c[1:] for c in MESSAGE_CASES], ids=[c[0] for c in MESSAGE_CASES]
-)
-def test_each_block_check_can_fail(mutate: Mutation, expected: str, sdk_rejects: bool) -> None:
-    blocks = valid_message()
-    mutate(blocks)
-    violations = check_block_kit(blocks)
-    assert len(violations) == 1 and expected in violations[0], violations
-    with pytest.raises(AssertionError, match="1 Block Kit violation"):
-        assert_block_kit(blocks)
-    if sdk_rejects:  # the example really is out of bounds for Slack's own SDK models too
-        with pytest.raises(SlackObjectFormationError):
-            for block in blocks:
-                Block.parse(block).to_dict()  # type: ignore[union-attr]
-
-
 # (id, mutation of valid_modal(), text expected in the single violation, slack_sdk rejects it too)
 VIEW_CASES: list[tuple[str, Mutation, str, bool]] = [
     ("title-25", lambda v: v["title"].update(text="x" * 25), "view.title_max", True),
@@ -600,19 +584,36 @@ VIEW_CASES: list[tuple[str, Mutation, str, bool]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("mutate", "expected", "sdk_rejects"), [c[1:] for c in VIEW_CASES], ids=[c[0] for c in VIEW_CASES]
-)
-def test_each_view_check_can_fail(mutate: Mutation, expected: str, sdk_rejects: bool) -> None:
-    view = valid_modal()
-    mutate(view)
-    violations = check_view(view)
+def _sdk_blocks(blocks: list[dict[str, Any]]) -> None:
+    for block in blocks:
+        Block.parse(block).to_dict()  # type: ignore[union-attr]
+
+
+def _sdk_view(view: dict[str, Any]) -> None:
+    View(**view).to_dict()
+
+
+# For a message and for a modal: the valid example, our check, our assertion, and Slack's own SDK models.
+SURFACES: dict[str, tuple[Callable[[], Any], Callable[[Any], list[str]], Callable[[Any], None], Mutation]] = {
+    "message": (valid_message, check_block_kit, assert_block_kit, _sdk_blocks),
+    "modal": (valid_modal, check_view, assert_view, _sdk_view),
+}
+CASES = [pytest.param(surface, *case[1:], id=f"{surface}-{case[0]}")
+         for surface, cases in (("message", MESSAGE_CASES), ("modal", VIEW_CASES)) for case in cases]
+
+
+@pytest.mark.parametrize(("surface", "mutate", "expected", "sdk_rejects"), CASES)
+def test_each_check_can_fail(surface: str, mutate: Mutation, expected: str, sdk_rejects: bool) -> None:
+    valid, check, assert_valid, sdk_models = SURFACES[surface]
+    example = valid()
+    mutate(example)
+    violations = check(example)
     assert len(violations) == 1 and expected in violations[0], violations
     with pytest.raises(AssertionError, match="1 Block Kit violation"):
-        assert_view(view)
-    if sdk_rejects:
+        assert_valid(example)
+    if sdk_rejects:  # the example really is out of bounds for Slack's own SDK models too
         with pytest.raises(SlackObjectFormationError):
-            View(**view).to_dict()
+            sdk_models(example)
 
 
 def test_violations_accumulate_and_name_the_place() -> None:

@@ -39,11 +39,11 @@ from tests.slack.harness import (
     STAFF,
     SlackHarness,
     assert_all_conformant,
+    desks,
     eventually,
     every_message_sent,
     fill_modal,
     find_action,
-    frozen,
     labels,
     org_config,
     submit_modal,
@@ -86,20 +86,9 @@ Desk = Callable[..., Awaitable[SlackHarness]]
 @pytest.fixture
 async def desk(fake_slack: FakeSlackApi, database_url: str) -> AsyncIterator[Desk]:
     """Start the bot at a given instant (over SQLite and PostgreSQL); `on_call=True` configures the rota above."""
-    for user_id, email, name in (ON_CALL, ON_CALL_NEXT):
-        fake_slack.add_user(user_id, email, name.split()[0].lower(), real_name=name)
-    started: list[SlackHarness] = []
-
-    async def start(when: str = FRIDAY, *, on_call: bool = False) -> SlackHarness:
-        harness = SlackHarness(fake_slack, database_url, frozen(when))
-        harness.org = on_call_org() if on_call else None
-        await harness.start(nudge_tick_seconds=3600)  # only `later` ticks
-        started.append(harness)
-        return harness
-
-    yield start
-    for harness in started:
-        await harness.stop()
+    fake_slack.add_people(ON_CALL, ON_CALL_NEXT)
+    async with desks(fake_slack, database_url) as start:  # only `later` ticks
+        yield lambda when=FRIDAY, *, on_call=False: start(when, on_call_org() if on_call else None)
 
 
 # --- waiting without sleeping for long ----------------------------------------------------------------------------
@@ -686,6 +675,14 @@ async def trace(slack: SlackHarness) -> tuple:
             snapshot(slack))
 
 
+async def refused(slack: SlackHarness, click: Awaitable[dict]) -> str:
+    """Make one click that must be refused: it leaves no trace. Returns the polite reply's text."""
+    before = await trace(slack)
+    shown = polite(await click)
+    assert await trace(slack) == before
+    return shown
+
+
 def polite(reply: dict) -> str:
     shown = text_of(reply)
     assert "went wrong" not in shown and "Traceback" not in shown and "_" not in reply["text"], shown
@@ -731,17 +728,13 @@ async def test_circulating_before_sign_off_is_refused(desk: Desk) -> None:
     await raise_alert(slack)
     await take_lead(slack)
     circulate = ActionPayload(a="circulate", k="crisis", id=REF, v=1)
-    before = await trace(slack)
-    reply = await forged(slack, COMMS_A, circulate, COMMS_CHANNEL)
-    assert "There is no signed-off line to circulate yet." in polite(reply)
-    assert await trace(slack) == before
+    shown = await refused(slack, forged(slack, COMMS_A, circulate, COMMS_CHANNEL))
+    assert "There is no signed-off line to circulate yet." in shown
 
     await draft_line(slack, COMMS_A, LINE)
     await sign_off_by(slack, HOD, 1)  # one of two
-    before = await trace(slack)
-    reply = await forged(slack, COMMS_A, circulate, COMMS_CHANNEL)
-    assert "The holding line must be signed off before it is circulated." in polite(reply)
-    assert await trace(slack) == before
+    shown = await refused(slack, forged(slack, COMMS_A, circulate, COMMS_CHANNEL))
+    assert "The holding line must be signed off before it is circulated." in shown
     assert saying(slack.dms(STAFF), "The official line to use") == []
 
     # Signed off: still only comms may circulate.
@@ -845,10 +838,8 @@ async def test_changes_requested_go_back_to_the_lead_and_the_other_approvers_but
     assert "Circulate the official line" not in labels(back)
     await eventually(lambda: [m for m in approval_cards(slack, DIRECTOR) if "Approve" not in labels(m)],
                      "Dana's card to lose its buttons")
-    before = await trace(slack)
-    reply = await press(slack, DIRECTOR, dana, "Approve", "D" + DIRECTOR[0])  # her card as it was
-    assert "not waiting for sign-off" in polite(reply)
-    assert await trace(slack) == before
+    shown = await refused(slack, press(slack, DIRECTOR, dana, "Approve", "D" + DIRECTOR[0]))  # her card as it was
+    assert "not waiting for sign-off" in shown
     await later(slack, minutes=10)  # nobody is chased for a line that went back
     assert [sign_off_chases(slack, who) for who in (HOD, DIRECTOR, HEAD)] == [[], [], []]
     await draft_line(slack, COMMS_A, LINE_V2, message=told, where="D" + COMMS_A[0])
@@ -873,10 +864,8 @@ async def test_standing_down_is_for_comms_only(desk: Desk) -> None:
     assert saying(slack.dms(STAFF), "down") == []
     await press(slack, COMMS_B, led, "Stand down", COMMS_CHANNEL)
     await card_says(slack, "Stood down")
-    before = await trace(slack)
-    reply = await press(slack, COMMS_A, led, "Stand down", COMMS_CHANNEL)
-    assert "This crisis has been stood down." in polite(reply)
-    assert await trace(slack) == before
+    shown = await refused(slack, press(slack, COMMS_A, led, "Stand down", COMMS_CHANNEL))
+    assert "This crisis has been stood down." in shown
     assert_all_conformant(slack)
 
 
@@ -884,10 +873,8 @@ async def test_confirming_the_official_line_before_one_was_circulated_is_refused
     slack = await desk()
     await raise_alert(slack)
     await take_lead(slack)
-    before = await trace(slack)
-    reply = await forged(slack, STAFF, ActionPayload(a="confirm", k="crisis", id=REF, v=1), DM)
-    assert "Thank you" not in polite(reply)
-    assert await trace(slack) == before
+    shown = await refused(slack, forged(slack, STAFF, ActionPayload(a="confirm", k="crisis", id=REF, v=1), DM))
+    assert "Thank you" not in shown
 
 
 async def test_a_newly_circulated_line_needs_a_fresh_confirmation(desk: Desk) -> None:

@@ -13,14 +13,19 @@ DM = "D" + STAFF[0]  # the clock: Friday 27 November 2026, 14:05 (tests/slack/co
 
 
 async def _answer_up_to_the_deadline(slack: SlackHarness) -> None:
-    await slack.command(STAFF, "BBC Essex, waiting times at Basildon")  # outlet and enquiry prefilled
+    await _answer_the_contacts(slack, "BBC Essex, waiting times at Basildon")  # outlet and enquiry prefilled
+    await slack.dm_saying(STAFF, "When do they need a response by")
+
+
+async def _answer_the_contacts(slack: SlackHarness, prefill: str) -> None:
+    """/media-call with `prefill`, then the journalist, the kind of outlet, the phone; the email skipped."""
+    await slack.command(STAFF, prefill)
     await slack.dm_saying(STAFF, "Who is the journalist")
     await slack.say(STAFF, "Sam Reporter")
     await slack.click(STAFF, await slack.dm_saying(STAFF, "What kind of outlet"), "TV or radio", channel=DM)
     await slack.dm_saying(STAFF, "What's their phone number?")
     await slack.say(STAFF, "01245 123456")
     await slack.click(STAFF, await slack.dm_saying(STAFF, "What's their email address?"), "Skip", channel=DM)
-    await slack.dm_saying(STAFF, "When do they need a response by")
 
 
 async def _send(slack: SlackHarness, review: dict) -> dict:
@@ -135,13 +140,7 @@ async def test_the_form_opened_from_the_conversation_comes_back_to_it_for_the_ch
 
 
 async def test_a_day_typed_after_the_command_is_asked_about_when_the_deadline_comes(slack: SlackHarness) -> None:
-    await slack.command(STAFF, "BBC Essex, waiting times at Basildon, by Monday")
-    await slack.dm_saying(STAFF, "Who is the journalist")
-    await slack.say(STAFF, "Sam Reporter")
-    await slack.click(STAFF, await slack.dm_saying(STAFF, "What kind of outlet"), "TV or radio", channel=DM)
-    await slack.dm_saying(STAFF, "What's their phone number?")
-    await slack.say(STAFF, "01245 123456")
-    await slack.click(STAFF, await slack.dm_saying(STAFF, "What's their email address?"), "Skip", channel=DM)
+    await _answer_the_contacts(slack, "BBC Essex, waiting times at Basildon, by Monday")
     asked = await slack.dm_saying(STAFF, "What time on Monday 30 Nov?")
     assert "Just the time will do" in text_of(asked)
     await slack.say(STAFF, "half 4")

@@ -17,7 +17,9 @@ from tests.slack.harness import (
     COMMS_A,
     COMMS_CHANNEL,
     STAFF,
+    Press,
     SlackHarness,
+    answer,
     ephemerals_to,
     labels,
     listeners_done,
@@ -35,13 +37,7 @@ DM = "D" + STAFF[0]
 async def to_review(slack: SlackHarness) -> dict[str, Any]:
     """A member of staff answers everything and is looking at the review screen (nothing sent to comms yet)."""
     await slack.command(STAFF, "BBC Essex, A&E waiting times, 01245 123456, deadline 4pm")
-    await slack.next_dm(STAFF, 0)
-    await slack.say(STAFF, "Sam Reporter")
-    kind = await slack.next_dm(STAFF, 1)
-    await slack.click(STAFF, kind, "TV or radio", channel=DM)
-    email = await slack.next_dm(STAFF, 2)
-    await slack.click(STAFF, email, "Skip", channel=DM)
-    review = await slack.next_dm(STAFF, 3)
+    review = await answer(slack, STAFF, "Sam Reporter", Press("TV or radio"), Press("Skip"))
     assert "check and send" in text_of(review)
     await quiet(slack)
     assert slack.fake.messages_in(COMMS_CHANNEL) == []
@@ -237,11 +233,7 @@ async def _until(condition: Any, timeout: float = 5.0) -> None:
 
 async def test_a_restart_mid_conversation_carries_on_from_the_same_question(slack: SlackHarness) -> None:
     await slack.command(STAFF, "")
-    await slack.next_dm(STAFF, 0)
-    await slack.say(STAFF, "Sam Reporter")
-    await slack.next_dm(STAFF, 1)
-    await slack.say(STAFF, "BBC Essex")
-    kind = await slack.next_dm(STAFF, 2)
+    kind = await answer(slack, STAFF, "Sam Reporter", "BBC Essex")
     assert "What kind of outlet" in text_of(kind)
     await quiet(slack)
 
@@ -252,23 +244,18 @@ async def test_a_restart_mid_conversation_carries_on_from_the_same_question(slac
     await slack.click(STAFF, kind, "TV or radio", channel=DM)  # a button sent before the restart
     phone = await slack.next_dm(STAFF, 3)
     assert "phone number" in text_of(phone)
-    await slack.say(STAFF, "01245 123456")
-    email = await slack.next_dm(STAFF, 4)
+    email = await answer(slack, STAFF, "01245 123456", after=3)
     assert "email address" in text_of(email)
-    await slack.click(STAFF, email, "Skip", channel=DM)
-    summary = await slack.next_dm(STAFF, 5)
+    summary = await answer(slack, STAFF, Press("Skip"), after=4)
     assert "What is the enquiry about" in text_of(summary)
-    await slack.say(STAFF, "Waiting times at Basildon A and E")
-    await slack.next_dm(STAFF, 6)
-    await slack.say(STAFF, "4pm")
-    review = await slack.next_dm(STAFF, 7)
+    review = await answer(slack, STAFF, "Waiting times at Basildon A and E", "4pm", after=5)
     await slack.click(STAFF, review, "Send to comms", channel=DM)
     card = await slack.next_in_channel(COMMS_CHANNEL, 0)
     await quiet(slack)
 
-    for answer in ("Sam Reporter", "BBC Essex", "TV or radio", "01245 123456", "Waiting times at Basildon A and E",
-                   "Today 16:00"):
-        assert answer in text_of(card), answer
+    for given in ("Sam Reporter", "BBC Essex", "TV or radio", "01245 123456", "Waiting times at Basildon A and E",
+                  "Today 16:00"):
+        assert given in text_of(card), given
     [enquiry] = await rows(slack.database_url, EnquiryRow)
     assert (enquiry.journalist, enquiry.outlet, enquiry.outlet_kind, enquiry.phone, enquiry.email,
             enquiry.summary) == ("Sam Reporter", "BBC Essex", "broadcast", "+441245123456", None,

@@ -11,7 +11,9 @@ from tests.slack.harness import (
     COMMS_CHANNEL,
     OUTSIDER,
     STAFF,
+    Press,
     SlackHarness,
+    answer,
     labels,
     text_of,
 )
@@ -22,19 +24,13 @@ DM = "D" + STAFF[0]
 async def _log_enquiry(slack: SlackHarness, deadline: str = "4pm") -> dict:
     """Prefill what the command allows, answer the rest, send; return the comms card."""
     await slack.command(STAFF, f"BBC Essex, A&E waiting times, deadline {deadline}")
-    n = 1
     first = await slack.next_dm(STAFF, 0)
     assert "Who is the journalist" in text_of(first)
-    await slack.say(STAFF, "Sam Reporter")
-    kind = await slack.next_dm(STAFF, n)
-    await slack.click(STAFF, kind, "Newspaper", channel=DM)
-    await slack.next_dm(STAFF, n + 1)
-    await slack.say(STAFF, "sam@echo.example.co.uk")  # not a phone: it goes in as the email instead
-    again = await slack.next_dm(STAFF, n + 2)
+    # The last is not a phone number: it goes in as the email instead.
+    again = await answer(slack, STAFF, "Sam Reporter", Press("Newspaper"), "sam@echo.example.co.uk")
     assert "put it in as the email: sam@echo.example.co.uk" in text_of(again)
     assert "What's their phone number?" in text_of(again)  # the number is asked again
-    await slack.click(STAFF, again, "Skip", channel=DM)
-    review = await slack.next_dm(STAFF, n + 3)  # the email question is already answered
+    review = await answer(slack, STAFF, Press("Skip"), after=3)  # the email question is already answered
     assert "check and send" in text_of(review) and "sam@echo.example.co.uk" in text_of(review)
     await slack.click(STAFF, review, "Send to comms", channel=DM)
     return await slack.next_in_channel(COMMS_CHANNEL, 0)
@@ -51,15 +47,7 @@ async def test_text_after_the_command_prefills_and_is_shown_for_review(slack: Sl
 async def test_unreadable_and_past_deadlines_are_asked_again(slack: SlackHarness) -> None:
     await slack.command(STAFF, "Echo, bed closures, Sam Reporter")
     # outlet and enquiry prefilled; journalist question first
-    await slack.next_dm(STAFF, 0)
-    await slack.say(STAFF, "Sam Reporter")
-    kind = await slack.next_dm(STAFF, 1)
-    await slack.click(STAFF, kind, "Online news", channel=DM)
-    await slack.next_dm(STAFF, 2)
-    await slack.say(STAFF, "01245 123456")
-    email = await slack.next_dm(STAFF, 3)
-    await slack.click(STAFF, email, "Skip", channel=DM)
-    deadline = await slack.next_dm(STAFF, 4)
+    deadline = await answer(slack, STAFF, "Sam Reporter", Press("Online news"), "01245 123456", Press("Skip"))
     assert "When do they need a response by" in text_of(deadline)
     for n, (typed, says) in enumerate([
         ("tomorrow-ish", "couldn't read"),
@@ -109,21 +97,11 @@ async def test_oversize_and_hostile_text(slack: SlackHarness) -> None:
     assert "40,000 characters" in text_of(refused) and "at most 200" in text_of(refused)
     await slack.say(STAFF, "<@U123> *Dai* \u202eLlŷr\u200b <https://evil.example|bbc.co.uk>")
     outlet = await slack.next_dm(STAFF, 2)
-    await slack.say(STAFF, "Y Cymro 🗞️")
-    await slack.next_dm(STAFF, 3)
-    await slack.say(STAFF, "newspaper")
-    await slack.next_dm(STAFF, 4)
-    await slack.say(STAFF, "skip")
-    await slack.next_dm(STAFF, 5)
-    await slack.say(STAFF, "dai@example.cymru")
-    await slack.next_dm(STAFF, 6)
-    await slack.say(STAFF, "A" * 2999 + "<!here>")
-    refused = await slack.next_dm(STAFF, 7)
+    refused = await answer(slack, STAFF, "Y Cymro 🗞️", "newspaper", "skip", "dai@example.cymru",
+                           "A" * 2999 + "<!here>", after=2)
     assert "at most 3,000" in text_of(refused)
-    await slack.say(STAFF, "Ysbyty Gwynedd — ŵ ŷ <!here> & 'quotes' \"double\"")
-    await slack.next_dm(STAFF, 8)
-    await slack.say(STAFF, "in 2 hours")
-    review = await slack.next_dm(STAFF, 9)
+    review = await answer(slack, STAFF, "Ysbyty Gwynedd — ŵ ŷ <!here> & 'quotes' \"double\"", "in 2 hours",
+                          after=7)
     await slack.click(STAFF, review, "Send to comms", channel=DM)
     card = await slack.next_in_channel(COMMS_CHANNEL, 0)
     raw = json.dumps(card["blocks"], ensure_ascii=False)

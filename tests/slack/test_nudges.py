@@ -26,9 +26,11 @@ from tests.slack.harness import (
     HEAD,
     OUTSIDER,
     STAFF,
+    Press,
     SlackHarness,
+    answer,
+    desks,
     eventually,
-    frozen,
     labels,
     org_config,
     submit_modal,
@@ -63,20 +65,9 @@ def nudge_org() -> OrgConfig:
 @pytest.fixture
 async def desk(fake_slack: FakeSlackApi, database_url: str) -> AsyncIterator[Callable[[str], Awaitable[SlackHarness]]]:
     """Start the bot at a given instant with the on-call rota above (over SQLite and PostgreSQL)."""
-    for user_id, email, name in (ON_CALL_A, ON_CALL_B, DEPUTY):
-        fake_slack.add_user(user_id, email, name.split()[0].lower(), real_name=name)
-    started: list[SlackHarness] = []
-
-    async def start(when: str) -> SlackHarness:
-        harness = SlackHarness(fake_slack, database_url, frozen(when))
-        harness.org = nudge_org()
-        await harness.start(nudge_tick_seconds=3600)  # only `at` ticks
-        started.append(harness)
-        return harness
-
-    yield start
-    for harness in started:
-        await harness.stop()
+    fake_slack.add_people(ON_CALL_A, ON_CALL_B, DEPUTY)
+    async with desks(fake_slack, database_url) as start:  # only `at` ticks
+        yield lambda when: start(when, nudge_org())
 
 
 # --- time ---------------------------------------------------------------------------------------------------------
@@ -157,15 +148,7 @@ async def log_call(slack: SlackHarness, deadline: str, outlet: str = "BBC Essex"
     n, posted = len(slack.dms(STAFF)), len(in_channel(slack))
     status, _ = await slack.command(STAFF, f"{outlet}, waiting times at the emergency department, deadline {deadline}")
     assert status == 200
-    await slack.next_dm(STAFF, n)
-    await slack.say(STAFF, "Sam Reporter")
-    question = await slack.next_dm(STAFF, n + 1)
-    await slack.click(STAFF, question, "TV or radio", channel=STAFF_DM)
-    await slack.next_dm(STAFF, n + 2)
-    await slack.say(STAFF, "01245 123456")
-    question = await slack.next_dm(STAFF, n + 3)
-    await slack.click(STAFF, question, "Skip", channel=STAFF_DM)
-    review = await slack.next_dm(STAFF, n + 4)
+    review = await answer(slack, STAFF, "Sam Reporter", Press("TV or radio"), "01245 123456", Press("Skip"), after=n)
     await slack.click(STAFF, review, "Send to comms", channel=STAFF_DM)
     card = await slack.next_in_channel(COMMS_CHANNEL, posted)
     await slack.settle()

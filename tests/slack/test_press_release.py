@@ -35,9 +35,9 @@ from tests.slack.harness import (
     STAFF,
     SlackHarness,
     assert_all_conformant,
+    desks,
     eventually,
     fill_modal,
-    frozen,
     labels,
     submit_modal,
     text_of,
@@ -57,17 +57,8 @@ Desk = Callable[..., Awaitable[SlackHarness]]
 
 @pytest.fixture
 async def desk(fake_slack: FakeSlackApi, database_url: str) -> AsyncIterator[Desk]:
-    started: list[SlackHarness] = []
-
-    async def start(when: str = FRIDAY) -> SlackHarness:
-        harness = SlackHarness(fake_slack, database_url, frozen(when))
-        await harness.start(nudge_tick_seconds=3600)  # only `later` ticks
-        started.append(harness)
-        return harness
-
-    yield start
-    for harness in started:
-        await harness.stop()
+    async with desks(fake_slack, database_url) as start:  # only `later` ticks
+        yield lambda when=FRIDAY: start(when)
 
 
 # --- what people see ----------------------------------------------------------------------------------------------
