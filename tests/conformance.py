@@ -185,6 +185,16 @@ class _Checker:
         elif key:
             self.max_len(f"{where}.text", value, key, what)
 
+    def unique(self, where: str, value: Any, i: int, seen: dict[str, int], what: str, among: str,
+               within: str = "") -> None:
+        """An id (a string `value` at index `i` of `among`) must not repeat one in `seen`; remembers it."""
+        if not isinstance(value, str):
+            return
+        if value in seen:
+            self.add(where, f"duplicate {what} {value!r}{within} (also {among}[{seen[value]}])")
+        else:
+            seen[value] = i
+
     # -- composition objects
 
     def option(self, where: str, opt: Any) -> None:
@@ -352,14 +362,7 @@ class _Checker:
             where = f"blocks[{i}]<{block.get('type')}>"
             block_id = block.get("block_id")
             self.string(f"{where}.block_id", block_id, "block.block_id_max", "block_id")
-            if isinstance(block_id, str):
-                if block_id in seen:
-                    self.add(
-                        f"{where}.block_id",
-                        f"duplicate block_id {block_id!r} (also blocks[{seen[block_id]}])",
-                    )
-                else:
-                    seen[block_id] = i
+            self.unique(f"{where}.block_id", block_id, i, seen, "block_id", "blocks")
             self.block(where, block)
 
     def block(self, where: str, block: dict) -> None:
@@ -422,14 +425,7 @@ class _Checker:
         for i, el in enumerate(elements):
             self.element(f"{where}.elements[{i}]", el, ACTIONS_ELEMENTS, "actions")
             action_id = el.get("action_id") if isinstance(el, dict) else None
-            if isinstance(action_id, str):
-                if action_id in seen:
-                    self.add(
-                        f"{where}.elements[{i}].action_id",
-                        f"duplicate action_id {action_id!r} in block (also elements[{seen[action_id]}])",
-                    )
-                else:
-                    seen[action_id] = i
+            self.unique(f"{where}.elements[{i}].action_id", action_id, i, seen, "action_id", "elements", " in block")
 
 
 def check_block_kit(blocks: list[dict], *, surface: str = "message") -> list[str]:

@@ -459,30 +459,11 @@ MESSAGE_CASES: list[tuple[str, Mutation, str, bool]] = [
         True,
     ),
     ("overflow-0-options", lambda b: b[4]["accessory"].update(options=[]), "element.overflow.options", True),
-    (
-        "confirm-title-101",
-        lambda b: b[7]["elements"][1]["confirm"]["title"].update(text="x" * 101),
-        "composition.confirm.title_max",
-        True,
-    ),
-    (
-        "confirm-text-301",
-        lambda b: b[7]["elements"][1]["confirm"]["text"].update(text="x" * 301),
-        "composition.confirm.text_max",
-        True,
-    ),
-    (
-        "confirm-confirm-31",
-        lambda b: b[7]["elements"][1]["confirm"]["confirm"].update(text="x" * 31),
-        "composition.confirm.confirm_max",
-        True,
-    ),
-    (
-        "confirm-deny-31",
-        lambda b: b[7]["elements"][1]["confirm"]["deny"].update(text="x" * 31),
-        "composition.confirm.deny_max",
-        True,
-    ),
+    # Each text of a button's confirm dialog, one character over its limit.
+    *[(f"confirm-{part}-{too_long}",
+       lambda b, part=part, too_long=too_long: b[7]["elements"][1]["confirm"][part].update(text="x" * too_long),
+       f"composition.confirm.{part}_max", True)
+      for part, too_long in (("title", 101), ("text", 301), ("confirm", 31), ("deny", 31))],
     (
         "confirm-no-deny",
         lambda b: b[7]["elements"][1]["confirm"].pop("deny"),

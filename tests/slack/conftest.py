@@ -25,9 +25,5 @@ def clock():  # noqa: ANN201
 
 @pytest.fixture
 async def slack(fake_slack: FakeSlackApi, database_url: str, clock) -> AsyncIterator[SlackHarness]:  # noqa: ANN001
-    harness = SlackHarness(fake_slack, database_url, clock)
-    await harness.start()
-    try:
+    async with SlackHarness(fake_slack, database_url, clock) as harness:
         yield harness
-    finally:
-        await harness.stop()

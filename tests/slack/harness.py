@@ -4,6 +4,7 @@ waits, forms and first steps the Slack suites share."""
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -93,6 +94,13 @@ class SlackHarness:
     async def restart(self) -> None:
         await self.stop()
         await self.start()
+
+    async def __aenter__(self) -> SlackHarness:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
 
     @property
     def url(self) -> str:
@@ -210,6 +218,17 @@ async def answer(slack: SlackHarness, who: tuple[str, str, str], *answers: str |
     return await slack.next_dm(who, after + len(answers))
 
 
+async def answer_asked(slack: SlackHarness, who: tuple[str, str, str], *steps: tuple[str, str | Press]) -> None:
+    """For each (words, answer): wait for the DM to `who` whose question says `words`, then answer it (typed, or
+    a Press)."""
+    for words, given in steps:
+        question = copy.deepcopy(await slack.dm_saying(who, words))  # the fake updates its messages in place
+        if isinstance(given, Press):
+            await slack.click(who, question, given.label, channel="D" + who[0])
+        else:
+            await slack.say(who, given)
+
+
 async def log_a_call(slack: SlackHarness, who: tuple[str, str, str] = STAFF) -> dict[str, Any]:
     """`who` logs a call (most answers typed after the command); returns the comms channel card."""
     before = len(slack.dms(who))
@@ -225,6 +244,22 @@ async def log_a_call(slack: SlackHarness, who: tuple[str, str, str] = STAFF) -> 
     card = await slack.next_in_channel(COMMS_CHANNEL, cards)
     await slack.settle()
     return card
+
+
+async def the_card_saying(slack: SlackHarness, cards: Callable[[], list[dict]], *words: str, what: str) -> dict:
+    """Wait until the one card `cards()` finds says all `words`, let its work settle, and return a copy of it (the
+    fake updates its messages in place)."""
+    def says() -> bool:
+        found = cards()
+        return bool(found) and all(w in text_of(only(found)) for w in words)
+    await eventually(says, f"{what} to say {words!r}")
+    await slack.settle()
+    return copy.deepcopy(only(cards()))
+
+
+def only(found: list[dict]) -> dict:
+    [one] = found
+    return one
 
 
 async def eventually(check: Callable[[], Any], what: str, timeout: float = 5.0) -> Any:

@@ -32,12 +32,8 @@ async def fake() -> Any:
 
 @pytest.fixture
 async def server(fake: FakeSlackApi, database_url: str, tmp_path: Path) -> Any:
-    process = ServerProcess(fake, database_url, tmp_path)
-    await process.start()
-    try:
+    async with ServerProcess(fake, database_url, tmp_path) as process:
         yield process
-    finally:
-        await process.stop()
 
 
 def outbox_ids(fake: FakeSlackApi) -> Counter[int]:
