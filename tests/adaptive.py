@@ -99,15 +99,15 @@ def _explain(error: ValidationError) -> Iterator[str]:
     yield f"{_where(error)}: {_short(error.message)}"
 
 
-def _inputs(node: Any) -> Iterator[Mapping[str, Any]]:
+def walk(node: Any) -> Iterator[Mapping[str, Any]]:
+    """Every object anywhere in a card (the cards of ShowCard actions included), outermost first."""
     if isinstance(node, Mapping):
-        if node.get("type") in INPUT_TYPES:
-            yield node
+        yield node
         for value in node.values():
-            yield from _inputs(value)
+            yield from walk(value)
     elif isinstance(node, list):
         for item in node:
-            yield from _inputs(item)
+            yield from walk(item)
 
 
 def validate_adaptive_card(card: Any) -> list[str]:
@@ -126,7 +126,7 @@ def validate_adaptive_card(card: Any) -> list[str]:
     errors = sorted(adaptive_card_validator().iter_errors(strip_msteams(card)), key=lambda e: list(map(str, e.path)))
     for error in errors:
         problems.extend(_explain(error))
-    ids = [str(i.get("id")) for i in _inputs(card)]
+    ids = [str(i.get("id")) for i in walk(card) if i.get("type") in INPUT_TYPES]
     problems.extend(f"$: input id {i!r} is used more than once" for i in sorted({i for i in ids if ids.count(i) > 1}))
     return problems
 

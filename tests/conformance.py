@@ -185,18 +185,24 @@ class _Checker:
         elif key:
             self.max_len(f"{where}.text", value, key, what)
 
+    def unique(self, where: str, value: Any, i: int, seen: dict[str, int], what: str, among: str,
+               within: str = "") -> None:
+        """An id (a string `value` at index `i` of `among`) must not repeat one in `seen`; remembers it."""
+        if not isinstance(value, str):
+            return
+        if value in seen:
+            self.add(where, f"duplicate {what} {value!r}{within} (also {among}[{seen[value]}])")
+        else:
+            seen[value] = i
+
     # -- composition objects
 
     def option(self, where: str, opt: Any) -> None:
         if not isinstance(opt, dict):
             self.add(where, "option must be an object")
             return
-        self.text(
-            f"{where}.text", opt.get("text"), "option text", "composition.option.text_max", plain_only=True
-        )
-        self.string(
-            f"{where}.value", opt.get("value"), "composition.option.value_max", "option value", required=True
-        )
+        self.text(f"{where}.text", opt.get("text"), "option text", "composition.option.text_max", plain_only=True)
+        self.string(f"{where}.value", opt.get("value"), "composition.option.value_max", "option value", required=True)
 
     def options(self, where: str, opts: list[Any]) -> None:
         for i, opt in enumerate(opts):
@@ -208,24 +214,10 @@ class _Checker:
         if not isinstance(obj, dict):
             self.add(where, "confirm must be an object")
             return
-        self.text(
-            f"{where}.title",
-            obj.get("title"),
-            "confirm title",
-            "composition.confirm.title_max",
-            plain_only=True,
-        )
-        self.text(f"{where}.text", obj.get("text"), "confirm text", "composition.confirm.text_max")
-        self.text(
-            f"{where}.confirm",
-            obj.get("confirm"),
-            "confirm button",
-            "composition.confirm.confirm_max",
-            plain_only=True,
-        )
-        self.text(
-            f"{where}.deny", obj.get("deny"), "deny button", "composition.confirm.deny_max", plain_only=True
-        )
+        for name, what in (("title", "confirm title"), ("text", "confirm text"), ("confirm", "confirm button"),
+                           ("deny", "deny button")):
+            self.text(f"{where}.{name}", obj.get(name), what, f"composition.confirm.{name}_max",
+                      plain_only=name != "text")  # only the text may be mrkdwn
         if "style" in obj and obj["style"] not in STYLES:
             self.add(f"{where}.style", f"style {obj['style']!r} is not one of {STYLES}")
 
@@ -250,14 +242,8 @@ class _Checker:
             self.button(where, el)
             return
         if kind in ("static_select", "plain_text_input"):
-            self.text(
-                f"{where}.placeholder",
-                el.get("placeholder"),
-                "placeholder",
-                "element.placeholder_max",
-                plain_only=True,
-                required=False,
-            )
+            self.text(f"{where}.placeholder", el.get("placeholder"), "placeholder", "element.placeholder_max",
+                      plain_only=True, required=False)
         if kind == "static_select":
             self.static_select(where, el)
         elif kind == "overflow":
@@ -306,13 +292,8 @@ class _Checker:
                 if not isinstance(group, dict):
                     self.add(gw, "option group must be an object")
                     continue
-                self.text(
-                    f"{gw}.label",
-                    group.get("label"),
-                    "option group label",
-                    "composition.option_group.label_max",
-                    plain_only=True,
-                )
+                self.text(f"{gw}.label", group.get("label"), "option group label",
+                          "composition.option_group.label_max", plain_only=True)
                 opts = self.array(f"{gw}.options", group.get("options"), "options")
                 self.max_items(f"{gw}.options", opts, "composition.option_group.options_max", "options")
                 self.options(f"{gw}.options", opts)
@@ -381,14 +362,7 @@ class _Checker:
             where = f"blocks[{i}]<{block.get('type')}>"
             block_id = block.get("block_id")
             self.string(f"{where}.block_id", block_id, "block.block_id_max", "block_id")
-            if isinstance(block_id, str):
-                if block_id in seen:
-                    self.add(
-                        f"{where}.block_id",
-                        f"duplicate block_id {block_id!r} (also blocks[{seen[block_id]}])",
-                    )
-                else:
-                    seen[block_id] = i
+            self.unique(f"{where}.block_id", block_id, i, seen, "block_id", "blocks")
             self.block(where, block)
 
     def block(self, where: str, block: dict) -> None:
@@ -451,14 +425,7 @@ class _Checker:
         for i, el in enumerate(elements):
             self.element(f"{where}.elements[{i}]", el, ACTIONS_ELEMENTS, "actions")
             action_id = el.get("action_id") if isinstance(el, dict) else None
-            if isinstance(action_id, str):
-                if action_id in seen:
-                    self.add(
-                        f"{where}.elements[{i}].action_id",
-                        f"duplicate action_id {action_id!r} in block (also elements[{seen[action_id]}])",
-                    )
-                else:
-                    seen[action_id] = i
+            self.unique(f"{where}.elements[{i}].action_id", action_id, i, seen, "action_id", "elements", " in block")
 
 
 def check_block_kit(blocks: list[dict], *, surface: str = "message") -> list[str]:

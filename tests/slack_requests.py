@@ -15,10 +15,11 @@ import json
 import secrets
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-__all__ = ["SlackRequests"]
+__all__ = ["SlackRequests", "Workspace"]
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -27,28 +28,31 @@ USER_AGENT = "Slackbot 1.0 (+https://api.slack.com/robots)"
 Request = tuple[bytes, dict[str, str]]
 
 
+@dataclass(frozen=True)
+class Workspace:
+    """The test workspace and the app in it: the same ids in what Slack sends (here) and what its Web API answers
+    (tests/fakes/slack_api.py)."""
+
+    team_id: str = "T1"
+    team: str = "Test"
+    app_id: str = "A1"
+    bot_user_id: str = "UBOT"
+    bot_id: str = "BBOT"
+
+    @property
+    def domain(self) -> str:
+        return self.team.lower()
+
+
 class SlackRequests:
     """Builds signed slash commands, events and interactivity payloads for one workspace/app."""
 
-    def __init__(
-        self,
-        signing_secret: str,
-        team_id: str = "T1",
-        api_app_id: str = "A1",
-        *,
-        response_base: str = "https://hooks.slack.com",
-        team_domain: str = "test",
-        bot_user_id: str = "UBOT",
-        bot_id: str = "BBOT",
-        verification_token: str = "legacy-verification-token",
-    ) -> None:
+    def __init__(self, signing_secret: str, *, workspace: Workspace | None = None,
+                 response_base: str = "https://hooks.slack.com",
+                 verification_token: str = "legacy-verification-token") -> None:
         self.signing_secret = signing_secret
-        self.team_id = team_id
-        self.api_app_id = api_app_id
+        self.workspace = workspace or Workspace()
         self.response_base = response_base.rstrip("/")
-        self.team_domain = team_domain
-        self.bot_user_id = bot_user_id
-        self.bot_id = bot_id
         self.verification_token = verification_token
         self._seq = itertools.count(1)
 
@@ -79,7 +83,7 @@ class SlackRequests:
     def new_trigger_id(self) -> str:
         """A unique trigger_id shaped like Slack's."""
         return (
-            f"{next(self._seq)}{secrets.randbelow(10**9)}.{self.team_id[1:] or '1'}.{secrets.token_hex(16)}"
+            f"{next(self._seq)}{secrets.randbelow(10**9)}.{self.workspace.team_id[1:] or '1'}.{secrets.token_hex(16)}"
         )
 
     def new_ts(self) -> str:
@@ -91,14 +95,14 @@ class SlackRequests:
         return "Ev" + secrets.token_hex(5).upper()
 
     def _response_url(self, kind: str) -> str:
-        return f"{self.response_base}/{kind}/{self.team_id}/{next(self._seq)}/{secrets.token_urlsafe(18)}"
+        return f"{self.response_base}/{kind}/{self.workspace.team_id}/{next(self._seq)}/{secrets.token_urlsafe(18)}"
 
     def _user(self, user_id: str) -> dict[str, Any]:
         name = user_id.lower()
-        return {"id": user_id, "username": name, "name": name, "team_id": self.team_id}
+        return {"id": user_id, "username": name, "name": name, "team_id": self.workspace.team_id}
 
     def _team(self) -> dict[str, Any]:
-        return {"id": self.team_id, "domain": self.team_domain}
+        return {"id": self.workspace.team_id, "domain": self.workspace.domain}
 
     # ---- slash commands
 
@@ -117,15 +121,15 @@ class SlackRequests:
         """A form-encoded slash command invocation."""
         fields = {
             "token": self.verification_token,
-            "team_id": self.team_id,
-            "team_domain": self.team_domain,
+            "team_id": self.workspace.team_id,
+            "team_domain": self.workspace.domain,
             "channel_id": channel_id,
             "channel_name": channel_name or ("directmessage" if channel_id.startswith("D") else "general"),
             "user_id": user_id,
             "user_name": user_name or user_id.lower(),
             "command": command if command.startswith("/") else "/" + command,
             "text": text,
-            "api_app_id": self.api_app_id,
+            "api_app_id": self.workspace.app_id,
             "is_enterprise_install": "false",
             "response_url": self._response_url("commands"),
             "trigger_id": trigger_id or self.new_trigger_id(),
@@ -151,10 +155,10 @@ class SlackRequests:
         now = int(time.time()) if timestamp is None else int(timestamp)
         payload = {
             "token": self.verification_token,
-            "team_id": self.team_id,
-            "context_team_id": self.team_id,
+            "team_id": self.workspace.team_id,
+            "context_team_id": self.workspace.team_id,
             "context_enterprise_id": None,
-            "api_app_id": self.api_app_id,
+            "api_app_id": self.workspace.app_id,
             "event": event,
             "type": "event_callback",
             "event_id": event_id or self.new_event_id(),
@@ -162,8 +166,8 @@ class SlackRequests:
             "authorizations": [
                 {
                     "enterprise_id": None,
-                    "team_id": self.team_id,
-                    "user_id": self.bot_user_id,
+                    "team_id": self.workspace.team_id,
+                    "user_id": self.workspace.bot_user_id,
                     "is_bot": True,
                     "is_enterprise_install": False,
                 }
@@ -207,14 +211,14 @@ class SlackRequests:
                     "elements": [{"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}],
                 }
             ],
-            "team": self.team_id,
+            "team": self.workspace.team_id,
             "channel": channel,
             "event_ts": ts,
             "channel_type": channel_type,
         }
         if thread_ts is not None:
             event["thread_ts"] = thread_ts
-            event["parent_user_id"] = self.bot_user_id
+            event["parent_user_id"] = self.workspace.bot_user_id
         return self.event_callback(event, event_id=event_id, retry_num=retry_num, timestamp=timestamp)
 
     # ---- interactivity
@@ -258,7 +262,7 @@ class SlackRequests:
         payload: dict[str, Any] = {
             "type": "block_actions",
             "user": self._user(user_id),
-            "api_app_id": self.api_app_id,
+            "api_app_id": self.workspace.app_id,
             "token": self.verification_token,
             "container": {},
             "trigger_id": trigger_id or self.new_trigger_id(),
@@ -286,10 +290,10 @@ class SlackRequests:
             if not is_ephemeral:
                 payload["message"] = {
                     "type": "message",
-                    "user": self.bot_user_id,
-                    "bot_id": self.bot_id,
-                    "app_id": self.api_app_id,
-                    "team": self.team_id,
+                    "user": self.workspace.bot_user_id,
+                    "bot_id": self.workspace.bot_id,
+                    "app_id": self.workspace.app_id,
+                    "team": self.workspace.team_id,
                     "text": "",
                     "blocks": [],
                     **(message or {}),
@@ -334,7 +338,7 @@ class SlackRequests:
             "type": "view_submission",
             "team": self._team(),
             "user": self._user(user_id),
-            "api_app_id": self.api_app_id,
+            "api_app_id": self.workspace.app_id,
             "token": self.verification_token,
             "trigger_id": trigger_id or self.new_trigger_id(),
             "view": view,
@@ -351,7 +355,7 @@ class SlackRequests:
         fields.pop("state", None)
         view: dict[str, Any] = {
             "id": view_id,
-            "team_id": self.team_id,
+            "team_id": self.workspace.team_id,
             "type": "modal",
             "blocks": [],
             "private_metadata": "",
@@ -365,10 +369,10 @@ class SlackRequests:
             "submit": {"type": "plain_text", "text": "Submit", "emoji": True},
             "previous_view_id": None,
             "root_view_id": view_id,
-            "app_id": self.api_app_id,
+            "app_id": self.workspace.app_id,
             "external_id": "",
-            "app_installed_team_id": self.team_id,
-            "bot_id": self.bot_id,
+            "app_installed_team_id": self.workspace.team_id,
+            "bot_id": self.workspace.bot_id,
         }
         view.update(fields)
         return view

@@ -459,30 +459,11 @@ MESSAGE_CASES: list[tuple[str, Mutation, str, bool]] = [
         True,
     ),
     ("overflow-0-options", lambda b: b[4]["accessory"].update(options=[]), "element.overflow.options", True),
-    (
-        "confirm-title-101",
-        lambda b: b[7]["elements"][1]["confirm"]["title"].update(text="x" * 101),
-        "composition.confirm.title_max",
-        True,
-    ),
-    (
-        "confirm-text-301",
-        lambda b: b[7]["elements"][1]["confirm"]["text"].update(text="x" * 301),
-        "composition.confirm.text_max",
-        True,
-    ),
-    (
-        "confirm-confirm-31",
-        lambda b: b[7]["elements"][1]["confirm"]["confirm"].update(text="x" * 31),
-        "composition.confirm.confirm_max",
-        True,
-    ),
-    (
-        "confirm-deny-31",
-        lambda b: b[7]["elements"][1]["confirm"]["deny"].update(text="x" * 31),
-        "composition.confirm.deny_max",
-        True,
-    ),
+    # Each text of a button's confirm dialog, one character over its limit.
+    *[(f"confirm-{part}-{too_long}",
+       lambda b, part=part, too_long=too_long: b[7]["elements"][1]["confirm"][part].update(text="x" * too_long),
+       f"composition.confirm.{part}_max", True)
+      for part, too_long in (("title", 101), ("text", 301), ("confirm", 31), ("deny", 31))],
     (
         "confirm-no-deny",
         lambda b: b[7]["elements"][1]["confirm"].pop("deny"),
@@ -525,22 +506,6 @@ MESSAGE_CASES: list[tuple[str, Mutation, str, bool]] = [
     ),
     ("block-not-object", lambda b: b.append("divider"), "block must be an object", False),
 ]
-
-
-@pytest.mark.parametrize(
-    ("mutate", "expected", "sdk_rejects"), [c[1:] for c in MESSAGE_CASES], ids=[c[0] for c in MESSAGE_CASES]
-)
-def test_each_block_check_can_fail(mutate: Mutation, expected: str, sdk_rejects: bool) -> None:
-    blocks = valid_message()
-    mutate(blocks)
-    violations = check_block_kit(blocks)
-    assert len(violations) == 1 and expected in violations[0], violations
-    with pytest.raises(AssertionError, match="1 Block Kit violation"):
-        assert_block_kit(blocks)
-    if sdk_rejects:  # the example really is out of bounds for Slack's own SDK models too
-        with pytest.raises(SlackObjectFormationError):
-            for block in blocks:
-                Block.parse(block).to_dict()  # type: ignore[union-attr]
 
 
 # (id, mutation of valid_modal(), text expected in the single violation, slack_sdk rejects it too)
@@ -600,19 +565,36 @@ VIEW_CASES: list[tuple[str, Mutation, str, bool]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("mutate", "expected", "sdk_rejects"), [c[1:] for c in VIEW_CASES], ids=[c[0] for c in VIEW_CASES]
-)
-def test_each_view_check_can_fail(mutate: Mutation, expected: str, sdk_rejects: bool) -> None:
-    view = valid_modal()
-    mutate(view)
-    violations = check_view(view)
+def _sdk_blocks(blocks: list[dict[str, Any]]) -> None:
+    for block in blocks:
+        Block.parse(block).to_dict()  # type: ignore[union-attr]
+
+
+def _sdk_view(view: dict[str, Any]) -> None:
+    View(**view).to_dict()
+
+
+# For a message and for a modal: the valid example, our check, our assertion, and Slack's own SDK models.
+SURFACES: dict[str, tuple[Callable[[], Any], Callable[[Any], list[str]], Callable[[Any], None], Mutation]] = {
+    "message": (valid_message, check_block_kit, assert_block_kit, _sdk_blocks),
+    "modal": (valid_modal, check_view, assert_view, _sdk_view),
+}
+CASES = [pytest.param(surface, *case[1:], id=f"{surface}-{case[0]}")
+         for surface, cases in (("message", MESSAGE_CASES), ("modal", VIEW_CASES)) for case in cases]
+
+
+@pytest.mark.parametrize(("surface", "mutate", "expected", "sdk_rejects"), CASES)
+def test_each_check_can_fail(surface: str, mutate: Mutation, expected: str, sdk_rejects: bool) -> None:
+    valid, check, assert_valid, sdk_models = SURFACES[surface]
+    example = valid()
+    mutate(example)
+    violations = check(example)
     assert len(violations) == 1 and expected in violations[0], violations
     with pytest.raises(AssertionError, match="1 Block Kit violation"):
-        assert_view(view)
-    if sdk_rejects:
+        assert_valid(example)
+    if sdk_rejects:  # the example really is out of bounds for Slack's own SDK models too
         with pytest.raises(SlackObjectFormationError):
-            View(**view).to_dict()
+            sdk_models(example)
 
 
 def test_violations_accumulate_and_name_the_place() -> None:

@@ -27,6 +27,7 @@ from aiohttp import web
 
 from tests.conformance import specs_dir
 from tests.prose import doubled_stops
+from tests.slack_requests import Workspace
 
 __all__ = ["Call", "FakeSlackApi", "MethodSpec", "Violation", "check_call", "load_spec_index", "spec_path"]
 
@@ -210,27 +211,13 @@ class _Fault:
 class FakeSlackApi:
     """A fake Slack Web API on 127.0.0.1 with an ephemeral port; see the module docstring."""
 
-    def __init__(
-        self,
-        token: str = "xoxb-test",
-        *,
-        team_id: str = "T1",
-        team: str = "Test",
-        bot_user_id: str = "UBOT",
-        bot_id: str = "BBOT",
-        app_id: str = "A1",
-        spec: str | os.PathLike[str] | None = None,
-        clock: Callable[[], float] | None = None,
-    ) -> None:
+    def __init__(self, token: str = "xoxb-test", *, workspace: Workspace | None = None,
+                 spec: str | os.PathLike[str] | None = None, clock: Callable[[], float] | None = None) -> None:
         """``clock`` (seconds since the epoch) makes each ts Slack's time of posting, as the bot's own clock
         sees it; without one, ts count up from 1700000000.000100."""
         self.token = token
         self._clock = clock
-        self.team_id = team_id
-        self.team = team
-        self.bot_user_id = bot_user_id
-        self.bot_id = bot_id
-        self.app_id = app_id
+        self.workspace = workspace or Workspace()
         self._spec = str(spec) if spec is not None else None
 
         self.calls: list[Call] = []
@@ -320,6 +307,11 @@ class FakeSlackApi:
 
     # ---- test set-up
 
+    def add_people(self, *people: tuple[str, str, str]) -> None:
+        """Register each (user id, email, full name), their handle the first name in lower case."""
+        for user_id, email, name in people:
+            self.add_user(user_id, email, name.split()[0].lower(), real_name=name)
+
     def add_user(
         self,
         user_id: str,
@@ -335,7 +327,7 @@ class FakeSlackApi:
         real = real_name if real_name is not None else name
         user = {
             "id": user_id,
-            "team_id": self.team_id,
+            "team_id": self.workspace.team_id,
             "name": name,
             "deleted": deleted,
             "real_name": real,
@@ -344,7 +336,7 @@ class FakeSlackApi:
             "tz_offset": 0,
             "is_bot": is_bot,
             "is_app_user": False,
-            "profile": {"email": email, "real_name": real, "display_name": name, "team": self.team_id},
+            "profile": {"email": email, "real_name": real, "display_name": name, "team": self.workspace.team_id},
         }
         self.users[user_id] = user
         return user
@@ -519,12 +511,12 @@ class FakeSlackApi:
     def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {
             "ok": True,
-            "url": f"https://{self.team.lower()}.slack.com/",
-            "team": self.team,
+            "url": f"https://{self.workspace.domain}.slack.com/",
+            "team": self.workspace.team,
             "user": "mediadesk",
-            "team_id": self.team_id,
-            "user_id": self.bot_user_id,
-            "bot_id": self.bot_id,
+            "team_id": self.workspace.team_id,
+            "user_id": self.workspace.bot_user_id,
+            "bot_id": self.workspace.bot_id,
             "is_enterprise_install": False,
         }
 
@@ -537,10 +529,10 @@ class FakeSlackApi:
         ts = self._next_ts()
         message: dict[str, Any] = {
             "type": "message",
-            "user": self.bot_user_id,
-            "bot_id": self.bot_id,
-            "app_id": self.app_id,
-            "team": self.team_id,
+            "user": self.workspace.bot_user_id,
+            "bot_id": self.workspace.bot_id,
+            "app_id": self.workspace.app_id,
+            "team": self.workspace.team_id,
             "text": args.get("text", ""),
             "ts": ts,
         }
@@ -560,7 +552,7 @@ class FakeSlackApi:
         for name in ("text", "blocks", "attachments", "metadata"):
             if name in args:
                 stored[name] = args[name]
-        stored["edited"] = {"user": self.bot_user_id, "ts": self._next_ts()}
+        stored["edited"] = {"user": self.workspace.bot_user_id, "ts": self._next_ts()}
         message = {k: v for k, v in stored.items() if k != "channel"}
         return {
             "ok": True,
@@ -590,7 +582,7 @@ class FakeSlackApi:
         return {
             "ok": True,
             "channel": channel,
-            "permalink": f"https://{self.team.lower()}.slack.com/archives/{channel}/p{ts.replace('.', '')}",
+            "permalink": f"https://{self.workspace.domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}",
         }
 
     def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -623,7 +615,7 @@ class FakeSlackApi:
     def _new_view(self, view: dict[str, Any], view_id: str, root_view_id: str) -> dict[str, Any]:
         stored = {
             "id": view_id,
-            "team_id": self.team_id,
+            "team_id": self.workspace.team_id,
             "type": "modal",
             "private_metadata": "",
             "callback_id": "",
@@ -633,9 +625,9 @@ class FakeSlackApi:
             **view,
             "hash": f"{int(time.time())}.{next(self._ids):08d}",
             "root_view_id": root_view_id,
-            "app_id": self.app_id,
-            "app_installed_team_id": self.team_id,
-            "bot_id": self.bot_id,
+            "app_id": self.workspace.app_id,
+            "app_installed_team_id": self.workspace.team_id,
+            "bot_id": self.workspace.bot_id,
         }
         self.views[view_id] = stored
         return stored
@@ -725,7 +717,7 @@ class FakeSlackApi:
                          upload["filename"], "size": upload["length"]})
         if channel:
             ts = self._next_ts()
-            self._messages[(channel, ts)] = {"type": "message", "user": self.bot_user_id, "bot_id": self.bot_id,
+            self._messages[(channel, ts)] = {"type": "message", "user": self.workspace.bot_user_id, "bot_id": self.workspace.bot_id,
                                              "text": args.get("initial_comment") or "", "ts": ts,
                                              "files": done, "channel": channel}
         return {"ok": True, "files": done}

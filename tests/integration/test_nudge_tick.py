@@ -424,8 +424,7 @@ async def fake_slack():  # noqa: ANN201
     from tests.slack.harness import CAST, TOKEN
 
     async with FakeSlackApi(token=TOKEN) as fake:
-        for user_id, email, name in CAST:
-            fake.add_user(user_id, email, name.split()[0].lower(), real_name=name)
+        fake.add_people(*CAST)
         yield fake
 
 

@@ -19,6 +19,7 @@ from tests.integration.support import message, outbox_column, queue
 
 T0 = datetime(2026, 3, 27, 9, 0, tzinfo=UTC)
 CARD_KEY = "enquiry:MC-2026-0001"
+FIRST_POST = MessageRef("slack", "C0COMMS", "1774602000.000001")  # where FakeDelivery puts the first card
 
 
 class FakeDelivery:
@@ -152,15 +153,14 @@ async def test_a_keyed_message_updates_the_first_one_in_place(
 ) -> None:
     await queue(database, clock.now(), message("MC-2026-0001: open", key=CARD_KEY))
     assert await relay.drain() == 1
-    posted = MessageRef("slack", "C0COMMS", "1774602000.000001")
     assert slack.delivered == [("MC-2026-0001: open", None)]
-    assert await store.ref_for("slack", CARD_KEY) == posted
+    assert await store.ref_for("slack", CARD_KEY) == FIRST_POST
 
     await queue(database, clock.now(), message("MC-2026-0001: claimed by Cerys", key=CARD_KEY))
     assert await relay.drain() == 1
 
-    assert slack.delivered[1] == ("MC-2026-0001: claimed by Cerys", posted)
-    assert await store.ref_for("slack", CARD_KEY) == posted
+    assert slack.delivered[1] == ("MC-2026-0001: claimed by Cerys", FIRST_POST)
+    assert await store.ref_for("slack", CARD_KEY) == FIRST_POST
 
 
 async def test_a_card_changed_before_it_was_first_posted_is_posted_then_updated(
@@ -170,8 +170,7 @@ async def test_a_card_changed_before_it_was_first_posted_is_posted_then_updated(
 
     assert await relay.drain() == 2
 
-    posted = MessageRef("slack", "C0COMMS", "1774602000.000001")
-    assert slack.delivered == [("open", None), ("claimed", posted)]
+    assert slack.delivered == [("open", None), ("claimed", FIRST_POST)]
 
 
 async def test_a_keyed_update_waits_while_the_first_post_is_being_retried(
@@ -185,8 +184,7 @@ async def test_a_keyed_update_waits_while_the_first_post_is_being_retried(
 
     clock.advance(minutes=1)
     assert await relay.drain() == 2
-    posted = MessageRef("slack", "C0COMMS", "1774602000.000001")
-    assert slack.delivered == [("open", None), ("claimed", posted)]
+    assert slack.delivered == [("open", None), ("claimed", FIRST_POST)]
 
 
 async def test_an_update_only_message_changes_a_posted_card_and_is_skipped_when_there_is_none(
@@ -202,8 +200,7 @@ async def test_an_update_only_message_changes_a_posted_card_and_is_skipped_when_
     await queue(database, clock.now(), message("open", key=CARD_KEY),
                 message("claimed", key=CARD_KEY, update_only=True))
     assert await relay.drain() == 2
-    posted = MessageRef("slack", "C0COMMS", "1774602000.000001")
-    assert slack.delivered == [("open", None), ("claimed", posted)]
+    assert slack.delivered == [("open", None), ("claimed", FIRST_POST)]
 
 
 async def test_messages_for_a_platform_without_delivery_wait_and_are_not_lost(

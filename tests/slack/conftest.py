@@ -12,8 +12,7 @@ from tests.slack.harness import CAST, TOKEN, SlackHarness, frozen
 async def fake_slack(clock) -> AsyncIterator[FakeSlackApi]:  # noqa: ANN001
     # Message ts follow the test's clock, as Slack's follow the real one.
     async with FakeSlackApi(token=TOKEN, clock=lambda: clock.now().timestamp()) as fake:
-        for user_id, email, name in CAST:
-            fake.add_user(user_id, email, name.split()[0].lower(), real_name=name)
+        fake.add_people(*CAST)
         yield fake
     assert fake.prose == [], "the bot posted doubled full stops:\n" + "\n".join(fake.prose)
 
@@ -26,9 +25,5 @@ def clock():  # noqa: ANN201
 
 @pytest.fixture
 async def slack(fake_slack: FakeSlackApi, database_url: str, clock) -> AsyncIterator[SlackHarness]:  # noqa: ANN001
-    harness = SlackHarness(fake_slack, database_url, clock)
-    await harness.start()
-    try:
+    async with SlackHarness(fake_slack, database_url, clock) as harness:
         yield harness
-    finally:
-        await harness.stop()

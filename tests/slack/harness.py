@@ -4,9 +4,11 @@ waits, forms and first steps the Slack suites share."""
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -93,6 +95,13 @@ class SlackHarness:
         await self.stop()
         await self.start()
 
+    async def __aenter__(self) -> SlackHarness:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
     @property
     def url(self) -> str:
         assert self.server is not None
@@ -171,6 +180,55 @@ class SlackHarness:
         return sent
 
 
+@asynccontextmanager
+async def desks(fake: FakeSlackApi, database_url: str) -> AsyncIterator[Callable[..., Awaitable[SlackHarness]]]:
+    """`start(when, org=None)` starts the bot at the instant `when` with the scheduler's nudge tick parked, so that
+    the test's own ticks decide what is sent when; every bot started is stopped at the end."""
+    started: list[SlackHarness] = []
+
+    async def start(when: str, org: OrgConfig | None = None) -> SlackHarness:
+        harness = SlackHarness(fake, database_url, frozen(when), org=org)
+        await harness.start(nudge_tick_seconds=3600)
+        started.append(harness)
+        return harness
+
+    try:
+        yield start
+    finally:
+        for harness in started:
+            await harness.stop()
+
+
+@dataclass(frozen=True)
+class Press:
+    """An answer given with the button (or select option) of this label on the question, rather than typed."""
+    label: str
+
+
+async def answer(slack: SlackHarness, who: tuple[str, str, str], *answers: str | Press,
+                 after: int = 0) -> dict[str, Any]:
+    """Answer the questions `who` is asked in their DM in turn, each a new DM (the first after `after` DMs): a
+    string is typed, a Press pressed. Returns the DM that follows the last answer."""
+    for n, given in enumerate(answers, start=after):
+        question = await slack.next_dm(who, n)
+        if isinstance(given, Press):
+            await slack.click(who, question, given.label, channel="D" + who[0])
+        else:
+            await slack.say(who, given)
+    return await slack.next_dm(who, after + len(answers))
+
+
+async def answer_asked(slack: SlackHarness, who: tuple[str, str, str], *steps: tuple[str, str | Press]) -> None:
+    """For each (words, answer): wait for the DM to `who` whose question says `words`, then answer it (typed, or
+    a Press)."""
+    for words, given in steps:
+        question = copy.deepcopy(await slack.dm_saying(who, words))  # the fake updates its messages in place
+        if isinstance(given, Press):
+            await slack.click(who, question, given.label, channel="D" + who[0])
+        else:
+            await slack.say(who, given)
+
+
 async def log_a_call(slack: SlackHarness, who: tuple[str, str, str] = STAFF) -> dict[str, Any]:
     """`who` logs a call (most answers typed after the command); returns the comms channel card."""
     before = len(slack.dms(who))
@@ -178,18 +236,30 @@ async def log_a_call(slack: SlackHarness, who: tuple[str, str, str] = STAFF) -> 
     assert status == 200
     question = await slack.next_dm(who, before)
     assert "Who is the journalist" in text_of(question)
-    await slack.say(who, "Sam Reporter")
-    kind = await slack.next_dm(who, before + 1)
-    await slack.click(who, kind, "TV or radio", channel="D" + who[0])
-    email = await slack.next_dm(who, before + 2)
+    email = await answer(slack, who, "Sam Reporter", Press("TV or radio"), after=before)
     assert "email" in text_of(email)
-    await slack.click(who, email, "Skip", channel="D" + who[0])
-    review = await slack.next_dm(who, before + 3)
+    review = await answer(slack, who, Press("Skip"), after=before + 2)
     cards = len(slack.fake.messages_in(COMMS_CHANNEL))
     await slack.click(who, review, "Send to comms", channel="D" + who[0])
     card = await slack.next_in_channel(COMMS_CHANNEL, cards)
     await slack.settle()
     return card
+
+
+async def the_card_saying(slack: SlackHarness, cards: Callable[[], list[dict]], *words: str, what: str) -> dict:
+    """Wait until the one card `cards()` finds says all `words`, let its work settle, and return a copy of it (the
+    fake updates its messages in place)."""
+    def says() -> bool:
+        found = cards()
+        return bool(found) and all(w in text_of(only(found)) for w in words)
+    await eventually(says, f"{what} to say {words!r}")
+    await slack.settle()
+    return copy.deepcopy(only(cards()))
+
+
+def only(found: list[dict]) -> dict:
+    [one] = found
+    return one
 
 
 async def eventually(check: Callable[[], Any], what: str, timeout: float = 5.0) -> Any:
@@ -292,15 +362,7 @@ def ephemerals_to(slack: SlackHarness, who: tuple[str, str, str]) -> list[str]:
 async def logged_and_claimed(slack: SlackHarness, outlet: str = "BBC Essex", kind: str = "TV or radio") -> dict:
     """A staff member logs an enquiry; Casey claims it. Returns the comms card."""
     await slack.command(STAFF, f"{outlet}, A&E waiting times, deadline 5pm")
-    await slack.next_dm(STAFF, 0)
-    await slack.say(STAFF, "Sam Reporter")
-    q = await slack.next_dm(STAFF, 1)
-    await slack.click(STAFF, q, kind, channel="D" + STAFF[0])
-    await slack.next_dm(STAFF, 2)
-    await slack.say(STAFF, "01245 123456")
-    q = await slack.next_dm(STAFF, 3)
-    await slack.click(STAFF, q, "Skip", channel="D" + STAFF[0])
-    review = await slack.next_dm(STAFF, 4)
+    review = await answer(slack, STAFF, "Sam Reporter", Press(kind), "01245 123456", Press("Skip"))
     await slack.click(STAFF, review, "Send to comms", channel="D" + STAFF[0])
     card = await slack.next_in_channel(COMMS_CHANNEL, 0)
     await slack.click(COMMS_A, card, "Claim", channel=COMMS_CHANNEL)

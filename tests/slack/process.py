@@ -38,8 +38,7 @@ media_lead = "{COMMS_A[1]}"
 async def process_fake() -> FakeSlackApi:
     """A fake Web API whose ts are real time, as the server's clock is."""
     fake = await FakeSlackApi(token=TOKEN, clock=time.time).start()
-    for user_id, email, name in CAST:
-        fake.add_user(user_id, email, name.split()[0].lower(), real_name=name)
+    fake.add_people(*CAST)
     return fake
 
 

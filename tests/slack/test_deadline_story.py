@@ -7,20 +7,23 @@ from __future__ import annotations
 import json
 
 from tests.conformance import check_view
-from tests.slack.harness import COMMS_CHANNEL, STAFF, SlackHarness, labels, text_of
+from tests.fakes.slack_api import Call
+from tests.slack.harness import COMMS_CHANNEL, STAFF, Press, SlackHarness, answer_asked, labels, text_of
 
 DM = "D" + STAFF[0]  # the clock: Friday 27 November 2026, 14:05 (tests/slack/conftest.py)
 
 
 async def _answer_up_to_the_deadline(slack: SlackHarness) -> None:
-    await slack.command(STAFF, "BBC Essex, waiting times at Basildon")  # outlet and enquiry prefilled
-    await slack.dm_saying(STAFF, "Who is the journalist")
-    await slack.say(STAFF, "Sam Reporter")
-    await slack.click(STAFF, await slack.dm_saying(STAFF, "What kind of outlet"), "TV or radio", channel=DM)
-    await slack.dm_saying(STAFF, "What's their phone number?")
-    await slack.say(STAFF, "01245 123456")
-    await slack.click(STAFF, await slack.dm_saying(STAFF, "What's their email address?"), "Skip", channel=DM)
+    await _answer_the_contacts(slack, "BBC Essex, waiting times at Basildon")  # outlet and enquiry prefilled
     await slack.dm_saying(STAFF, "When do they need a response by")
+
+
+async def _answer_the_contacts(slack: SlackHarness, prefill: str) -> None:
+    """/media-call with `prefill`, then the journalist, the kind of outlet, the phone; the email skipped."""
+    await slack.command(STAFF, prefill)
+    await answer_asked(slack, STAFF, ("Who is the journalist", "Sam Reporter"),
+                       ("What kind of outlet", Press("TV or radio")), ("What's their phone number?", "01245 123456"),
+                       ("What's their email address?", Press("Skip")))
 
 
 async def _send(slack: SlackHarness, review: dict) -> dict:
@@ -64,15 +67,20 @@ def _state(**values: str | None) -> dict:
     return out
 
 
+async def _submit(slack: SlackHarness, opened: Call, deadline: str) -> tuple[int, str]:
+    """Sam fills in the one-screen form that `opened` opened, the deadline as typed; returns Slack's answer."""
+    filled = _state(journalist="Sam Reporter", outlet="Echo", outlet_kind="newspaper", summary="Bed closures",
+                    phone="01245 123456", deadline=deadline)
+    return await slack.send(*slack.requests.view_submission(
+        STAFF[0], "md.form", filled, private_metadata=opened.args["view"]["private_metadata"]))
+
+
 async def test_a_one_screen_form_with_monday_is_checked_in_the_dm_and_logged_once_confirmed(
         slack: SlackHarness) -> None:
     await slack.command(STAFF, "form")
     (opened,) = await slack.fake.wait_for("views.open")
     assert check_view(opened.args["view"]) == []
-    filled = _state(journalist="Sam Reporter", outlet="Echo", outlet_kind="newspaper", summary="Bed closures",
-                    phone="01245 123456", deadline="Monday")
-    status, body = await slack.send(*slack.requests.view_submission(
-        STAFF[0], "md.form", filled, private_metadata=opened.args["view"]["private_metadata"]))
+    status, body = await _submit(slack, opened, "Monday")
     assert status == 200 and body in ("", "{}")  # the form closes: nothing is wrong with it
 
     review = await slack.dm_saying(STAFF, "Please check the deadline")
@@ -94,10 +102,7 @@ async def test_a_one_screen_form_with_monday_is_checked_in_the_dm_and_logged_onc
 async def test_a_one_screen_form_with_an_exact_deadline_still_goes_straight_to_comms(slack: SlackHarness) -> None:
     await slack.command(STAFF, "form")
     (opened,) = await slack.fake.wait_for("views.open")
-    filled = _state(journalist="Sam Reporter", outlet="Echo", outlet_kind="newspaper", summary="Bed closures",
-                    phone="01245 123456", deadline="by 5")
-    status, body = await slack.send(*slack.requests.view_submission(
-        STAFF[0], "md.form", filled, private_metadata=opened.args["view"]["private_metadata"]))
+    status, body = await _submit(slack, opened, "by 5")
     assert status == 200 and body in ("", "{}")
     card = await slack.next_in_channel(COMMS_CHANNEL, 0)
     assert "Today 17:00" in text_of(card)
@@ -108,10 +113,7 @@ async def test_a_one_screen_form_asks_inline_when_there_is_nothing_to_propose(sl
     slack.clock.set(slack.clock.now().replace(hour=17, minute=30))
     await slack.command(STAFF, "form")
     (opened,) = await slack.fake.wait_for("views.open")
-    filled = _state(journalist="Sam Reporter", outlet="Echo", outlet_kind="newspaper", summary="Bed closures",
-                    phone="01245 123456", deadline="today")
-    status, body = await slack.send(*slack.requests.view_submission(
-        STAFF[0], "md.form", filled, private_metadata=opened.args["view"]["private_metadata"]))
+    status, body = await _submit(slack, opened, "today")
     assert json.loads(body) == {"response_action": "errors", "errors": {"deadline": "What time today?"}}
 
 
@@ -120,10 +122,7 @@ async def test_the_form_opened_from_the_conversation_comes_back_to_it_for_the_ch
     first = await slack.dm_saying(STAFF, "Who is the journalist")
     await slack.click(STAFF, first, "Use a form instead", channel=DM)
     (opened,) = await slack.fake.wait_for("views.open")
-    filled = _state(journalist="Sam Reporter", outlet="Echo", outlet_kind="newspaper", summary="Bed closures",
-                    phone="01245 123456", deadline="first thing")
-    status, body = await slack.send(*slack.requests.view_submission(
-        STAFF[0], "md.form", filled, private_metadata=opened.args["view"]["private_metadata"]))
+    status, body = await _submit(slack, opened, "first thing")
     assert status == 200 and body in ("", "{}")
     review = await slack.dm_saying(STAFF, "Please check the deadline")
     assert "“first thing” read as 09:00 tomorrow, Saturday 28 Nov" in text_of(review)
@@ -135,13 +134,7 @@ async def test_the_form_opened_from_the_conversation_comes_back_to_it_for_the_ch
 
 
 async def test_a_day_typed_after_the_command_is_asked_about_when_the_deadline_comes(slack: SlackHarness) -> None:
-    await slack.command(STAFF, "BBC Essex, waiting times at Basildon, by Monday")
-    await slack.dm_saying(STAFF, "Who is the journalist")
-    await slack.say(STAFF, "Sam Reporter")
-    await slack.click(STAFF, await slack.dm_saying(STAFF, "What kind of outlet"), "TV or radio", channel=DM)
-    await slack.dm_saying(STAFF, "What's their phone number?")
-    await slack.say(STAFF, "01245 123456")
-    await slack.click(STAFF, await slack.dm_saying(STAFF, "What's their email address?"), "Skip", channel=DM)
+    await _answer_the_contacts(slack, "BBC Essex, waiting times at Basildon, by Monday")
     asked = await slack.dm_saying(STAFF, "What time on Monday 30 Nov?")
     assert "Just the time will do" in text_of(asked)
     await slack.say(STAFF, "half 4")

@@ -32,12 +32,8 @@ async def fake() -> Any:
 
 @pytest.fixture
 async def server(fake: FakeSlackApi, database_url: str, tmp_path: Path) -> Any:
-    process = ServerProcess(fake, database_url, tmp_path)
-    await process.start()
-    try:
+    async with ServerProcess(fake, database_url, tmp_path) as process:
         yield process
-    finally:
-        await process.stop()
 
 
 def outbox_ids(fake: FakeSlackApi) -> Counter[int]:
@@ -131,8 +127,7 @@ async def test_many_staff_logging_at_once_through_three_kills_every_enquiry_one_
     fake: FakeSlackApi, database_url: str, tmp_path: Path,
 ) -> None:
     staff = [(f"U_S{n:02d}", f"staff{n}@example.nhs.uk", f"Staff {n}") for n in range(8)]
-    for user_id, email, name in staff:
-        fake.add_user(user_id, email, name.split()[0].lower(), real_name=name)
+    fake.add_people(*staff)
     server = ServerProcess(fake, database_url, tmp_path)
     await server.start()
     fake.delay = 0.02  # Slack takes a little while: kills land mid-send as well as mid-request
@@ -205,8 +200,7 @@ async def test_two_replicas_one_killed_mid_burst_every_message_once_and_its_work
     from storage.models import OutboxRow
 
     staff = [(f"U_R{n:02d}", f"replica{n}@example.nhs.uk", f"Replica {n}") for n in range(10)]
-    for user_id, email, name in staff:
-        fake.add_user(user_id, email, name.split()[0].lower(), real_name=name)
+    fake.add_people(*staff)
     both = Replicas(fake, pg_database_url, tmp_path)
     await both.start()
     fake.delay = 0.05

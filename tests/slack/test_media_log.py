@@ -13,20 +13,7 @@ import pytest
 
 from storage.models import HistoryRow
 from tests.conformance import check_block_kit, check_view
-from tests.slack.harness import (
-    COMMS_A,
-    COMMS_CHANNEL,
-    DIRECTOR,
-    OUTSIDER,
-    STAFF,
-    SlackHarness,
-    assert_all_conformant,
-    eventually,
-    find_action,
-    log_a_call,
-    rows,
-    text_of,
-)
+from tests.slack import harness as h
 from tests.slack.sign_off_steps import comms_card, drafted, press, ref_of
 
 pytestmark = pytest.mark.asyncio
@@ -35,15 +22,15 @@ pytestmark = pytest.mark.asyncio
 # --- the steps ----------------------------------------------------------------------------------------------------
 
 
-async def two_cases(slack: SlackHarness) -> tuple[str, str]:
+async def two_cases(slack: h.SlackHarness) -> tuple[str, str]:
     """Sam's enquiry, claimed and drafted by Casey and sent for sign-off; Ollie's, still open. Their references."""
     ours = await drafted(slack)
-    await press(slack, COMMS_A, comms_card(slack), "Request sign-off", COMMS_CHANNEL)
+    await press(slack, h.COMMS_A, comms_card(slack), "Request sign-off", h.COMMS_CHANNEL)
     await slack.settle()
-    return ours, ref_of(await log_a_call(slack, OUTSIDER))
+    return ours, ref_of(await h.log_a_call(slack, h.OUTSIDER))
 
 
-async def open_home(slack: SlackHarness, who: tuple[str, str, str]) -> dict[str, Any]:
+async def open_home(slack: h.SlackHarness, who: tuple[str, str, str]) -> dict[str, Any]:
     """`who` opens Media Desk's Home tab; the view published for them."""
     before = len([c for c in slack.fake.calls_to("views.publish") if c.args.get("user_id") == who[0]])
     event = {"type": "app_home_opened", "user": who[0], "channel": "D" + who[0], "tab": "home",
@@ -54,17 +41,17 @@ async def open_home(slack: SlackHarness, who: tuple[str, str, str]) -> dict[str,
     return slack.fake.home[who[0]]
 
 
-async def on_home(slack: SlackHarness, who: tuple[str, str, str], label: str, **kwargs: Any) -> None:
+async def on_home(slack: h.SlackHarness, who: tuple[str, str, str], label: str, **kwargs: Any) -> None:
     """Press the button (or choose the option) `label` on `who`'s Home tab."""
     view = slack.fake.home[who[0]]
-    action_id, value, is_select = find_action(view, label)
+    action_id, value, is_select = h.find_action(view, label)
     status, _ = await slack.send(*slack.requests.block_action(
         who[0], action_id, None if is_select else value, container_type="view", view=view, view_id=view["id"],
         selected_option_value=value if is_select else None, **kwargs))
     assert status == 200
 
 
-async def media_log(slack: SlackHarness, who: tuple[str, str, str], text: str) -> dict[str, Any]:
+async def media_log(slack: h.SlackHarness, who: tuple[str, str, str], text: str) -> dict[str, Any]:
     """`who` types `/media-log TEXT`; the private answer (through the command's response_url)."""
     before = len(slack.fake.calls_to("response_url"))
     status, body = await slack.command(who, text, command="/media-log")
@@ -89,10 +76,10 @@ def section(view: dict[str, Any], label: str) -> str:
     return ""
 
 
-async def exported(slack: SlackHarness, who: tuple[str, str, str], count: int = 1) -> tuple[dict[str, Any], str]:
+async def exported(slack: h.SlackHarness, who: tuple[str, str, str], count: int = 1) -> tuple[dict[str, Any], str]:
     """The `count`-th file shared in `who`'s DM: what Slack has of it, and its bytes as text."""
-    files = await eventually(lambda: len(slack.fake.shared_files(who[0])) >= count and slack.fake.shared_files(who[0]),
-                             "a file in the DM", timeout=10)
+    files = await h.eventually(lambda: len(slack.fake.shared_files(who[0])) >= count and slack.fake.shared_files(who[0]),
+                               "a file in the DM", timeout=10)
     upload = files[count - 1]
     return upload, upload["data"].decode("utf-8-sig") if upload["filename"].endswith(".csv") else ""
 
@@ -100,34 +87,34 @@ async def exported(slack: SlackHarness, who: tuple[str, str, str], count: int = 
 # --- the Home tab -------------------------------------------------------------------------------------------------
 
 
-async def test_the_home_tab_shows_each_person_their_desk(slack: SlackHarness) -> None:
+async def test_the_home_tab_shows_each_person_their_desk(slack: h.SlackHarness) -> None:
     ours, theirs = await two_cases(slack)
 
-    staff = await open_home(slack, STAFF)
+    staff = await open_home(slack, h.STAFF)
     assert check_view(staff) == [] and staff["type"] == "home"
     assert ours in section(staff, "Logged by you, still open (1)")
     assert theirs not in json.dumps(staff)  # Ollie's case is not Sam's to see
     assert section(staff, "Team board") == ""
 
-    casey = await open_home(slack, COMMS_A)
+    casey = await open_home(slack, h.COMMS_A)
     assert ours in section(casey, "Yours (1)")
     board = section(casey, "Team board: every open case (2)")
     assert ours in board and theirs in board
 
-    dana = await open_home(slack, DIRECTOR)
+    dana = await open_home(slack, h.DIRECTOR)
     assert ours in section(dana, "Waiting for your sign-off (1)")
     assert "your sign-off as Director of Communications" in section(dana, "Waiting for your sign-off")
     assert section(dana, "Team board") == "" and section(dana, "Yours") == ""
 
-    ollie = await open_home(slack, OUTSIDER)
+    ollie = await open_home(slack, h.OUTSIDER)
     assert theirs in section(ollie, "Logged by you, still open (1)") and ours not in json.dumps(ollie)
     for view in (staff, casey, dana, ollie):
         assert check_view(view) == []
-    assert_all_conformant(slack)
+    h.assert_all_conformant(slack)
 
 
-async def test_the_messages_tab_publishes_nothing(slack: SlackHarness) -> None:
-    event = {"type": "app_home_opened", "user": STAFF[0], "channel": "D" + STAFF[0], "tab": "messages",
+async def test_the_messages_tab_publishes_nothing(slack: h.SlackHarness) -> None:
+    event = {"type": "app_home_opened", "user": h.STAFF[0], "channel": "D" + h.STAFF[0], "tab": "messages",
              "event_ts": slack.requests.new_ts()}
     status, _ = await slack.send(*slack.requests.event_callback(event))
     assert status == 200
@@ -135,74 +122,74 @@ async def test_the_messages_tab_publishes_nothing(slack: SlackHarness) -> None:
     assert slack.fake.calls_to("views.publish") == []
 
 
-async def test_a_desk_with_nothing_on_it_says_so(slack: SlackHarness) -> None:
-    view = await open_home(slack, STAFF)
+async def test_a_desk_with_nothing_on_it_says_so(slack: h.SlackHarness) -> None:
+    view = await open_home(slack, h.STAFF)
     assert "Nothing is waiting for you" in json.dumps(view)
     assert check_view(view) == []
 
 
-async def test_the_search_box_on_the_home_tab(slack: SlackHarness) -> None:
+async def test_the_search_box_on_the_home_tab(slack: h.SlackHarness) -> None:
     ours, theirs = await two_cases(slack)
-    await open_home(slack, COMMS_A)
+    await open_home(slack, h.COMMS_A)
     calls = len(slack.fake.calls_to("views.publish"))
-    view = slack.fake.home[COMMS_A[0]]
+    view = slack.fake.home[h.COMMS_A[0]]
     status, _ = await slack.send(*slack.requests.block_action(
-        COMMS_A[0], "md.search", "waiting times", container_type="view", view=view, view_id=view["id"]))
+        h.COMMS_A[0], "md.search", "waiting times", container_type="view", view=view, view_id=view["id"]))
     assert status == 200
     await slack.fake.wait_for("views.publish", count=calls + 1)
-    found = slack.fake.home[COMMS_A[0]]
+    found = slack.fake.home[h.COMMS_A[0]]
     assert check_view(found) == []
     text = json.dumps(found, ensure_ascii=False)
     assert "Search: waiting times" in text and ours in text and theirs in text
     assert "waiting times" in json.dumps(found["blocks"][0])  # the box keeps what was typed
 
     # The Search button reads the box; a word that matches nothing is answered in a sentence.
-    await on_home(slack, COMMS_A, "Search", state_values={"md_search": {"md.search": "zebra crossings"}})
+    await on_home(slack, h.COMMS_A, "Search", state_values={"md_search": {"md.search": "zebra crossings"}})
     await slack.fake.wait_for("views.publish", count=calls + 2)
-    assert "Nothing in the media log matches “zebra crossings”" in json.dumps(slack.fake.home[COMMS_A[0]],
+    assert "Nothing in the media log matches “zebra crossings”" in json.dumps(slack.fake.home[h.COMMS_A[0]],
                                                                                ensure_ascii=False)
-    await on_home(slack, COMMS_A, "Search", state_values={"md_search": {"md.search": ""}})
+    await on_home(slack, h.COMMS_A, "Search", state_values={"md_search": {"md.search": ""}})
     await slack.fake.wait_for("views.publish", count=calls + 3)
-    assert "Say what to look for" in json.dumps(slack.fake.home[COMMS_A[0]])
+    assert "Say what to look for" in json.dumps(slack.fake.home[h.COMMS_A[0]])
 
 
-async def test_a_case_opened_from_the_home_tab_comes_with_its_buttons(slack: SlackHarness) -> None:
+async def test_a_case_opened_from_the_home_tab_comes_with_its_buttons(slack: h.SlackHarness) -> None:
     ours, _ = await two_cases(slack)
-    await open_home(slack, DIRECTOR)
-    before = len(slack.dms(DIRECTOR))
-    await on_home(slack, DIRECTOR, f"{ours} · BBC Essex (Sam Reporter)")
-    card = await slack.next_dm(DIRECTOR, before)
-    assert ours in text_of(card)
+    await open_home(slack, h.DIRECTOR)
+    before = len(slack.dms(h.DIRECTOR))
+    await on_home(slack, h.DIRECTOR, f"{ours} · BBC Essex (Sam Reporter)")
+    card = await slack.next_dm(h.DIRECTOR, before)
+    assert ours in h.text_of(card)
     assert check_block_kit(card["blocks"]) == []
 
 
-async def test_the_home_tab_is_published_again_after_the_persons_own_click(slack: SlackHarness) -> None:
-    card = await log_a_call(slack, STAFF)
-    await open_home(slack, COMMS_A)
-    assert section(slack.fake.home[COMMS_A[0]], "Yours") == ""
+async def test_the_home_tab_is_published_again_after_the_persons_own_click(slack: h.SlackHarness) -> None:
+    card = await h.log_a_call(slack, h.STAFF)
+    await open_home(slack, h.COMMS_A)
+    assert section(slack.fake.home[h.COMMS_A[0]], "Yours") == ""
     calls = len(slack.fake.calls_to("views.publish"))
-    await slack.click(COMMS_A, card, "Claim", channel=COMMS_CHANNEL)
+    await slack.click(h.COMMS_A, card, "Claim", channel=h.COMMS_CHANNEL)
     await slack.fake.wait_for("views.publish", count=calls + 1)
-    assert "(1)" in section(slack.fake.home[COMMS_A[0]], "Yours")
+    assert "(1)" in section(slack.fake.home[h.COMMS_A[0]], "Yours")
 
 
 # --- /media-log ----------------------------------------------------------------------------------------------------
 
 
-async def test_search_answers_privately_with_what_each_person_may_see(slack: SlackHarness) -> None:
+async def test_search_answers_privately_with_what_each_person_may_see(slack: h.SlackHarness) -> None:
     ours, theirs = await two_cases(slack)
-    comms = await media_log(slack, COMMS_A, "search waiting times")
+    comms = await media_log(slack, h.COMMS_A, "search waiting times")
     assert ours in said(comms) and theirs in said(comms)
     assert "awaiting sign off" in said(comms) and "Logged" in said(comms)
-    director = await media_log(slack, DIRECTOR, "search waiting")
+    director = await media_log(slack, h.DIRECTOR, "search waiting")
     assert ours in said(director) and theirs in said(director)
-    staff = await media_log(slack, STAFF, "search waiting")
+    staff = await media_log(slack, h.STAFF, "search waiting")
     assert ours in said(staff) and theirs not in said(staff)
-    outsider = await media_log(slack, OUTSIDER, "search waiting")
+    outsider = await media_log(slack, h.OUTSIDER, "search waiting")
     assert theirs in said(outsider) and ours not in said(outsider)
-    filtered = await media_log(slack, COMMS_A, "search waiting state:open")
+    filtered = await media_log(slack, h.COMMS_A, "search waiting state:open")
     assert theirs in said(filtered) and ours not in said(filtered)
-    assert_all_conformant(slack)
+    h.assert_all_conformant(slack)
 
 
 @pytest.mark.parametrize(("text", "answer"), [
@@ -217,29 +204,29 @@ async def test_search_answers_privately_with_what_each_person_may_see(slack: Sla
     ("export", "No cases match"),
     ("frobnicate", "I don't know “frobnicate” here"),
 ])
-async def test_bad_input_is_answered_in_a_sentence(slack: SlackHarness, text: str, answer: str) -> None:
-    reply = await media_log(slack, STAFF, text)
+async def test_bad_input_is_answered_in_a_sentence(slack: h.SlackHarness, text: str, answer: str) -> None:
+    reply = await media_log(slack, h.STAFF, text)
     assert answer in reply["text"], reply["text"]
     assert slack.fake.calls_to("files.completeUploadExternal") == []
 
 
-async def test_nothing_found_among_a_staff_members_own_cases_says_so(slack: SlackHarness) -> None:
+async def test_nothing_found_among_a_staff_members_own_cases_says_so(slack: h.SlackHarness) -> None:
     ours, _ = await two_cases(slack)
-    reply = await media_log(slack, OUTSIDER, f"search {ours}")
+    reply = await media_log(slack, h.OUTSIDER, f"search {ours}")
     assert reply["text"] == f"Nothing in the media log matches “{ours}” among the cases you logged. Try fewer or " \
                             "other words, or a wider period."
-    assert ours in said(await media_log(slack, COMMS_A, f"search {ours}"))
+    assert ours in said(await media_log(slack, h.COMMS_A, f"search {ours}"))
 
 
 # --- export -------------------------------------------------------------------------------------------------------
 
 
-async def test_export_from_the_home_tab_delivers_the_log_into_the_dm(slack: SlackHarness) -> None:
+async def test_export_from_the_home_tab_delivers_the_log_into_the_dm(slack: h.SlackHarness) -> None:
     ours, theirs = await two_cases(slack)
-    await open_home(slack, COMMS_A)
-    await on_home(slack, COMMS_A, "Export (CSV)")
-    upload, text = await exported(slack, COMMS_A)
-    assert upload["filename"].endswith(".csv") and upload["shared"] == "D" + COMMS_A[0]
+    await open_home(slack, h.COMMS_A)
+    await on_home(slack, h.COMMS_A, "Export (CSV)")
+    upload, text = await exported(slack, h.COMMS_A)
+    assert upload["filename"].endswith(".csv") and upload["shared"] == "D" + h.COMMS_A[0]
     assert "2 cases" in upload["title"] and "2 cases" in upload["comment"]
     lines = list(csv.DictReader(io.StringIO(text)))
     assert {line["Reference"] for line in lines} == {ours, theirs}
@@ -251,29 +238,29 @@ async def test_export_from_the_home_tab_delivers_the_log_into_the_dm(slack: Slac
     assert int(slack.fake.calls_to("files.getUploadURLExternal")[0].args["length"]) == len(upload["data"])
     slack.fake.assert_conformant()
     await slack.settle()  # the export is recorded once the file is in the DM: the listener's last step
-    history = [h for h in await rows(slack.database_url, HistoryRow) if h.event == "exported"]
-    assert [(h.actor, h.data["rows"], h.data["format"]) for h in history] == [("Casey Comms", 2, "csv")]
+    history = [entry for entry in await h.rows(slack.database_url, HistoryRow) if entry.event == "exported"]
+    assert [(entry.actor, entry.data["rows"], entry.data["format"]) for entry in history] == [("Casey Comms", 2, "csv")]
 
 
-async def test_export_by_command_as_a_workbook_for_a_member_of_staff(slack: SlackHarness) -> None:
+async def test_export_by_command_as_a_workbook_for_a_member_of_staff(slack: h.SlackHarness) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     ours, _ = await two_cases(slack)
-    reply = await media_log(slack, STAFF, "export xlsx kind:enquiry")
+    reply = await media_log(slack, h.STAFF, "export xlsx kind:enquiry")
     assert "I've sent you the file in your direct messages" in reply["text"]
-    upload, _ = await exported(slack, STAFF)
+    upload, _ = await exported(slack, h.STAFF)
     assert upload["filename"].endswith(".xlsx")
     book = openpyxl.load_workbook(io.BytesIO(upload["data"]), read_only=True)
     sheet = book.worksheets[0]
     values = [row for row in sheet.iter_rows(values_only=True)]
     assert values[0][0] == "Reference" and [row[0] for row in values[1:]] == [ours]  # only what Sam logged
     await slack.settle()  # the export is recorded once the file is in the DM: the listener's last step
-    history = [h for h in await rows(slack.database_url, HistoryRow) if h.event == "exported"]
+    history = [entry for entry in await h.rows(slack.database_url, HistoryRow) if entry.event == "exported"]
     assert history[-1].actor == "Sam Staff" and history[-1].data["rows"] == 1
     assert "logged by sam.staff@example.nhs.uk" in history[-1].data["filter"]
 
 
-async def test_the_director_exports_everything(slack: SlackHarness) -> None:
+async def test_the_director_exports_everything(slack: h.SlackHarness) -> None:
     ours, theirs = await two_cases(slack)
-    await media_log(slack, DIRECTOR, "export csv")
-    _, text = await exported(slack, DIRECTOR)
+    await media_log(slack, h.DIRECTOR, "export csv")
+    _, text = await exported(slack, h.DIRECTOR)
     assert {line["Reference"] for line in csv.DictReader(io.StringIO(text))} == {ours, theirs}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from storage.models import EnquiryRow
-from tests.slack.harness import COMMS_CHANNEL, STAFF, SlackHarness, labels, rows, text_of
+from tests.slack.harness import COMMS_CHANNEL, STAFF, Press, SlackHarness, answer, labels, rows, text_of
 
 DM = "D" + STAFF[0]
 
@@ -20,11 +20,7 @@ def blocks_of(message: dict) -> str:
 async def _to_the_phone_question(slack: SlackHarness, prefill: str = "BBC Essex, A&E waiting times, deadline 4pm"
                                  ) -> dict:
     await slack.command(STAFF, prefill)
-    await slack.next_dm(STAFF, 0)
-    await slack.say(STAFF, "Sam Reporter")
-    kind = await slack.next_dm(STAFF, 1)
-    await slack.click(STAFF, kind, "TV or radio", channel=DM)
-    phone = await slack.next_dm(STAFF, 2)
+    phone = await answer(slack, STAFF, "Sam Reporter", Press("TV or radio"))
     assert "What's their phone number?" in text_of(phone)
     return phone
 
@@ -35,8 +31,7 @@ async def test_a_london_number_with_its_country_code_is_taken_and_shown_as_diall
     email = await slack.next_dm(STAFF, 3)
     assert "What's their email address?" in text_of(email)  # taken: on to the next question
     assert "⚠️" not in blocks_of(email)  # no refusal of any kind
-    await slack.click(STAFF, email, "Skip", channel=DM)
-    review = await slack.next_dm(STAFF, 4)
+    review = await answer(slack, STAFF, Press("Skip"), after=3)
     assert "020 7946 0958" in blocks_of(review)
     await slack.click(STAFF, review, "Send to comms", channel=DM)
     card = await slack.next_in_channel(COMMS_CHANNEL, 0)
@@ -58,13 +53,7 @@ async def test_a_number_not_in_use_in_the_uk_is_saved_with_a_gentle_note(slack: 
 
 async def test_an_international_number_typed_after_the_command_is_kept_international(slack: SlackHarness) -> None:
     await slack.command(STAFF, "Le Monde, hospital strike, +1 415 555 0100, deadline 4pm")
-    await slack.next_dm(STAFF, 0)
-    await slack.say(STAFF, "Sam Reporter")
-    kind = await slack.next_dm(STAFF, 1)
-    await slack.click(STAFF, kind, "Newspaper", channel=DM)
-    email = await slack.next_dm(STAFF, 2)
-    await slack.click(STAFF, email, "Skip", channel=DM)
-    review = await slack.next_dm(STAFF, 3)
+    review = await answer(slack, STAFF, "Sam Reporter", Press("Newspaper"), Press("Skip"))
     assert "+1 415 555 0100" in blocks_of(review)
 
 
@@ -133,10 +122,7 @@ async def test_the_cancel_question_names_a_media_call_log(slack: SlackHarness) -
 
 async def test_the_confirmation_gives_the_reference_once(slack: SlackHarness) -> None:
     await _to_the_phone_question(slack)
-    await slack.say(STAFF, "01245 123456")
-    email = await slack.next_dm(STAFF, 3)
-    await slack.click(STAFF, email, "Skip", channel=DM)
-    review = await slack.next_dm(STAFF, 4)
+    review = await answer(slack, STAFF, "01245 123456", Press("Skip"), after=2)
     await slack.click(STAFF, review, "Send to comms", channel=DM)
     confirmation = await slack.dm_saying(STAFF, "Sent to comms")
     assert blocks_of(confirmation).count("MC-2026-0001") == 1

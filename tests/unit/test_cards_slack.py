@@ -11,9 +11,10 @@ import pytest
 
 from bot.domain.forms import Context, Kind
 from bot.domain.media_call import MEDIA_CALL
-from cards.model import ActionPayload, Button, Card, Fact, Option, Select
+from cards.model import ActionPayload, Button, Fact, Option, Select
 from cards.slack import modal_errors, read_modal_values, render_blocks, render_message, render_modal
 from cards.text import ELLIPSIS, escape_mrkdwn, escape_truncate, truncate
+from tests.unit.sample_card import payload, sample_card
 
 WELSH = "Ysbyty Gwynedd – ŵ ŷ 🏥"
 
@@ -26,35 +27,6 @@ def _conformance():
         if exc.name not in ("tests", "tests.conformance"):
             raise
         pytest.skip("tests/conformance.py not available yet")
-
-
-def _payload(action: str = "claim", **extra) -> ActionPayload:
-    return ActionPayload(a=action, k="enquiry", id="MC-2024-0001", v=3, **extra)
-
-
-def _card(**overrides) -> Card:
-    base = {
-        "title": "Media enquiry MC-2024-0001",
-        "text": "New media enquiry from BBC Essex",
-        "subtitle": "Logged by Jane Smith",
-        "status": "Waiting for comms",
-        "body": "A&E waiting times",
-        "facts": [
-            Fact(label="Outlet", value="BBC Essex"),
-            Fact(label="Enquiry", value="Long text", long=True),
-        ],
-        "notes": ["Don't answer the journalist yourself."],
-        "actions": [
-            Button(label="Claim", payload=_payload(), style="primary"),
-            Button(label="Withdraw", payload=_payload("withdraw"), style="danger", confirm="Withdraw it?"),
-            Select(
-                placeholder="Change outlet kind",
-                options=[Option(label="Online", payload=_payload("set", x="online"))],
-            ),
-        ],
-    }
-    base.update(overrides)
-    return Card(**base)
 
 
 def _texts(node) -> list[str]:
@@ -124,7 +96,7 @@ def test_escape_truncate_never_leaves_half_an_entity() -> None:
 
 def test_user_text_is_escaped_everywhere_mrkdwn_is_used() -> None:
     evil = "<!channel> <@U123> <https://evil|x> & co"
-    card = _card(
+    card = sample_card(
         text=evil,
         status=evil,
         subtitle=evil,
@@ -148,14 +120,14 @@ def test_user_text_is_escaped_everywhere_mrkdwn_is_used() -> None:
 
 
 def test_mrkdwn_is_verbatim_so_slack_does_not_auto_parse() -> None:
-    for block in render_blocks(_card()):
+    for block in render_blocks(sample_card()):
         for obj in [block.get("text")] + block.get("fields", []) + block.get("elements", []):
             if isinstance(obj, dict) and obj.get("type") == "mrkdwn":
                 assert obj.get("verbatim") is True
 
 
 def test_layout_order_and_urgent_prefix() -> None:
-    blocks = render_blocks(_card(urgent=True))
+    blocks = render_blocks(sample_card(urgent=True))
     assert [b["type"] for b in blocks] == [
         "header",
         "section",
@@ -175,7 +147,7 @@ def test_layout_order_and_urgent_prefix() -> None:
 
 def test_huge_fact_values_are_cut_with_ellipsis() -> None:
     huge = "word " * 8000  # 40,000 characters
-    card = _card(
+    card = sample_card(
         facts=[Fact(label="Short", value=huge), Fact(label="Long", value=huge, long=True)], body=huge
     )
     blocks = render_blocks(card)
@@ -184,16 +156,16 @@ def test_huge_fact_values_are_cut_with_ellipsis() -> None:
     long_text = blocks[5]["text"]["text"]
     assert long_text.startswith("*Long*\n") and long_text.endswith(ELLIPSIS) and len(long_text) <= 3000
     assert len(blocks[3]["text"]["text"]) <= 3000
-    assert len(render_message(_card(text=huge))["text"]) <= 3000
+    assert len(render_message(sample_card(text=huge))["text"]) <= 3000
 
 
 def test_long_title_label_placeholder_and_confirm_are_cut() -> None:
     long = "x" * 5000
-    card = _card(
+    card = sample_card(
         title=long,
         actions=[
-            Button(label=long, payload=_payload(), confirm=long),
-            Select(placeholder=long, options=[Option(label=long, payload=_payload("set", x="v"))]),
+            Button(label=long, payload=payload(), confirm=long),
+            Select(placeholder=long, options=[Option(label=long, payload=payload("set", x="v"))]),
         ],
     )
     blocks = render_blocks(card)
@@ -209,7 +181,7 @@ def test_long_title_label_placeholder_and_confirm_are_cut() -> None:
 
 
 def test_welsh_and_emoji_survive() -> None:
-    card = _card(title=WELSH, text=WELSH, facts=[Fact(label="Site", value=WELSH)], notes=[WELSH])
+    card = sample_card(title=WELSH, text=WELSH, facts=[Fact(label="Site", value=WELSH)], notes=[WELSH])
     message = render_message(card)
     assert message["text"] == WELSH
     texts = _texts(message["blocks"])
@@ -219,21 +191,21 @@ def test_welsh_and_emoji_survive() -> None:
 
 
 def test_button_and_option_payloads_round_trip() -> None:
-    blocks = render_blocks(_card())
+    blocks = render_blocks(sample_card())
     buttons = _elements(blocks, "button")
     assert [b["action_id"] for b in buttons] == ["md.claim.0", "md.withdraw.1"]
-    assert ActionPayload.decode(buttons[0]["value"]) == _payload()
+    assert ActionPayload.decode(buttons[0]["value"]) == payload()
     assert buttons[0]["style"] == "primary" and "confirm" not in buttons[0]
-    assert ActionPayload.decode(buttons[1]["value"]) == _payload("withdraw")
+    assert ActionPayload.decode(buttons[1]["value"]) == payload("withdraw")
     (select,) = _elements(blocks, "static_select")
     assert select["action_id"] == "md.select.2"
-    assert ActionPayload.decode(select["options"][0]["value"]) == _payload("set", x="online")
+    assert ActionPayload.decode(select["options"][0]["value"]) == payload("set", x="online")
 
 
 def test_option_value_over_150_is_refused() -> None:
-    card = _card(
+    card = sample_card(
         actions=[
-            Select(placeholder="Pick", options=[Option(label="x", payload=_payload("set", x="v" * 200))])
+            Select(placeholder="Pick", options=[Option(label="x", payload=payload("set", x="v" * 200))])
         ]
     )
     with pytest.raises(ValueError, match="150"):
@@ -242,7 +214,7 @@ def test_option_value_over_150_is_refused() -> None:
 
 def test_thirty_facts_stay_within_limits() -> None:
     facts = [Fact(label=f"Fact {i}", value=f"value {i}") for i in range(30)]
-    blocks = render_blocks(_card(facts=facts))
+    blocks = render_blocks(sample_card(facts=facts))
     assert len(blocks) <= 50
     sections = [b for b in blocks if b.get("fields")]
     assert [len(b["fields"]) for b in sections] == [10, 10, 10]
@@ -252,7 +224,7 @@ def test_thirty_facts_stay_within_limits() -> None:
 def test_many_blocks_are_capped_at_50_keeping_the_actions() -> None:
     facts = [Fact(label=f"Fact {i}", value="v", long=True) for i in range(80)]
     notes = [f"note {i}" for i in range(25)]
-    blocks = render_blocks(_card(facts=facts, notes=notes))
+    blocks = render_blocks(sample_card(facts=facts, notes=notes))
     assert len(blocks) == 50
     assert blocks[-1]["type"] == "actions"
     assert blocks[-2] == {
@@ -263,8 +235,8 @@ def test_many_blocks_are_capped_at_50_keeping_the_actions() -> None:
 
 def test_many_notes_and_actions_split_into_blocks() -> None:
     notes = [f"note {i}" for i in range(23)]
-    actions = [Button(label=f"B{i}", payload=_payload(f"a{i}")) for i in range(30)]
-    blocks = render_blocks(_card(notes=notes, actions=actions))
+    actions = [Button(label=f"B{i}", payload=payload(f"a{i}")) for i in range(30)]
+    blocks = render_blocks(sample_card(notes=notes, actions=actions))
     contexts = [len(b["elements"]) for b in blocks if b["type"] == "context"]
     assert contexts == [1, 10, 10, 3]  # subtitle, then notes in tens
     assert [len(b["elements"]) for b in blocks if b["type"] == "actions"] == [25, 5]
@@ -276,8 +248,8 @@ def test_rendered_message_passes_conformance() -> None:
     conformance = _conformance()
     huge = "<!channel> " * 4000
     cards = [
-        _card(),
-        _card(
+        sample_card(),
+        sample_card(
             urgent=True,
             title=huge,
             body=huge,

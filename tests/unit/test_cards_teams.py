@@ -18,10 +18,11 @@ from bot.domain.people import Directory, Person, Role
 from bot.domain.response_forms import CHANGES_FORM, ISSUE_FORM, statement_form
 from bot.domain.statement import Draft, Plan, Slot, fingerprint
 from cards import views
-from cards.model import ActionPayload, Button, Card, Fact, Option, Select
+from cards.model import Button, Card, Fact, Select
 from cards.teams import CARD_BYTES_MAX, TEXT_MAX, body_markdown, card_bytes, escape_markdown, render_card
 from cards.teams_inputs import read_action, read_form_values, render_form
 from tests import adaptive
+from tests.unit.sample_card import payload, sample_card
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 27, 14, 30, tzinfo=UTC)
@@ -50,32 +51,6 @@ FORMS = {
 # --- helpers ---------------------------------------------------------------------------------------------
 
 
-def _payload(action: str = "claim", **extra) -> ActionPayload:
-    return ActionPayload(a=action, k="enquiry", id="MC-2026-0001", v=3, **extra)
-
-
-def _card(**overrides) -> Card:
-    base = {
-        "title": "Media enquiry MC-2026-0001",
-        "text": "New media enquiry from BBC Essex",
-        "subtitle": "Logged by Jane Smith",
-        "status": "Waiting for comms",
-        "body": "A&E waiting times",
-        "facts": [Fact(label="Outlet", value="BBC Essex"), Fact(label="Enquiry", value="Long text", long=True)],
-        "notes": ["Don't answer the journalist yourself."],
-        "actions": [
-            Button(label="Claim", payload=_payload(), style="primary"),
-            Button(label="Withdraw", payload=_payload("withdraw"), style="danger", confirm="Withdraw it?"),
-            Select(placeholder="Change outlet kind", options=[
-                Option(label="Online", payload=_payload("set", x="online")),
-                Option(label="Newspaper", payload=_payload("set", x="newspaper")),
-            ]),
-        ],
-    }
-    base.update(overrides)
-    return Card(**base)
-
-
 def _enquiry(state: EnquiryState = EnquiryState.OPEN, **changes) -> Enquiry:
     values = dict(
         ref="MC-2026-0001", journalist="Siân Ellis-Ó Briain", outlet="Western Mail", outlet_kind="broadcast",
@@ -92,21 +67,10 @@ def _draft(text: str = "We are sorry for the delay. *Not* a [link](https://x).")
                  author_email="casey.comms@example.nhs.uk", created_at=NOW)
 
 
-def _walk(node):
-    """Every dict anywhere in a rendered structure (ShowCard cards included)."""
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _walk(item)
-
-
 def _texts(card: dict) -> list[str]:
     """Every string Teams reads as markdown: TextBlock texts and Fact titles and values."""
     found: list[str] = []
-    for node in _walk(card):
+    for node in adaptive.walk(card):
         if node.get("type") == "TextBlock":
             found.append(node["text"])
         elif node.get("type") == "FactSet":
@@ -115,7 +79,7 @@ def _texts(card: dict) -> list[str]:
 
 
 def _of_type(card: dict, kind: str) -> list[dict]:
-    return [node for node in _walk(card) if node.get("type") == kind]
+    return [node for node in adaptive.walk(card) if node.get("type") == kind]
 
 
 def _unescape(markdown: str) -> str:
@@ -185,8 +149,8 @@ def _representative_cards() -> dict[str, Card]:
     claimed = _enquiry(EnquiryState.CLAIMED, owner=CASEY, plan=Plan(spokesperson="sam.speaker@example.nhs.uk"))
     awaiting = _enquiry(EnquiryState.AWAITING_SIGN_OFF, owner=CASEY, plan=Plan(background="Off the record"))
     return {
-        "neutral": _card(),
-        "urgent": _card(urgent=True, notify_channel=True),
+        "neutral": sample_card(),
+        "urgent": sample_card(urgent=True, notify_channel=True),
         "open_enquiry": views.enquiry_card(_enquiry(), NOW, CTX, DIRECTORY),
         "claimed_with_draft": views.enquiry_card(claimed, NOW, CTX, DIRECTORY, draft=_draft()),
         "missed_deadline": views.enquiry_card(_enquiry(deadline=datetime(2026, 11, 27, 9, 0, tzinfo=UTC)),
@@ -195,7 +159,7 @@ def _representative_cards() -> dict[str, Card]:
                                         CTX, DIRECTORY),
         "question": views.question_card(MEDIA_CALL, conv, CTX, error="Bad [x](y)", first=True),
         "review": views.review_card(MEDIA_CALL, review, CTX),
-        "many_buttons": _card(actions=[Button(label=f"Choice {i}", payload=_payload("answer", x=str(i)),
+        "many_buttons": sample_card(actions=[Button(label=f"Choice {i}", payload=payload("answer", x=str(i)),
                                               confirm="Sure?" if i == 7 else None) for i in range(9)]),
         "bare": Card(title="", text=""),
     }
@@ -226,7 +190,7 @@ def test_forms_conform_to_adaptive_card_1_5(name: str) -> None:
 
 
 def test_layout_order_title_status_subtitle_body_facts_notes() -> None:
-    card = render_card(_card(facts=[Fact(label="Outlet", value="BBC"), Fact(label="Enquiry", value="Long", long=True),
+    card = render_card(sample_card(facts=[Fact(label="Outlet", value="BBC"), Fact(label="Enquiry", value="Long", long=True),
                                     Fact(label="Phone", value="01245")]))
     kinds = [(b["type"], b.get("text")) for b in card["body"]]
     assert kinds == [
@@ -254,15 +218,15 @@ def test_layout_order_title_status_subtitle_body_facts_notes() -> None:
 
 
 def test_urgent_title_is_red_with_the_siren() -> None:
-    title = render_card(_card(urgent=True))["body"][0]
+    title = render_card(sample_card(urgent=True))["body"][0]
     assert title["color"] == "Attention"
     assert title["text"].startswith("🚨 ")
-    long_title = render_card(_card(title="A rather long title for a phone screen, with more words"))["body"][0]
+    long_title = render_card(sample_card(title="A rather long title for a phone screen, with more words"))["body"][0]
     assert long_title["size"] == "Medium"
 
 
 def test_notify_channel_adds_nothing_but_full_width() -> None:
-    plain, loud = render_card(_card()), render_card(_card(notify_channel=True))
+    plain, loud = render_card(sample_card()), render_card(sample_card(notify_channel=True))
     assert plain == loud
     assert "<at>" not in json.dumps(loud)
 
@@ -295,14 +259,14 @@ def test_escape_markdown(raw: str, expected: str) -> None:
 
 
 def test_user_text_cannot_link_format_or_mention() -> None:
-    card = render_card(_card(
+    card = render_card(sample_card(
         title="Enquiry from [evil](https://x)",
         status="Claimed by **bold**",
         subtitle="<at>someone</at>",
         body="\n".join(EVIL),
         facts=[Fact(label="Outlet", value=v) for v in EVIL] + [Fact(label="Enquiry", value=v, long=True) for v in EVIL],
         notes=EVIL,
-        actions=[Button(label="Close", payload=_payload("close"), confirm=EVIL[0])],
+        actions=[Button(label="Close", payload=payload("close"), confirm=EVIL[0])],
     ))
     texts = _texts(card)
     for evil in EVIL:
@@ -327,7 +291,7 @@ def test_our_own_bold_prompt_is_kept_while_user_text_is_escaped() -> None:
 
 def test_a_40000_character_fact_keeps_the_card_under_25_kb() -> None:
     huge = ("Ysbyty Gwynedd – ŵ ŷ 🏥 [x](y) " * 1400)[:40_000]
-    card = render_card(_card(facts=[Fact(label="Outlet", value="BBC Essex"),
+    card = render_card(sample_card(facts=[Fact(label="Outlet", value="BBC Essex"),
                                     Fact(label="Draft", value=huge, long=True),
                                     Fact(label="Enquiry", value="Short and kept", long=True)],
                              body="b" * 8000))
@@ -342,13 +306,13 @@ def test_a_40000_character_fact_keeps_the_card_under_25_kb() -> None:
 
 
 def test_very_long_text_is_cut_to_10000_per_block() -> None:
-    card = render_card(_card(body="word " * 4000))
+    card = render_card(sample_card(body="word " * 4000))
     body = card["body"][3]["text"]
     assert len(body) <= TEXT_MAX and body.endswith("…") and len(body) > TEXT_MAX - 100
 
 
 def test_many_huge_texts_still_fit() -> None:
-    card = render_card(_card(body="[b] " * 5000, notes=["n " * 3000] * 5,
+    card = render_card(sample_card(body="[b] " * 5000, notes=["n " * 3000] * 5,
                              facts=[Fact(label=f"F{i}", value="v " * 1000) for i in range(10)]
                              + [Fact(label=f"L{i}", value="(l) " * 5000, long=True) for i in range(5)]))
     assert card_bytes(card) <= CARD_BYTES_MAX
@@ -359,10 +323,10 @@ def test_many_huge_texts_still_fit() -> None:
 
 
 def test_buttons_are_execute_actions_with_styles_and_the_typed_payload() -> None:
-    actions = render_card(_card(actions=[
-        Button(label="Claim", payload=_payload(), style="primary"),
-        Button(label="Release", payload=_payload("release")),
-        Button(label="Reject", payload=_payload("reject", x="comms:abc"), style="danger"),
+    actions = render_card(sample_card(actions=[
+        Button(label="Claim", payload=payload(), style="primary"),
+        Button(label="Release", payload=payload("release")),
+        Button(label="Reject", payload=payload("reject", x="comms:abc"), style="danger"),
     ]))["actions"]
     assert [a["type"] for a in actions] == ["Action.Execute"] * 3
     assert [a.get("style") for a in actions] == ["positive", None, "destructive"]
@@ -382,7 +346,7 @@ def test_every_rendered_button_reads_back_as_its_payload() -> None:
 
 
 def test_confirm_becomes_a_show_card_asking_first() -> None:
-    confirm = render_card(_card())["actions"][1]
+    confirm = render_card(sample_card())["actions"][1]
     assert confirm["type"] == "Action.ShowCard"
     assert confirm["title"] == "Withdraw" and confirm["style"] == "destructive"
     inner = confirm["card"]
@@ -390,7 +354,7 @@ def test_confirm_becomes_a_show_card_asking_first() -> None:
     assert [a["type"] for a in inner["actions"]] == ["Action.Execute"]
     yes = inner["actions"][0]
     assert yes["title"] == "Yes, withdraw" and yes["style"] == "destructive"
-    assert read_action(yes["data"]) == _payload("withdraw")
+    assert read_action(yes["data"]) == payload("withdraw")
 
 
 @pytest.mark.parametrize(("label", "asks"), [
@@ -401,7 +365,7 @@ def test_confirm_becomes_a_show_card_asking_first() -> None:
     ("OK to send", "Yes, OK to send"),
 ])
 def test_the_confirming_button_says_yes_in_the_buttons_own_words(label: str, asks: str) -> None:
-    card = Card(title="T", text="t", actions=[Button(label=label, payload=_payload("x"), confirm="Sure?")])
+    card = Card(title="T", text="t", actions=[Button(label=label, payload=payload("x"), confirm="Sure?")])
     (show,) = render_card(card)["actions"]
     assert show["card"]["actions"][0]["title"] == asks
 
@@ -415,12 +379,12 @@ def test_more_than_five_buttons_go_under_more() -> None:
     assert more["type"] == "Action.ShowCard" and more["title"] == "More…"
     assert [a["title"] for a in more["card"]["actions"]] == ["Choice 5", "Choice 6", "Choice 7", "Choice 8"]
     assert more["card"]["actions"][2]["type"] == "Action.ShowCard"  # its confirm still asks first
-    five = render_card(_card(actions=[Button(label=str(i), payload=_payload()) for i in range(5)]))
+    five = render_card(sample_card(actions=[Button(label=str(i), payload=payload()) for i in range(5)]))
     assert [a["type"] for a in five["actions"]] == ["Action.Execute"] * 5
 
 
 def test_select_is_a_compact_choice_set_with_its_own_go_button() -> None:
-    card = render_card(_card())
+    card = render_card(sample_card())
     (choice_set,) = _of_type(card, "Input.ChoiceSet")
     assert choice_set["id"] == "md_select_2" and choice_set["style"] == "compact"
     assert choice_set["placeholder"] == "Change outlet kind"
@@ -428,42 +392,42 @@ def test_select_is_a_compact_choice_set_with_its_own_go_button() -> None:
     go = next(a for a in _of_type(card, "Action.Execute") if "md_select" in a["data"])
     assert go["data"] == {"md_select": "md_select_2"} and go["verb"] == "md"
     submitted = {**go["data"], "md_select_2": choice_set["choices"][1]["value"]}
-    assert read_action(submitted) == _payload("set", x="newspaper")
+    assert read_action(submitted) == payload("set", x="newspaper")
 
 
 def test_select_without_options_is_refused() -> None:
     with pytest.raises(ValueError, match="no options"):
-        render_card(_card(actions=[Select(placeholder="Nothing", options=[])]))
+        render_card(sample_card(actions=[Select(placeholder="Nothing", options=[])]))
 
 
 def test_read_only_copy_has_no_actions_or_inputs() -> None:
-    card = render_card(_card(), viewer_actions=False)
+    card = render_card(sample_card(), viewer_actions=False)
     assert card["actions"] == []
     assert _of_type(card, "Input.ChoiceSet") == [] and _of_type(card, "ActionSet") == []
-    assert render_card(_card())["body"][:-2] == card["body"]
+    assert render_card(sample_card())["body"][:-2] == card["body"]
 
 
 @pytest.mark.parametrize("data", [
     None, "md", [], {}, {"other": 1},
-    {"md": "not json"}, {"md": {"a": "claim"}}, {"md": {**_payload().model_dump(), "evil": 1}}, {"md": 5},
+    {"md": "not json"}, {"md": {"a": "claim"}}, {"md": {**payload().model_dump(), "evil": 1}}, {"md": 5},
     {"md_select": "md_select_0"}, {"md_select": "md_select_0", "md_select_0": "garbage"},
     {"md_select": "md_select_0", "md_select_0": ""}, {"md_select": "md_select_0", "md_select_0": ["x"]},
-    {"md_select": "journalist", "journalist": _payload().encode()},
-    {"md_select": 0, "0": _payload().encode()},
+    {"md_select": "journalist", "journalist": payload().encode()},
+    {"md_select": 0, "0": payload().encode()},
 ])
 def test_malformed_action_data_reads_as_none(data) -> None:
     assert read_action(data) is None
 
 
 def test_read_action_accepts_an_encoded_string_payload() -> None:
-    assert read_action({"md": _payload("skip").encode()}) == _payload("skip")
+    assert read_action({"md": payload("skip").encode()}) == payload("skip")
 
 
 # --- forms --------------------------------------------------------------------------------------------------
 
 
 def _inputs(card: dict) -> dict[str, dict]:
-    return {n["id"]: n for n in _walk(card) if str(n.get("type", "")).startswith("Input.")}
+    return {n["id"]: n for n in adaptive.walk(card) if str(n.get("type", "")).startswith("Input.")}
 
 
 @pytest.mark.parametrize("name", list(FORMS))

@@ -39,16 +39,17 @@ STORED = {
 CONTACT_NEEDED = "We need at least a phone number or an email address so comms can get back to the journalist."
 
 
-def new() -> Conversation:
+def new(answered: int = 0) -> Conversation:
+    """A media call conversation in Slack, its first `answered` questions answered."""
     conv = Conversation(form_id=MEDIA_CALL.id, platform="slack", user_id="U1", channel="D1")
     conv.start(MEDIA_CALL)
+    for name in ORDER[:answered]:
+        conv.answer(MEDIA_CALL, ANSWERS[name], CTX)
     return conv
 
 
 def at_review() -> Conversation:
-    conv = new()
-    for name in ORDER:
-        conv.answer(MEDIA_CALL, ANSWERS[name], CTX)
+    conv = new(answered=len(ORDER))
     assert conv.reviewing
     return conv
 
@@ -83,9 +84,7 @@ def test_walking_question_by_question_reaches_review() -> None:
 
 
 def test_an_invalid_answer_keeps_the_question_and_changes_nothing() -> None:
-    conv = new()
-    for name in ORDER[:3]:
-        conv.answer(MEDIA_CALL, ANSWERS[name], CTX)
+    conv = new(answered=3)
     version = conv.version
     message = refused(conv.answer, MEDIA_CALL, "hello", CTX)
     assert "I couldn't find a phone number" in message
@@ -159,9 +158,7 @@ def test_skipping_a_required_question_is_refused(name: str) -> None:
 
 
 def test_skipping_the_phone_moves_to_email() -> None:
-    conv = new()
-    for name in ORDER[:3]:
-        conv.answer(MEDIA_CALL, ANSWERS[name], CTX)
+    conv = new(answered=3)
     conv.skip(MEDIA_CALL)
     assert conv.step == "email"
     assert conv.answers["phone"] is None
@@ -170,9 +167,7 @@ def test_skipping_the_phone_moves_to_email() -> None:
 
 @pytest.mark.parametrize("how", ["skip", "empty answer"])
 def test_skipping_both_phone_and_email_is_refused_at_email(how: str) -> None:
-    conv = new()
-    for name in ORDER[:3]:
-        conv.answer(MEDIA_CALL, ANSWERS[name], CTX)
+    conv = new(answered=3)
     conv.skip(MEDIA_CALL)
     assert conv.step == "email"
     version = conv.version
@@ -187,9 +182,7 @@ def test_skipping_both_phone_and_email_is_refused_at_email(how: str) -> None:
 
 
 def test_skipping_email_after_giving_a_phone_is_allowed() -> None:
-    conv = new()
-    for name in ORDER[:4]:
-        conv.answer(MEDIA_CALL, ANSWERS[name], CTX)
+    conv = new(answered=4)
     conv.skip(MEDIA_CALL)
     assert conv.answers["email"] is None
     assert conv.step == "summary"
@@ -197,9 +190,7 @@ def test_skipping_email_after_giving_a_phone_is_allowed() -> None:
 
 def test_skipping_phone_when_email_was_already_skipped_is_refused() -> None:
     """Changing the phone to 'skip' from review would leave no way to reach the journalist."""
-    conv = new()
-    for name in ORDER[:4]:
-        conv.answer(MEDIA_CALL, ANSWERS[name], CTX)
+    conv = new(answered=4)
     conv.skip(MEDIA_CALL)  # email skipped: allowed, there is a phone
     conv.answer(MEDIA_CALL, ANSWERS["summary"], CTX)
     conv.answer(MEDIA_CALL, ANSWERS["deadline"], CTX)
@@ -456,9 +447,7 @@ def test_prefill_does_not_silently_drop_text() -> None:
 
 
 def at_deadline() -> Conversation:
-    conv = new()
-    for name in ORDER[:-1]:
-        conv.answer(MEDIA_CALL, ANSWERS[name], CTX)
+    conv = new(answered=len(ORDER) - 1)
     assert conv.step == "deadline"
     return conv
 
@@ -582,26 +571,20 @@ def test_skip_is_allowed_only_where_it_would_be_accepted() -> None:
 
 
 def test_a_number_not_in_use_is_kept_with_a_gentle_word() -> None:
-    conv = new()
-    for name in ORDER[:3]:
-        conv.answer(MEDIA_CALL, ANSWERS[name], CTX)
+    conv = new(answered=3)
     said = conv.answer(MEDIA_CALL, "07700 900123", CTX)
     assert said == "Saved. That isn't a usual UK number — check it with the journalist if you can."
     assert conv.answers["phone"] == "+447700900123" and conv.step == "email"
 
 
 def test_a_usual_number_is_kept_without_a_word() -> None:
-    conv = new()
-    for name in ORDER[:3]:
-        conv.answer(MEDIA_CALL, ANSWERS[name], CTX)
+    conv = new(answered=3)
     assert conv.answer(MEDIA_CALL, "+1 415 555 0100", CTX) is None
     assert conv.answers["phone"] == "+14155550100"
 
 
 def test_an_email_typed_for_the_phone_goes_in_as_the_email_and_the_phone_is_asked_again() -> None:
-    conv = new()
-    for name in ORDER[:3]:
-        conv.answer(MEDIA_CALL, ANSWERS[name], CTX)
+    conv = new(answered=3)
     version = conv.version
     said = conv.answer(MEDIA_CALL, " Sam@Echo.example.co.uk ", CTX)
     assert conv.answers["email"] == "Sam@echo.example.co.uk"
@@ -615,9 +598,7 @@ def test_an_email_typed_for_the_phone_goes_in_as_the_email_and_the_phone_is_aske
 
 
 def test_an_email_for_the_phone_does_not_replace_a_different_email() -> None:
-    conv = new()
-    for name in ORDER[:3]:
-        conv.answer(MEDIA_CALL, ANSWERS[name], CTX)
+    conv = new(answered=3)
     conv.skip(MEDIA_CALL)
     conv.answer(MEDIA_CALL, "first@example.co.uk", CTX)
     conv.edit(MEDIA_CALL, "phone")

@@ -134,12 +134,6 @@ def test_an_empty_optional_phone_is_none(raw: str) -> None:
     assert PHONE.validate(raw, CTX) is None
 
 
-def test_a_phone_longer_than_forty_characters_is_refused_for_length() -> None:
-    message = refusal(PHONE, "0" * 41)
-    assert "41 characters" in message
-    assert "at most 40" in message
-
-
 # --- email ---------------------------------------------------------------------------------------------------
 
 
@@ -170,12 +164,6 @@ def test_invalid_emails_are_refused_with_the_reason(raw: str, reason: str) -> No
     message = refusal(EMAIL, raw)
     assert message.startswith(f'"{raw}" isn\'t a valid email address (')
     assert reason in message
-
-
-def test_an_email_longer_than_the_limit_is_refused_for_length() -> None:
-    message = refusal(EMAIL, "a" * 250 + "@x.com")
-    assert "256 characters" in message
-    assert "at most 254" in message
 
 
 # --- choice --------------------------------------------------------------------------------------------------
@@ -232,6 +220,16 @@ def test_too_long_answers_are_refused_naming_the_limit(field_name: str, limit: i
 @pytest.mark.parametrize(("field_name", "limit"), [("journalist", 200), ("summary", 3000)])
 def test_text_exactly_at_the_limit_is_accepted(field_name: str, limit: int) -> None:
     assert MEDIA_CALL.field(field_name).validate("x" * limit, CTX) == "x" * limit
+
+
+@pytest.mark.parametrize(("field", "raw", "length", "limit"), [
+    pytest.param(PHONE, "0" * 41, "41", "40", id="phone"),  # digits: refused for length, not as no number
+    pytest.param(EMAIL, "a" * 250 + "@x.com", "256", "254", id="email"),  # well formed but too long
+])
+def test_a_phone_or_email_too_long_is_refused_for_length(field: Field, raw: str, length: str, limit: str) -> None:
+    message = refusal(field, raw)
+    assert f"{length} characters" in message
+    assert f"at most {limit}" in message
 
 
 def test_forty_thousand_characters_of_summary_are_refused_for_length() -> None:

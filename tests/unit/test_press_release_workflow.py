@@ -1,10 +1,8 @@
-"""Unit tests for the press-release workflow table (Appendices D and E): every allowed transition, every refusal,
-and who signs which stage."""
+"""Unit tests for the press-release workflow (Appendices D and E): refusals in words, and who signs which stage.
+The table itself, pair by pair, is checked in test_workflow_tables.py."""
 
 from __future__ import annotations
 
-import itertools
-import re
 from datetime import UTC, datetime
 
 import pytest
@@ -17,7 +15,6 @@ from bot.domain.press_release import (
     LEAD,
     PRESS_WORKFLOW,
     Outcome,
-    PressEffect,
     PressRelease,
     PressSlot,
     PressState,
@@ -35,84 +32,6 @@ from bot.domain.press_release import (
 )
 
 P = PressState
-SIGN_OFF = (P.EXTERNAL_SIGN_OFF, P.LEAD_SIGN_OFF, P.QUOTE_APPROVAL, P.DIRECTOR_SIGN_OFF)
-BEFORE_ISSUE = (P.REQUESTED, P.DECIDING, P.GATHERING, P.FIRST_DRAFT, P.COMMENTS, P.AMENDING, P.FINAL_COMMENTS,
-                P.FINAL_AMENDS, *SIGN_OFF, P.READY)
-
-# The stages as Appendix D (and E) set them out, written out by hand.
-EXPECTED: dict[tuple[PressState, str], PressState] = {
-    (P.REQUESTED, "claim"): P.GATHERING,
-    (P.REQUESTED, "claim_reactive"): P.DECIDING,
-    (P.DECIDING, "decide_release"): P.FIRST_DRAFT,
-    (P.DECIDING, "decide_statement"): P.FIRST_DRAFT,
-    (P.DECIDING, "decide_nothing"): P.CLOSED,
-    (P.GATHERING, "gathered"): P.FIRST_DRAFT,
-    (P.FIRST_DRAFT, "save_draft"): P.FIRST_DRAFT,
-    (P.AMENDING, "save_draft"): P.AMENDING,
-    (P.FINAL_AMENDS, "save_draft"): P.FINAL_AMENDS,
-    (P.FIRST_DRAFT, "send_draft"): P.COMMENTS,
-    (P.FIRST_DRAFT, "send_statement"): P.QUOTE_APPROVAL,
-    (P.COMMENTS, "invite_team"): P.COMMENTS,
-    (P.COMMENTS, "team_comment"): P.COMMENTS,
-    (P.COMMENTS, "send_amends"): P.AMENDING,
-    (P.COMMENTS, "no_amends"): P.EXTERNAL_SIGN_OFF,
-    (P.AMENDING, "send_amended"): P.FINAL_COMMENTS,
-    (P.FINAL_COMMENTS, "invite_team"): P.FINAL_COMMENTS,
-    (P.FINAL_COMMENTS, "team_comment"): P.FINAL_COMMENTS,
-    (P.FINAL_COMMENTS, "send_amends"): P.FINAL_AMENDS,
-    (P.FINAL_COMMENTS, "no_amends"): P.EXTERNAL_SIGN_OFF,
-    (P.FINAL_AMENDS, "send_for_sign_off"): P.EXTERNAL_SIGN_OFF,
-    (P.EXTERNAL_SIGN_OFF, "approve"): P.EXTERNAL_SIGN_OFF,
-    (P.EXTERNAL_SIGN_OFF, "approve_last"): P.LEAD_SIGN_OFF,
-    (P.EXTERNAL_SIGN_OFF, "skip"): P.LEAD_SIGN_OFF,
-    (P.LEAD_SIGN_OFF, "approve_last"): P.QUOTE_APPROVAL,
-    (P.LEAD_SIGN_OFF, "skip"): P.QUOTE_APPROVAL,
-    (P.QUOTE_APPROVAL, "approve"): P.QUOTE_APPROVAL,
-    (P.QUOTE_APPROVAL, "approve_last"): P.DIRECTOR_SIGN_OFF,
-    (P.QUOTE_APPROVAL, "skip"): P.DIRECTOR_SIGN_OFF,
-    (P.DIRECTOR_SIGN_OFF, "approve"): P.DIRECTOR_SIGN_OFF,
-    (P.DIRECTOR_SIGN_OFF, "approve_last"): P.READY,
-    **{(s, "ask_change"): s for s in SIGN_OFF},
-    **{(s, "revise"): P.EXTERNAL_SIGN_OFF for s in (*SIGN_OFF, P.READY)},  # a late change goes back
-    (P.READY, "lift_embargo"): P.READY,
-    (P.READY, "issue"): P.ISSUED,
-    (P.ISSUED, "log_coverage"): P.ISSUED,
-    (P.ISSUED, "close"): P.CLOSED,
-    **{(s, "details"): s for s in BEFORE_ISSUE if s is not P.REQUESTED},
-    **{(s, "stop"): P.CLOSED for s in BEFORE_ISSUE},
-}
-EVENTS = sorted(PRESS_WORKFLOW.events)
-ALL_PAIRS = list(itertools.product(list(PressState), EVENTS))
-REFUSED = [pair for pair in ALL_PAIRS if pair not in EXPECTED]
-
-
-def test_the_table_is_exactly_the_expected_one() -> None:
-    assert EVENTS == sorted({event for _, event in EXPECTED})
-    assert {(t.source, t.event): t.target for t in PRESS_WORKFLOW.transitions} == EXPECTED
-    assert len(ALL_PAIRS) == len(EXPECTED) + len(REFUSED)
-
-
-@pytest.mark.parametrize(("state", "event"), list(EXPECTED), ids=lambda v: str(v))
-def test_allowed_events_go_to_the_tables_target(state: PressState, event: str) -> None:
-    assert PRESS_WORKFLOW.allows(state, event)
-    transition = PRESS_WORKFLOW.apply(state, event)
-    assert (transition.source, transition.event, transition.target) == (state, event, EXPECTED[(state, event)])
-    assert PressEffect.UPDATE_CARD in transition.effects  # every step shows on the comms card
-    if transition.target is not state:
-        # A new stage has a new holder, asked and chased from its due date.
-        assert PressEffect.NEW_STAGE in transition.effects
-
-
-@pytest.mark.parametrize(("state", "event"), REFUSED, ids=lambda v: str(v))
-def test_every_other_pair_is_refused_with_a_plain_sentence(state: PressState, event: str) -> None:
-    assert not PRESS_WORKFLOW.allows(state, event)
-    with pytest.raises(InvalidTransition) as caught:
-        PRESS_WORKFLOW.apply(state, event)
-    message = caught.value.message
-    assert message[:1].isupper() and message.endswith("."), message
-    assert "_" not in message, message  # no state or event names leak out
-    assert not re.search(r"\b(None|PressState)\b", message), message
-    assert len(message.split()) >= 4, message
 
 
 def test_a_second_set_of_amendments_in_a_round_is_refused_in_words() -> None:
