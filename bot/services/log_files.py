@@ -81,7 +81,7 @@ async def _csv_rows(rows: AsyncIterator[LogRow], f: TextIO, tz: ZoneInfo) -> int
 
 def _csv_cell(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return value.isoformat(" ", "minutes")  # 2026-03-02 16:05, as strftime would write it, but quicker
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return "" if value is None else value
