@@ -12,6 +12,7 @@ from bot.domain import phone
 from bot.domain.deadline import Reading
 from bot.domain.errors import ValidationFailed
 from bot.domain.forms import Context, Field, Form, Kind
+from bot.domain.permissions import Asked, Rule, Rules
 
 
 class ConversationStatus(StrEnum):
@@ -286,3 +287,13 @@ def _asked(reading: Reading) -> dict[str, str]:
     asked = {"ask": reading.question, "day": reading.day.isoformat() if reading.day else None,
              "part": reading.part}
     return {key: value for key, value in asked.items() if value}
+
+
+def _answering(q: Asked[Conversation | None]) -> bool:
+    return q.case is not None and (q.case.platform, q.case.user_id) == (q.actor.platform, q.actor.user_id)
+
+
+# Every button of a conversation (a question's, the review screen's) is for the person answering it; one we
+# no longer have is nobody's.
+CONVERSATION: Rules[Conversation | None] = Rules({}, default=Rule(
+    _answering, "This form belongs to someone else, so its buttons won't work for you."))

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.domain.enquiry import Enquiry, EnquiryState
 from bot.domain.office_hours import OfficeHours
+from bot.domain.permissions import Rule, Rules
 
 
 class NudgeKind(StrEnum):
@@ -41,6 +42,11 @@ class Nudge:
     data: dict[str, Any] = field(default_factory=dict)
     status: NudgeStatus = NudgeStatus.PENDING
     id: int | None = None
+
+
+# A reminder's own buttons are its recipient's (the case's buttons on it are the case's table's to allow).
+_RECIPIENTS: Rule[Nudge] = Rule(lambda q: q.email == q.case.recipient, "That reminder was for someone else.")
+REMINDER: Rules[Nudge] = Rules({"snooze": _RECIPIENTS}, default=_RECIPIENTS)
 
 
 @dataclass(frozen=True)

@@ -45,14 +45,12 @@ class Rule(Generic[C]):
             raise NotAllowed(self.refusal if isinstance(self.refusal, str) else self.refusal(asked))
 
 
-class Permissions(Generic[C, S]):
-    """A workflow's table of action -> rule; `default` answers for an action the table does not name."""
+class Rules(Generic[C]):
+    """A table of action -> rule; `default` answers for an action the table does not name. On its own, the table
+    for presses that are no step of a case's workflow (a reminder's, a conversation's, the holding-line
+    library's): they are offered wherever the card shows them."""
 
-    def __init__(self, workflow: Workflow[S, Any], rules: Mapping[str, Rule[C]], default: Rule[C]) -> None:
-        unknown = {e for rule in rules.values() for e in rule.events} - workflow.events
-        if unknown:
-            raise ValueError(f"{workflow.name}: permissions name events the table lacks: {sorted(unknown)}")
-        self.workflow = workflow
+    def __init__(self, rules: Mapping[str, Rule[C]], default: Rule[C]) -> None:
         self.rules = dict(rules)
         self.default = default
 
@@ -69,6 +67,17 @@ class Permissions(Generic[C, S]):
         except NotAllowed:
             return False
         return True
+
+
+class Permissions(Rules[C], Generic[C, S]):
+    """A workflow's table of action -> rule, whose rules name the workflow events each press fires."""
+
+    def __init__(self, workflow: Workflow[S, Any], rules: Mapping[str, Rule[C]], default: Rule[C]) -> None:
+        unknown = {e for rule in rules.values() for e in rule.events} - workflow.events
+        if unknown:
+            raise ValueError(f"{workflow.name}: permissions name events the table lacks: {sorted(unknown)}")
+        super().__init__(rules, default)
+        self.workflow = workflow
 
     def offered(self, state: S, action: str) -> bool:
         """Whether a button for `action` belongs on a card in `state`: the workflow table allows what it fires."""

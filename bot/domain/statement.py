@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TypeGuard, TypeVar
 
 import phonenumbers
 
-from bot.domain.errors import UNKNOWN_BUTTON, ValidationFailed
+from bot.domain.errors import UNKNOWN_BUTTON, StaleAction, ValidationFailed
 from bot.domain.people import Directory, Role
 
 if TYPE_CHECKING:  # both import this module (through bot.domain.enquiry)
@@ -69,6 +69,16 @@ def button_slot(x: str | None, parse: Callable[[str], S | None]) -> tuple[S, str
 def binds_to(draft: Draft | None, version: int | None, fp: str) -> TypeGuard[Draft]:
     """Whether a button made for (version, fingerprint prefix) is for this exact draft: the sign-off binding."""
     return draft is not None and draft.number == version and len(fp) >= 12 and draft.fingerprint.startswith(fp)
+
+
+def check_binding(draft: Draft | None, version: int | None, fp: str, stale: str) -> Draft:
+    """The draft a sign-off button was made for (`binds_to`); a button for any other draft is refused in the
+    workflow's own sentence `stale`, which may name the card's {version} and add {latest} (" The latest is
+    version N.", when there is one)."""
+    if not binds_to(draft, version, fp):
+        latest = f" The latest is version {draft.number}." if draft else ""
+        raise StaleAction(stale.format(version=version, latest=latest))
+    return draft
 
 
 class Slot(StrEnum):

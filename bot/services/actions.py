@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain.crisis import LEAD_AGENCY_FORM, LIBRARY_FORM, UPDATE_FORM, holding_line_form
+from bot.domain.crisis import LEAD_AGENCY_FORM, LIBRARY_FORM, UPDATE_FORM, holding_line_form, require_library
 from bot.domain.deadline import Reading
 from bot.domain.errors import UNKNOWN_BUTTON, DomainError, ValidationFailed
 from bot.domain.forms import Form
@@ -41,7 +41,7 @@ async def press(core: Core, actor: Actor, payload: ActionPayload, request_key: s
         return await press_releases.act(core, actor, payload.a, payload.id, payload.x, payload.v, request_key)
     if payload.k == "library":
         if payload.a == "add":
-            crises.require_library_access(core, actor)
+            require_library(core.directory, actor, "add")
             return Reply(modal=ModalRequest("library_line", {}, {}))
         return await crises.retire_library_line(core, actor, payload.id, request_key)
     ref, action = payload.id, payload.a

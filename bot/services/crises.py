@@ -7,16 +7,17 @@ from typing import Any
 from bot.domain.conversation import Conversation
 from bot.domain.crisis import (
     CRISIS_WORKFLOW,
+    STALE_SIGN_OFF,
     Crisis,
     CrisisSlot,
     CrisisState,
     alert_list,
-    is_comms,
     require,
+    require_library,
     required_crisis_slots,
 )
 from bot.domain.enquiry import Person
-from bot.domain.errors import UNKNOWN_BUTTON, DomainError, NotAllowed, StaleAction, ValidationFailed
+from bot.domain.errors import UNKNOWN_BUTTON, DomainError, ValidationFailed
 from bot.domain.forms import Context
 from bot.domain.messages import Outbound, Recipient
 from bot.domain.nudges import Nudge, NudgeKind
@@ -25,8 +26,8 @@ from bot.domain.statement import (
     Decision,
     Draft,
     SignOff,
-    binds_to,
     button_slot,
+    check_binding,
     completes_round,
     decided_on,
     fingerprint,
@@ -184,7 +185,7 @@ async def _open_changes(core: Core, actor: Actor, ref: str, x: str | None, versi
         slot, fp = button_slot(x, CrisisSlot)
         require(core.directory, actor, crisis, "approve", slot)
         CRISIS_WORKFLOW.apply(crisis.state, "request_changes")
-        _check_version(await uow.drafts.latest(ref), version, fp)
+        check_binding(await uow.drafts.latest(ref), version, fp, STALE_SIGN_OFF)
     return Reply(modal=ModalRequest("crisis_changes", {"ref": ref, "slot": slot.value, "v": version, "fp": fp}, {}))
 
 
@@ -198,19 +199,12 @@ async def decide(core: Core, actor: Actor, ref: str, slot: str, version: int, fp
     return await CRISES.run(core, ref, request_key, change)
 
 
-def _check_version(draft: Draft | None, version: int | None, fp: str) -> Draft:
-    if not binds_to(draft, version, fp):
-        raise StaleAction("This card shows an earlier holding line, which has since changed, so it can't be "
-                          "signed off from here. If it needs you, a new card will come.")
-    return draft
-
-
 async def _decide(uow: UnitOfWork, core: Core, ctx: Context, crisis: Crisis, draft: Draft | None, actor: Actor,
                   x: str | None, version: int | None, decision: Decision, comment: str | None) -> str:
     slot, fp = button_slot(x, CrisisSlot)
     require(core.directory, actor, crisis, "approve", slot)
     CRISIS_WORKFLOW.apply(crisis.state, "request_changes")  # sentence for a line not awaiting sign-off
-    draft = _check_version(draft, version, fp)
+    draft = check_binding(draft, version, fp, STALE_SIGN_OFF)
     decided = await uow.drafts.sign_offs(crisis.ref, draft.number)
     if earlier := decided_on(decided, slot):
         raise DomainError(f"{earlier.by} already decided on this holding line. Nothing more is needed from you.")
@@ -265,21 +259,15 @@ async def add_update(core: Core, actor: Actor, ref: str, text: str, request_key:
 
 # --- the library of holding lines --------------------------------------------------------------------------
 
-def require_library_access(core: Core, actor: Actor) -> None:
-    """The library is the communications team's (it is no one crisis's, so not in the crisis's rules)."""
-    if not is_comms(core.directory, actor):
-        raise NotAllowed("Only the communications team can manage the holding-line library.")
-
-
 async def library(core: Core, actor: Actor) -> Reply:
-    require_library_access(core, actor)
+    require_library(core.directory, actor, "show")
     async with core.uow() as uow:
         lines = await uow.holding_lines.active()
     return Reply(text="Holding-line library", card=views.library_card(lines))
 
 
 async def add_library_line(core: Core, actor: Actor, title: str, text: str, request_key: str) -> Reply:
-    require_library_access(core, actor)
+    require_library(core.directory, actor, "add")
 
     async def work(uow: UnitOfWork, ctx: Context) -> Answer:
         line = await uow.holding_lines.add(title, text, actor.label, ctx.now)
@@ -291,7 +279,7 @@ async def add_library_line(core: Core, actor: Actor, title: str, text: str, requ
 
 
 async def retire_library_line(core: Core, actor: Actor, line_id: str, request_key: str) -> Reply:
-    require_library_access(core, actor)
+    require_library(core.directory, actor, "retire")
 
     async def work(uow: UnitOfWork, ctx: Context) -> Answer:
         number = small_int(line_id)

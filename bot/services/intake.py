@@ -7,15 +7,16 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain import chat_help
-from bot.domain.conversation import TYPED_COMMANDS, Conversation, ConversationStatus
+from bot.domain.conversation import CONVERSATION, TYPED_COMMANDS, Conversation, ConversationStatus
 from bot.domain.crisis import CRISIS_FORM
 from bot.domain.deadline import Reading
 from bot.domain.enquiry import Enquiry, Person
-from bot.domain.errors import ConcurrencyConflict, Duplicate, NotAllowed, ValidationFailed
+from bot.domain.errors import ConcurrencyConflict, Duplicate, ValidationFailed
 from bot.domain.forms import Context, Form
 from bot.domain.media_call import MEDIA_CALL, OFFER_WORDS, prefill
 from bot.domain.messages import Outbound, Recipient
 from bot.domain.people import Actor
+from bot.domain.permissions import Asked
 from bot.domain.press_release import INTAKE_FORMS as PRESS_FORMS
 from bot.domain.press_release import REACTIVE_FORM, form_for_kind
 from bot.domain.text import small_int
@@ -177,8 +178,8 @@ async def _conversation_action(core: Core, actor: Actor, payload: ActionPayload,
         async with core.uow() as uow:
             await uow.mark_request_seen(request_key, ctx.now)
             conv = await uow.conversations.get(conv_id) if (conv_id := small_int(payload.id)) is not None else None
-            if conv is None or (conv.platform, conv.user_id) != (actor.platform, actor.user_id):
-                raise NotAllowed("This form belongs to someone else, so its buttons won't work for you.")
+            CONVERSATION.require(Asked(core.directory, actor, conv), payload.a)
+            assert conv is not None  # the table's answer: a conversation we don't have is nobody's
             form = FORMS[conv.form_id]
             if conv.status is ConversationStatus.SUBMITTED:
                 return Reply(text=f"This {form.noun} has already been sent to comms as {conv.case_ref}.")

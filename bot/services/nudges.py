@@ -7,12 +7,13 @@ import logging
 from datetime import timedelta
 
 from bot.domain.crisis import CrisisSlot, CrisisState
-from bot.domain.enquiry import Enquiry
-from bot.domain.errors import NotAllowed, NotFound, ValidationFailed
+from bot.domain.enquiry import Enquiry, require
+from bot.domain.errors import NotFound, ValidationFailed
 from bot.domain.forms import Context
 from bot.domain.messages import Outbound, Recipient
 from bot.domain.nudges import (
     DEFERRED_KINDS,
+    REMINDER,
     Nudge,
     NudgeKind,
     NudgeStatus,
@@ -21,6 +22,7 @@ from bot.domain.nudges import (
     still_applies,
 )
 from bot.domain.people import Actor, Role
+from bot.domain.permissions import Asked
 from bot.domain.statement import Decision
 from bot.ports import UnitOfWork
 from bot.services import press_release_effects
@@ -317,9 +319,7 @@ async def _next_on_call(uow: UnitOfWork, core: Core, ctx: Context, enquiry: Enqu
 async def acknowledge(core: Core, actor: Actor, ref: str, request_key: str) -> Reply:
     """The on-call director says "I have it": the chase down the rota stops."""
     async def change(uow: UnitOfWork, ctx: Context, enquiry: Enquiry) -> Answer:
-        asked = enquiry.routing.get("asked") or []
-        if (actor.email or "").lower() not in asked and not core.directory.has(actor, Role.ON_CALL_DIRECTOR):
-            raise NotAllowed("This enquiry was sent to the on-call director; only they can acknowledge it.")
+        require(core.directory, actor, enquiry, "ack")
         if by := enquiry.routing.get("acknowledged_by"):
             raise ValidationFailed(f"{core.directory.name_of(by)} has already acknowledged {ref}.")
         enquiry.routing = {**enquiry.routing, "acknowledged_by": (actor.email or "").lower(),
@@ -337,9 +337,8 @@ async def snooze(core: Core, actor: Actor, ref: str, nudge_id: str, request_key:
         original = next((n for n in await uow.nudges.all_for(ref) if str(n.id) == nudge_id), None)
         if original is None:
             raise NotFound("That reminder no longer exists.")
+        REMINDER.require(Asked(core.directory, actor, original), "snooze")
         me = (actor.email or "").lower()
-        if original.recipient != me:
-            raise NotAllowed("That reminder was for someone else.")
         pending = await uow.nudges.pending_for(ref)
         if any(n.data.get("snoozed_from") == original.id for n in pending):
             return Unchanged(Reply(text="That reminder is already snoozed."))

@@ -15,6 +15,7 @@ from bot.domain.press_release import (
     PRESS_WORKFLOW,
     SIGN_OFF_STAGES,
     STAGE_NAMES,
+    STALE_SIGN_OFF,
     Outcome,
     PressComment,
     PressRelease,
@@ -28,7 +29,7 @@ from bot.domain.press_release import (
     slot_label,
     workflow_form,
 )
-from bot.domain.statement import Decision, Draft, button_slot
+from bot.domain.statement import Decision, Draft, button_slot, check_binding
 from bot.ports import UnitOfWork
 from bot.services.casework import Answer
 from bot.services.core import Core, Reply
@@ -37,7 +38,6 @@ from bot.services.press_releases import (
     approve,
     check_embargo,
     check_stage,
-    check_version,
     collated,
     draft_event,
     draft_facts,
@@ -194,7 +194,7 @@ async def _change(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, d
     slot, fp = button_slot(f"{meta.get('slot', '')}:{meta.get('fp', '')}", PressSlot.parse)
     require(core.directory, actor, pr, "change", slot)
     check_stage(pr, slot)
-    draft = check_version(draft, _int(meta.get("v")), fp)
+    draft = check_binding(draft, _int(meta.get("v")), fp, STALE_SIGN_OFF)
     await PRESS.apply(uow, core, ctx, pr, PressStep(
         actor, "ask_change", facts={"slot": slot.value, "comment": values["comment"], **draft_facts(draft)},
         headline=f"{actor.label} asked for a change to {pr.ref} ({slot_label(slot, pr, core.directory)}). A new "

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.enquiry import Person
-from bot.domain.errors import UNKNOWN_BUTTON, DomainError, InvalidTransition, StaleAction, ValidationFailed
+from bot.domain.errors import UNKNOWN_BUTTON, DomainError, InvalidTransition, ValidationFailed
 from bot.domain.forms import Context
 from bot.domain.messages import Outbound, Recipient
 from bot.domain.people import Actor
@@ -18,6 +18,7 @@ from bot.domain.press_release import (
     PRESS_WORKFLOW,
     SIGN_OFF_STAGES,
     STAGE_NAMES,
+    STALE_SIGN_OFF,
     PressComment,
     PressRelease,
     PressSlot,
@@ -28,7 +29,15 @@ from bot.domain.press_release import (
     slot_label,
     slots_for,
 )
-from bot.domain.statement import Decision, Draft, SignOff, binds_to, button_slot, completes_round, decided_on
+from bot.domain.statement import (
+    Decision,
+    Draft,
+    SignOff,
+    button_slot,
+    check_binding,
+    completes_round,
+    decided_on,
+)
 from bot.domain.timefmt import describe
 from bot.ports import UnitOfWork
 from bot.services.casework import Answer
@@ -179,7 +188,7 @@ async def _open_form(core: Core, actor: Actor, action: str, ref: str, x: str | N
             slot, fp = button_slot(x, PressSlot.parse)
             require(core.directory, actor, pr, action, slot)
             check_stage(pr, slot)
-            check_version(draft, version, fp)
+            check_binding(draft, version, fp, STALE_SIGN_OFF)
             meta.update({"slot": slot.value, "v": version, "fp": fp})
         case "embargo":
             require(core.directory, actor, pr, "embargo")
@@ -236,20 +245,12 @@ def check_stage(pr: PressRelease, slot: PressSlot) -> None:
                                 f"{STAGE_NAMES[pr.state].lower()} stage.")
 
 
-def check_version(draft: Draft | None, version: int | None, fp: str) -> Draft:
-    if not binds_to(draft, version, fp):
-        raise StaleAction("This card shows an earlier version of the release, which has since changed, so it "
-                          "can't be signed off from here. The latest version comes on a new card.")
-    assert draft is not None
-    return draft
-
-
 async def approve(uow: UnitOfWork, core: Core, ctx: Context, pr: PressRelease, draft: Draft | None, actor: Actor,
                    x: str | None, version: int | None, *, comment: str | None, recording: bool = False) -> str:
     slot, fp = button_slot(x, PressSlot.parse)
     require(core.directory, actor, pr, "record" if recording else "approve", slot)
     check_stage(pr, slot)
-    draft = check_version(draft, version, fp)
+    draft = check_binding(draft, version, fp, STALE_SIGN_OFF)
     decided = await uow.drafts.sign_offs(pr.ref, draft.number)
     if earlier := decided_on(decided, slot):
         raise DomainError(f"{earlier.by} already signed this version off. Nothing more is needed from you.")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain import guidance
-from bot.domain.enquiry import ENQUIRY_WORKFLOW, Enquiry, EnquiryState, is_owner, require
-from bot.domain.errors import DomainError, NotAllowed, StaleAction, ValidationFailed
+from bot.domain.enquiry import ENQUIRY_WORKFLOW, STALE_SIGN_OFF, Enquiry, EnquiryState, require
+from bot.domain.errors import DomainError, NotAllowed, ValidationFailed
 from bot.domain.forms import Context
 from bot.domain.people import Actor
 from bot.domain.response_forms import CHANGES_FORM, ISSUE_FORM, PARTNER_FORM, REJECT_FORM, statement_form
@@ -17,7 +17,7 @@ from bot.domain.statement import (
     SignOff,
     Slot,
     approvers,
-    binds_to,
+    check_binding,
     checklist,
     completes_round,
     decided_on,
@@ -150,24 +150,7 @@ def _is_self(email: str, enquiry: Enquiry) -> bool:
     return bool(enquiry.owner and enquiry.owner.email and enquiry.owner.email.lower() == email)
 
 
-def _authorise_decision(core: Core, actor: Actor, enquiry: Enquiry, slot: Slot) -> None:
-    if is_owner(actor, enquiry) and slot is not Slot.PARTNER:
-        raise NotAllowed("You can't sign off your own draft: it needs someone else's approval.")
-    if slot is Slot.PARTNER:
-        require(core.directory, actor, enquiry, "partner")
-        return
-    allowed = approvers(slot, enquiry.plan, core.directory)
-    if not actor.email or actor.email.lower() not in allowed:
-        who = " or ".join(core.directory.name_of(e) for e in allowed) or "nobody configured"
-        raise NotAllowed(f"Only {who} can sign this off. Your click has not been counted.")
-
-
-def _check_version(draft: Draft | None, version: int, fp: str) -> Draft:
-    if not binds_to(draft, version, fp):
-        latest = f" The latest is version {draft.number}." if draft else ""
-        raise StaleAction(f"This card shows version {version} of the draft, which has since changed, so it can't "
-                          f"be signed off from here.{latest} If it needs you, a new card will come.")
-    return draft
+_DECIDING = {Decision.APPROVED: "approve", Decision.CHANGES: "changes", Decision.REJECTED: "reject"}
 
 
 async def open_decision_form(core: Core, actor: Actor, ref: str, slot: Slot, version: int, fp: str, form_id: str
@@ -175,9 +158,9 @@ async def open_decision_form(core: Core, actor: Actor, ref: str, slot: Slot, ver
     """Check the approver may act on this version before showing them the comment form."""
     async with core.uow() as uow:
         enquiry = await ENQUIRIES.load(uow, ref)
-        _authorise_decision(core, actor, enquiry, slot)
+        require(core.directory, actor, enquiry, form_id, slot)
         _check_state(enquiry, "request_changes")
-        _check_version(await uow.drafts.latest(ref), version, fp)
+        check_binding(await uow.drafts.latest(ref), version, fp, STALE_SIGN_OFF)
     return Reply(modal=ModalRequest(form_id, {"ref": ref, "slot": slot.value, "v": version, "fp": fp}, {}))
 
 
@@ -185,13 +168,13 @@ async def decide(core: Core, actor: Actor, ref: str, slot: Slot, version: int, f
                  request_key: str, comment: str | None = None) -> Reply:
     """An approver's decision on one slot of one exact version."""
     async def change(uow: UnitOfWork, ctx: Context, enquiry: Enquiry) -> Answer:
-        _authorise_decision(core, actor, enquiry, slot)
+        require(core.directory, actor, enquiry, _DECIDING[decision], slot)
         _check_state(enquiry, "request_changes")
         decided = await uow.drafts.sign_offs(ref, version)
         if earlier := decided_on(decided, slot):
             raise DomainError(f"{earlier.by} already {_verb(earlier.decision)} version {version} "
                               f"({views.SLOT_NAMES[slot]}). Nothing more is needed from you.")
-        draft = _check_version(await uow.drafts.latest(ref), version, fp)
+        draft = check_binding(await uow.drafts.latest(ref), version, fp, STALE_SIGN_OFF)
         if slot not in required_slots(enquiry.plan):
             raise NotAllowed("That sign-off is no longer needed for this draft.")
         sign_off = SignOff(version, draft.fingerprint, slot, decision, actor.label, actor.email, ctx.now, comment)

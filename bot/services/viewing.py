@@ -43,7 +43,8 @@ async def card_for(core: Core, actor: Actor, view: ActionPayload) -> Card | None
         if view.k == "enquiry" and (enquiry := await uow.enquiries.get(view.id)) is not None:
             card = await enquiries.channel_card(uow, core, ctx, enquiry, await uow.drafts.latest(enquiry.ref))
             closed = not core.is_open(ctx.now)
-            mine = card.for_viewer(lambda p: enquiry_rules.may(directory, actor, enquiry, p.a, out_of_hours=closed))
+            mine = card.for_viewer(
+                lambda p: enquiry_rules.may(directory, actor, enquiry, p.a, p.x, out_of_hours=closed))
         elif view.k == "crisis" and (crisis := await uow.crises.get(view.id)) is not None:
             card = await crisis_effects.channel_card(uow, core, ctx, crisis)
             mine = card.for_viewer(lambda p: crisis_rules.may(directory, actor, crisis, p.a, p.x))

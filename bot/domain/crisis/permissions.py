@@ -6,8 +6,10 @@ from typing import Any
 
 from bot.domain.crisis.model import Crisis, CrisisSlot, alert_list, crisis_approvers
 from bot.domain.crisis.workflow import CRISIS_WORKFLOW, CrisisState
+from bot.domain.errors import ValidationFailed
 from bot.domain.people import Directory, Role, is_comms
-from bot.domain.permissions import Asked, Permissions, Rule
+from bot.domain.permissions import Asked, Permissions, Rule, Rules
+from bot.domain.statement import button_slot
 
 Q = Asked[Crisis]
 
@@ -68,6 +70,23 @@ PERMISSIONS: Permissions[Crisis, CrisisState] = Permissions(CRISIS_WORKFLOW, {
 }, default=Rule(_signs, _not_signer))
 
 
+DECISIONS = frozenset({"approve", "changes"})  # the buttons whose argument names a slot (`button_arg`)
+
+# A sign-off button made for a holding line that has since changed (`statement.check_binding`).
+STALE_SIGN_OFF = ("This card shows an earlier holding line, which has since changed, so it can't be signed off "
+                  "from here. If it needs you, a new card will come.")
+
+# The library of pre-approved holding lines is no one crisis's: the communications team's, to read and keep.
+_LIBRARIAN: Rule[None] = Rule(lambda q: is_comms(q.directory, q.actor),
+                              "Only the communications team can manage the holding-line library.")
+LIBRARY: Rules[None] = Rules(dict.fromkeys(("show", "add", "retire"), _LIBRARIAN), default=_LIBRARIAN)
+
+
+def require_library(directory: Directory, actor: Any, action: str) -> None:
+    """Who may use the holding-line library (`action`: "show", "add", "retire")."""
+    LIBRARY.require(Asked(directory, actor, None), action)
+
+
 def require(directory: Directory, actor: Any, crisis: Crisis, action: str, slot: CrisisSlot | None = None) -> None:
     """Who may press which button of a crisis; raises NotAllowed with the reason in plain English."""
     PERMISSIONS.require(Asked(directory, actor, crisis, slot), action)
@@ -75,10 +94,8 @@ def require(directory: Directory, actor: Any, crisis: Crisis, action: str, slot:
 
 def may(directory: Directory, actor: Any, crisis: Crisis, action: str, x: str | None = None) -> bool:
     """Whether `actor` may press a button for `action` (with its argument `x`) on this crisis."""
-    slot = None
-    if action in ("approve", "changes"):
-        try:
-            slot = CrisisSlot((x or "").partition(":")[0])
-        except ValueError:
-            return False
+    try:
+        slot = button_slot(x, CrisisSlot)[0] if action in DECISIONS else None
+    except ValidationFailed:
+        return False
     return PERMISSIONS.may(Asked(directory, actor, crisis, slot), action)

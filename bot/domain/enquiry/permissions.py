@@ -7,9 +7,10 @@ from typing import Any
 from bot.domain import guidance
 from bot.domain.enquiry.model import Enquiry
 from bot.domain.enquiry.workflow import ENQUIRY_WORKFLOW, EnquiryState
-from bot.domain.errors import NotAllowed
+from bot.domain.errors import NotAllowed, ValidationFailed
 from bot.domain.people import Actor, Directory, Role
 from bot.domain.permissions import Asked, Permissions, Rule
+from bot.domain.statement import Slot, approvers, button_slot
 
 Q = Asked[Enquiry]
 
@@ -44,6 +45,23 @@ def _not_owner(q: Q) -> str:
     return guidance.NOT_OWNER.format(owner=q.case.owner.name if q.case.owner else "nobody yet")
 
 
+def _signs(q: Q) -> bool:
+    """A decision on a slot: by its approvers, never on the owner's own draft; comms record a partner's."""
+    if q.arg is Slot.PARTNER:
+        return _comms(q)
+    return not _owner(q) and q.email in approvers(q.arg, q.case.plan, q.directory)
+
+
+def _not_signer(q: Q) -> str:
+    if q.arg is Slot.PARTNER:
+        return _PARTNER
+    if _owner(q):
+        return "You can't sign off your own draft: it needs someone else's approval."
+    who = " or ".join(q.directory.name_of(e) for e in approvers(q.arg, q.case.plan, q.directory))
+    return f"Only {who or 'nobody configured'} can sign this off. Your click has not been counted."
+
+
+_PARTNER = "A partner's sign-off is recorded by the communications team."
 _CHANGE_OWNER = "Only members of the communications team can change who owns a media enquiry."
 
 
@@ -73,8 +91,14 @@ PERMISSIONS: Permissions[Enquiry, EnquiryState] = Permissions(ENQUIRY_WORKFLOW, 
     "issue": _owners("issue"),
     "close": _owners("close"),
     "tick": Rule(_comms, "Only the communications team can tick off the checklist.", ("tick",)),
-    "partner": Rule(_comms, "A partner's sign-off is recorded by the communications team.",
-                    ("approve", "approve_last")),
+    "partner": Rule(_comms, _PARTNER, ("approve", "approve_last")),
+    # An approver's decision on one slot of one draft (`slot`: the slot the button is for).
+    "approve": Rule(_signs, _not_signer, ("approve", "approve_last")),
+    "changes": Rule(_signs, _not_signer, ("request_changes",)),
+    "reject": Rule(_signs, _not_signer, ("reject",)),
+    # Out of hours the enquiry goes to the on-call director, who says "I have it" before anyone claims it.
+    "ack": Rule(_on_call, "This enquiry was sent to the on-call director; only they can acknowledge it.",
+                ("acknowledge",)),
     # Reading the whole enquiry: whoever the bot shows its cards to.
     "show": Rule(lambda q: _reporter(q) or _owner(q) or bool(q.directory.roles_of(q.actor.email)),
                  "Only the communications team, its approvers and the person who logged this enquiry can read it "
@@ -82,6 +106,11 @@ PERMISSIONS: Permissions[Enquiry, EnquiryState] = Permissions(ENQUIRY_WORKFLOW, 
 }, default=_ownership())
 
 OWNERSHIP = frozenset({"claim", "release", "hand_over", "withdraw"})
+DECISIONS = frozenset({"approve", "changes", "reject"})  # the buttons whose argument names a slot (`button_arg`)
+
+# A sign-off button made for a draft that has since changed (`statement.check_binding`).
+STALE_SIGN_OFF = ("This card shows version {version} of the draft, which has since changed, so it can't be signed "
+                  "off from here.{latest} If it needs you, a new card will come.")
 
 
 def _hand_over_to(directory: Directory, enquiry: Enquiry, target: str | None) -> None:
@@ -91,9 +120,10 @@ def _hand_over_to(directory: Directory, enquiry: Enquiry, target: str | None) ->
         raise NotAllowed(f"{enquiry.owner.name} already owns this enquiry.")
 
 
-def require(directory: Directory, actor: Any, enquiry: Enquiry, action: str, target: str | None = None, *,
+def require(directory: Directory, actor: Any, enquiry: Enquiry, action: str, target: str | Slot | None = None, *,
             out_of_hours: bool = False) -> None:
-    """Who may press which button of an enquiry; raises NotAllowed with the reason in plain English."""
+    """Who may press which button of an enquiry; raises NotAllowed with the reason in plain English.
+    `target`: who a hand-over is to, or the slot a decision is on."""
     PERMISSIONS.require(Asked(directory, actor, enquiry, target, out_of_hours), action)
     if action == "hand_over":
         _hand_over_to(directory, enquiry, target)
@@ -109,6 +139,12 @@ def authorise(directory: Directory, actor: Any, enquiry: Enquiry, action: str, t
         _hand_over_to(directory, enquiry, target)
 
 
-def may(directory: Directory, actor: Any, enquiry: Enquiry, action: str, *, out_of_hours: bool = False) -> bool:
-    """Whether `actor` may press a button for `action` on this enquiry (a hand-over: to someone)."""
-    return PERMISSIONS.may(Asked(directory, actor, enquiry, out_of_hours=out_of_hours), action)
+def may(directory: Directory, actor: Any, enquiry: Enquiry, action: str, x: str | None = None, *,
+        out_of_hours: bool = False) -> bool:
+    """Whether `actor` may press a button for `action` (with its argument `x`) on this enquiry (a hand-over: to
+    someone)."""
+    try:
+        slot = button_slot(x, Slot)[0] if action in DECISIONS else None
+    except ValidationFailed:
+        return False
+    return PERMISSIONS.may(Asked(directory, actor, enquiry, slot, out_of_hours), action)

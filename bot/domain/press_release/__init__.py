@@ -27,7 +27,7 @@ from bot.domain.press_release.model import (
     ReleaseKind,
     draft_fingerprint,
 )
-from bot.domain.press_release.permissions import may, require
+from bot.domain.press_release.permissions import STALE_SIGN_OFF, may, require
 from bot.domain.press_release.reading import EMAIL, parse_link, parse_partners, parse_quoted
 from bot.domain.press_release.slots import (
     DIRECTOR,
@@ -58,8 +58,8 @@ from bot.domain.press_release.workflow import (
 
 __all__ = ["AFTER_LEAD_SIGN_OFF", "BEFORE_ISSUE", "CHANNELS", "COLLATING", "DIRECTOR", "DRAFTING", "EMAIL", "END",
            "EXECUTIVE", "FINAL_CHECK", "INTAKE_FORMS", "LEAD", "LEAD_SIGN_OFF_NOTE", "ONE_SET", "OPEN", "PREFIX",
-           "PRESS_WORKFLOW", "PROACTIVE_FORM", "REACTIVE_FORM", "SIGN_OFF_STAGES", "STAGE_NAMES", "STATIC_FORMS",
-           "Outcome", "PressComment", "PressEffect", "PressRelease", "PressSlot", "PressState", "PressTimings",
+           "PRESS_WORKFLOW", "PROACTIVE_FORM", "REACTIVE_FORM", "SIGN_OFF_STAGES", "STAGE_NAMES", "STALE_SIGN_OFF",
+           "STATIC_FORMS", "Outcome", "PressComment", "PressEffect", "PressRelease", "PressSlot", "PressState", "PressTimings",
            "Quoted", "ReleaseKind", "decide_form", "draft_fingerprint", "form_for_kind", "holders", "is_comms",
            "may", "parse_link", "parse_partners", "parse_quoted", "partner_slot", "quote_slot", "recorded_by_comms",
            "require", "signers", "slot_label", "slots_for", "workflow_form"]

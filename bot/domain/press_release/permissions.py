@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.domain.errors import ValidationFailed
 from bot.domain.people import Directory, Role, is_comms
 from bot.domain.permissions import Asked, Permissions, Rule
 from bot.domain.press_release.model import PressRelease
 from bot.domain.press_release.slots import PressSlot, recorded_by_comms, signers, slot_label
 from bot.domain.press_release.workflow import PRESS_WORKFLOW, PressState
+from bot.domain.statement import button_slot
 
 Q = Asked[PressRelease]
 
@@ -101,6 +103,13 @@ PERMISSIONS: Permissions[PressRelease, PressState] = Permissions(PRESS_WORKFLOW,
 }, default=Rule(_signs, _not_signer))
 
 
+DECISIONS = frozenset({"approve", "change", "record"})  # the buttons whose argument names a slot (`button_arg`)
+
+# A sign-off button made for a version that has since changed (`statement.check_binding`).
+STALE_SIGN_OFF = ("This card shows an earlier version of the release, which has since changed, so it can't be "
+                  "signed off from here. The latest version comes on a new card.")
+
+
 def require(directory: Directory, actor: Any, pr: PressRelease, action: str, slot: PressSlot | None = None
             ) -> None:
     """Who may press which button of a press release; raises NotAllowed with the reason in plain English.
@@ -110,9 +119,8 @@ def require(directory: Directory, actor: Any, pr: PressRelease, action: str, slo
 
 def may(directory: Directory, actor: Any, pr: PressRelease, action: str, x: str | None = None) -> bool:
     """Whether `actor` may press a button for `action` (with its argument `x`) on this press release."""
-    slot = None
-    if action in ("approve", "change", "record"):
-        slot = PressSlot.parse((x or "").rpartition(":")[0])
-        if slot is None:
-            return False
+    try:
+        slot = button_slot(x, PressSlot.parse)[0] if action in DECISIONS else None
+    except ValidationFailed:
+        return False
     return PERMISSIONS.may(Asked(directory, actor, pr, slot), action)
