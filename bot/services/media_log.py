@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import aclosing
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -114,8 +115,10 @@ async def export(log: MediaLog, directory: Directory, actor: Actor | None, out: 
     if fmt == "xlsx" and total > log_files.XLSX_MOST_ROWS:
         raise ValidationFailed(f"{total:,} cases match: more than a worksheet holds ({log_files.XLSX_MOST_ROWS:,} "
                                "rows). Export as CSV, or choose a shorter period with --from and --to.")
-    rows = log.rows(where, now) if foi is None else _published(log.rows(where, now), foi)
-    written = await (log_files.write_csv if fmt == "csv" else log_files.write_xlsx)(rows, out, tz)
+    # Closed however the writing ends (a full disk, too many rows): the rows' connections go back at once.
+    async with aclosing(log.rows(where, now)) as found:
+        rows = found if foi is None else _published(found, foi)
+        written = await (log_files.write_csv if fmt == "csv" else log_files.write_xlsx)(rows, out, tz)
     if uow is not None:
         await _record(uow, actor, now, EXPORT_EVENT, {"format": fmt, "filter": where.describe(), "rows": written,
                                                       "file": out.name, **({"foi": True} if foi else {})})
@@ -147,7 +150,8 @@ async def board_report(log: MediaLog, month: str, out: Path, tz: ZoneInfo, hours
         raise ValidationFailed(f"There is no folder {out.parent} to write {out.name} into.")
     first = parse_month(month)
     where = LogFilter(logged_from=start_of(first, tz), logged_before=start_of(next_month(first), tz))
-    figures = summarise([row async for row in log.rows(where, now)], first, tz, hours)
+    async with aclosing(log.rows(where, now)) as found:
+        figures = summarise([row async for row in found], first, tz, hours)
     if figures.total == 0:
         raise NotFound(f"No cases were logged in {first:%B %Y}: there is nothing to report, so no file was written.")
     (report_files.write_xlsx if kind == ".xlsx" else report_files.write_html)(figures, out)

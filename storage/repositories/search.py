@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import aclosing
 from datetime import datetime
 from typing import Any
 
@@ -140,9 +141,10 @@ class SqlMediaLog:
                                            .where(*conditions(where)))).scalar_one())
 
     async def rows(self, where: LogFilter, now: datetime, batch: int = 1000) -> AsyncIterator[LogRow]:
-        async for lines in read_ahead(self._batches(where, now, batch)):
-            for line in lines:
-                yield line
+        async with aclosing(read_ahead(self._batches(where, now, batch))) as batches:
+            async for lines in batches:
+                for line in lines:
+                    yield line
 
     async def _batches(self, where: LogFilter, now: datetime, batch: int) -> AsyncIterator[list[LogRow]]:
         keys = (select(C.kind, C.ref).where(*conditions(where)).order_by(C.logged_at, C.ref)

@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 import time
+from contextlib import aclosing
 
 from bot.app.config import OrgConfig, Settings
 from bot.domain.audit import Anchor, ChainWalk
@@ -66,9 +67,10 @@ async def _verify(db, kept_elsewhere: list[Anchor]) -> int:  # noqa: ANN001 - st
 
     started = time.perf_counter()
     walk = ChainWalk([*await history_audit.anchors(db), *kept_elsewhere])
-    async for batch in history_audit.chain(db):
-        if not all(walk.step(entry) for entry in batch):
-            break
+    async with aclosing(history_audit.chain(db)) as batches:  # closed at the first problem, before the dispose
+        async for batch in batches:
+            if not all(walk.step(entry) for entry in batch):
+                break
     verdict = walk.finish()
     took = time.perf_counter() - started
     if verdict.ok:
