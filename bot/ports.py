@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -242,7 +242,7 @@ class MediaLog(Protocol):
 
     async def count(self, where: LogFilter) -> int: ...
 
-    def rows(self, where: LogFilter, now: datetime, batch: int = 500) -> AsyncIterator[LogRow]:
+    def rows(self, where: LogFilter, now: datetime, batch: int = 1000) -> AsyncGenerator[LogRow, None]:
         """The log's lines, oldest first, read from the database `batch` cases at a time."""
         ...
 

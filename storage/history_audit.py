@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from sqlalchemy import Text, cast, select
 
@@ -14,13 +14,13 @@ from storage.read_ahead import read_ahead
 _BATCH = 5000
 
 
-def chain(db: Database) -> AsyncIterator[list[ChainedEntry]]:
+def chain(db: Database) -> AsyncGenerator[list[ChainedEntry], None]:
     """Every entry, by its place in the chain, a batch at a time (the next read while this one is checked); an
     entry with no place (put in by hand) comes first, as seq 0."""
     return read_ahead(_batches(db))
 
 
-async def _batches(db: Database) -> AsyncIterator[list[ChainedEntry]]:
+async def _batches(db: Database) -> AsyncGenerator[list[ChainedEntry], None]:
     async with db.sessions() as s:
         h = HistoryRow.__table__.c
         # The content as stored (compact JSON text): its seal is checked on those very bytes, undecoded.

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TypeVar
 
 T = TypeVar("T")
 _END = object()
 
 
-async def read_ahead(source: AsyncIterator[T]) -> AsyncIterator[T]:
+async def read_ahead(source: AsyncIterator[T]) -> AsyncGenerator[T, None]:
     """The items of `source`, in order, the next one already being fetched (in a task of its own) while the
     caller has this one. A caller that may stop early closes this (contextlib.aclosing): the fetch under way is
     let finish and `source` is closed, so its connection goes back before the database is disposed."""

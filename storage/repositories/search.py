@@ -8,7 +8,7 @@ GIN index (ts_rank, ts_headline), both with English stemming. Reads take a conne
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncGenerator, Iterable, Sequence
 from contextlib import aclosing
 from datetime import datetime
 from typing import Any
@@ -140,13 +140,13 @@ class SqlMediaLog:
             return int((await conn.execute(select(func.count()).select_from(case_search)
                                            .where(*conditions(where)))).scalar_one())
 
-    async def rows(self, where: LogFilter, now: datetime, batch: int = 1000) -> AsyncIterator[LogRow]:
+    async def rows(self, where: LogFilter, now: datetime, batch: int = 1000) -> AsyncGenerator[LogRow, None]:
         async with aclosing(read_ahead(self._batches(where, now, batch))) as batches:
             async for lines in batches:
                 for line in lines:
                     yield line
 
-    async def _batches(self, where: LogFilter, now: datetime, batch: int) -> AsyncIterator[list[LogRow]]:
+    async def _batches(self, where: LogFilter, now: datetime, batch: int) -> AsyncGenerator[list[LogRow], None]:
         keys = (select(C.kind, C.ref).where(*conditions(where)).order_by(C.logged_at, C.ref)
                 .execution_options(yield_per=batch))
         # One connection walks the index in order (a server-side cursor on PostgreSQL); another reads each batch's
