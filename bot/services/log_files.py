@@ -11,7 +11,7 @@ import csv
 import os
 import re
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -31,11 +31,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def values(row: LogRow, tz: ZoneInfo) -> list[Any]:
-    """The row's cells in COLUMNS order: times as local (naive) datetimes, labels with spaces."""
-    def when(t: datetime | None) -> datetime | None:
-        return t.astimezone(tz).replace(tzinfo=None, microsecond=0) if t else None
-
+def values(row: LogRow, when: Callable[[datetime | None], Any]) -> list[Any]:
+    """The row's cells in COLUMNS order, labels with spaces, each time as `when` writes it (a file format's own)."""
     return [row.ref, row.kind.replace("_", " "), when(row.logged_at), row.logged_by, row.outlet, row.outlet_kind,
             row.journalist, row.enquiry, when(row.deadline), row.claimed_by, when(row.claimed_at), row.spokesperson,
             row.statement, row.approved_by, when(row.approved_at), when(row.issued_at), row.issued_how,
@@ -68,31 +65,19 @@ async def write_csv(rows: AsyncIterator[LogRow], out: Path, tz: ZoneInfo) -> int
 
 
 async def _csv_rows(rows: AsyncIterator[LogRow], f: TextIO, tz: ZoneInfo) -> int:
+    def when(t: datetime | None) -> str:
+        return t.astimezone(tz).isoformat(" ", "minutes")[:16] if t else ""  # 2026-03-02 16:05, local time
+
     writer = csv.writer(f)
     writer.writerow(COLUMNS)
     written = 0
     async for row in rows:
-        writer.writerow(_csv_line(row, tz))
+        writer.writerow(["" if v is None else "'" + v if v.startswith(_FORMULA_START) else v
+                         for v in values(row, when)])
         written += 1
     if not written:
         raise NotFound("No cases match, so no file was written.")
     return written
-
-
-def _csv_line(row: LogRow, tz: ZoneInfo) -> list[str]:
-    """The row's cells as text, in COLUMNS order (written out, not through `values`: a CSV of every case is
-    100,000 of these, and each cell's type is known here)."""
-    def when(t: datetime | None) -> str:
-        return t.astimezone(tz).isoformat(" ", "minutes")[:16] if t else ""  # 2026-03-02 16:05, local time
-
-    def said(text: str | None) -> str:
-        return "" if text is None else "'" + text if text.startswith(_FORMULA_START) else text
-
-    return [said(row.ref), row.kind.replace("_", " "), when(row.logged_at), said(row.logged_by), said(row.outlet),
-            said(row.outlet_kind), said(row.journalist), said(row.enquiry), when(row.deadline), said(row.claimed_by),
-            when(row.claimed_at), said(row.spokesperson), said(row.statement), said(row.approved_by),
-            when(row.approved_at), when(row.issued_at), said(row.issued_how), row.deadline_met,
-            row.state.replace("_", " "), when(row.closed_at)]
 
 
 async def write_xlsx(rows: AsyncIterator[LogRow], out: Path, tz: ZoneInfo) -> int:
@@ -114,21 +99,25 @@ async def _xlsx_rows(rows: AsyncIterator[LogRow], workbook: Any, tz: ZoneInfo) -
         sheet.set_column(number, number, width)
     sheet.freeze_panes(1, 1)  # the header row and the reference stay in view
     sheet.write_row(0, 0, COLUMNS, workbook.add_format({"bold": True}))
-    when = workbook.add_format({"num_format": _WHEN})
+    shown = workbook.add_format({"num_format": _WHEN})
+
+    def local(t: datetime | None) -> datetime | None:  # a worksheet's times have no zone: the organisation's
+        return t.astimezone(tz).replace(tzinfo=None, microsecond=0) if t else None
+
     written = 0
     async for row in rows:
         written += 1
         if written > XLSX_MOST_ROWS:
             raise ValidationFailed(f"More than {XLSX_MOST_ROWS:,} cases: a worksheet holds no more. Export as "
                                    "CSV, or choose a shorter period.")
-        for column, value in enumerate(values(row, tz)):
+        for column, value in enumerate(values(row, local)):
             if value is None:
                 continue
             if isinstance(value, str):
                 # Always a string cell: text that begins with "=" stays text, never a formula.
                 sheet.write_string(written, column, _ILLEGAL_IN_XML.sub("", value))
             elif isinstance(value, datetime):
-                sheet.write_datetime(written, column, value, when)
+                sheet.write_datetime(written, column, value, shown)
             else:
                 sheet.write(written, column, value)
     if not written:

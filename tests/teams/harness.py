@@ -144,10 +144,10 @@ class Teams:
 
     async def add_to_comms_channel(self, by: dict[str, str] = COMMS) -> None:
         """The team adds Media Desk to the comms channel (its reference is stored)."""
-        status, _ = await self.post(self.activity("conversationUpdate", sender=by, conversation=COMMS_CHANNEL,
-                                                  conversation_type="channel",
-                                                  membersAdded=[{"id": f"28:{APP_ID}"}]))
-        assert status in (200, 201), (status, _)
+        status, body = await self.post(self.activity("conversationUpdate", sender=by, conversation=COMMS_CHANNEL,
+                                                     conversation_type="channel",
+                                                     membersAdded=[{"id": f"28:{APP_ID}"}]))
+        assert status in (200, 201), (status, body)
 
     async def install(self, *people: dict[str, str]) -> None:
         """`people` open their chats with Media Desk, then the team adds it to the comms channel."""
