@@ -237,6 +237,8 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         yield
     finally:
         scheduler.shutdown(wait=False)
+        if slack is not None:
+            await slack.settle()
         stopping = [recovering, *running]
         for task in stopping:
             task.cancel()

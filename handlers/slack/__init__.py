@@ -41,6 +41,9 @@ class SlackDoor:
             logger=logging.getLogger("mediadesk.slack.bolt"),
             # Verification stays on: Bolt checks signature and timestamp on every request.
             request_verification_enabled=True,
+            # Each listener acks, hands what follows to SlackContext.later and returns, so Bolt can answer at
+            # once: without this Bolt polls for the ack every 10 ms, which is most of a bare ack's time.
+            process_before_response=True,
         )
         self._core = core
         self._context = SlackContext(core=core, identity=self.identity)
@@ -48,6 +51,10 @@ class SlackDoor:
         self._verifier = SignatureVerifier(signing_secret)
 
     async def handle(self, request: web.Request) -> web.Response:
+        with self._context.arrivals.arriving():
+            return await self._answer(request)
+
+    async def _answer(self, request: web.Request) -> web.Response:
         try:
             body = (await request.read()).decode("utf-8")
         except UnicodeDecodeError:
@@ -128,6 +135,10 @@ class SlackDoor:
             log.warning("could not finish a request cut off by a restart", exc_info=True)
         finally:
             self._context.forget(request.key)
+
+    async def settle(self, seconds: float = 5) -> None:
+        """Give the work after the acks a moment to end before shutdown (the inbox keeps what is cut off)."""
+        await self._context.settle(seconds)
 
     async def close(self) -> None:
         if not self._session.closed:

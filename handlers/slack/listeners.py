@@ -6,7 +6,7 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,7 @@ from cards.model import ActionPayload
 from cards.slack import modal_errors, read_modal_values, render_message, render_modal
 from cards.slack_home import SEARCH_ACTION, render_home, typed_in
 from cards.text import escape_mrkdwn
+from handlers.door_first import Arrivals
 from handlers.replies import SOMETHING_WENT_WRONG, guarded
 from handlers.slack.files import send_file
 from handlers.slack.identity import SlackIdentity
@@ -54,6 +55,7 @@ REPLAYED_FORM = ("Media Desk restarted before your form could open. Please press
 
 
 WORK_SLOTS = 4
+AFTER_ACK = "mediadesk: the work after an ack"  # the name of its tasks (tests wait for them by it)
 
 
 @dataclass(frozen=True)
@@ -63,12 +65,31 @@ class SlackContext:
     # How many acknowledged requests do their work at once. The rest wait their turn (they are kept in the inbox),
     # so that under a burst the event loop still answers new requests within Slack's 3 seconds, and quickly.
     slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(WORK_SLOTS))
+    # Requests inside the door: the work waits for a gap in them (handlers/door_first.py).
+    arrivals: Arrivals = field(default_factory=Arrivals)
     # Requests being finished after a restart: the door waits for each before the same person's next one.
     waiting: dict[str, asyncio.Future[None]] = field(default_factory=dict)
     live: set[str] = field(default_factory=set)  # accepted by this process and not yet finished
     # Who has opened the Home tab since this process started: their tab is published again after their own
     # clicks and forms, so it shows what those changed (it is published afresh each time they open it, too).
     home_seen: set[str] = field(default_factory=set)
+    # What each listener does after its ack, run apart: Bolt (processing before it responds) then answers Slack
+    # the moment a listener has acked, instead of polling for the ack every 10 ms.
+    after_ack: set[asyncio.Task[None]] = field(default_factory=set)
+
+    def later(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work, name=AFTER_ACK)
+        self.after_ack.add(task)
+        task.add_done_callback(self.after_ack.discard)
+
+    async def settle(self, seconds: float) -> None:
+        """Let the work after the acks end (at shutdown); what is cut off is finished from the inbox next time."""
+        if not self.after_ack:
+            return
+        _, cut_off = await asyncio.wait(set(self.after_ack), timeout=seconds)
+        for task in cut_off:
+            task.cancel()
+        await asyncio.gather(*cut_off, return_exceptions=True)
 
     def started(self, key: str) -> asyncio.Future[None]:
         future = self.waiting[key] = asyncio.get_running_loop().create_future()
@@ -117,12 +138,15 @@ def register(app: AsyncApp, deps: SlackContext) -> None:
     @app.event("app_home_opened")
     async def home_opened(event: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("tab") == "home":  # the door lets through only the Home tab of a person
-            await _publish_home(deps, client, event["user"])
+            deps.later(_publish_home(deps, client, event["user"]))
 
     @app.command(MEDIA_LOG)
     async def media_log(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond,
                         request: AsyncBoltRequest) -> None:
         await ack()
+        deps.later(searched_log(command, client, respond))
+
+    async def searched_log(command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
         key = command_key(command["trigger_id"])
         user = command["user_id"]
 
@@ -142,6 +166,10 @@ def register(app: AsyncApp, deps: SlackContext) -> None:
     @app.event("message")
     async def dm_message(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient,
                          request: AsyncBoltRequest) -> None:
+        deps.later(answered_in_dm(event, body, client, _replayed(request)))
+
+    async def answered_in_dm(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient,
+                             replayed: bool) -> None:
         key = event_key(body["event_id"])  # the door let through only a person writing in their DM
 
         async def run() -> Reply:
@@ -150,12 +178,15 @@ def register(app: AsyncApp, deps: SlackContext) -> None:
 
         reply = await _work(deps, key, run)
         await _show(client, reply, user=event["user"], channel=event.get("channel"), trigger_id=None,
-                    core=deps.core, replayed=_replayed(request))
+                    core=deps.core, replayed=replayed)
 
     @app.action(re.compile("^" + re.escape(ACTION_PREFIX)))
     async def button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient,
                      request: AsyncBoltRequest) -> None:
         await ack()
+        deps.later(pressed(body, action, client, _replayed(request)))
+
+    async def pressed(body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, replayed: bool) -> None:
         user_id = body["user"]["id"]
         channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
         key = action_key(body.get("trigger_id"), action["action_id"])
@@ -181,7 +212,7 @@ def register(app: AsyncApp, deps: SlackContext) -> None:
 
         reply = await _work(deps, key, run)
         await _show(client, reply, user=user_id, channel=channel, trigger_id=body.get("trigger_id"), core=deps.core,
-                    replayed=_replayed(request))
+                    replayed=replayed)
         await _refresh_home(deps, client, user_id)
 
     @app.view(FORM_CALLBACK)
@@ -226,6 +257,9 @@ def _command_listener(deps: SlackContext, start: Start, ack_text: str, quiet: Ca
                        request: AsyncBoltRequest) -> None:
         text = (command.get("text") or "").strip()
         await ack() if quiet(text.lower()) else await ack(text=ack_text)
+        deps.later(started(command, text, client, _replayed(request)))
+
+    async def started(command: dict[str, Any], text: str, client: AsyncWebClient, replayed: bool) -> None:
         key = command_key(command["trigger_id"])
 
         async def run() -> Reply:
@@ -234,7 +268,7 @@ def _command_listener(deps: SlackContext, start: Start, ack_text: str, quiet: Ca
 
         reply = await _work(deps, key, run)
         await _show(client, reply, user=command["user_id"], channel=None if in_dm else command.get("channel_id"),
-                    trigger_id=command.get("trigger_id"), core=deps.core, replayed=_replayed(request))
+                    trigger_id=command.get("trigger_id"), core=deps.core, replayed=replayed)
 
     return listener
 
@@ -246,6 +280,7 @@ def _replayed(request: AsyncBoltRequest) -> bool:
 async def _work(deps: SlackContext, key: str, run: Callable[[], Awaitable[Reply]]) -> Reply:
     """Run the use case, then mark the request finished (done, refused or failed: it is not run again)."""
     try:
+        await deps.arrivals.gap()
         async with deps.slots:
             return await _guarded(run)
     finally:

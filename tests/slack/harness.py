@@ -22,6 +22,7 @@ from bot.app.config import OrgConfig, PeopleSection, Settings, SlackSection
 from bot.app.server import CORE, DATABASE, RELAY, SLACK, create_app
 from bot.clock import FrozenClock
 from bot.services import nudges
+from handlers.slack.listeners import AFTER_ACK
 from storage.db import open_database
 from storage.models import OutboxRow
 from tests.conformance import check_block_kit, check_view
@@ -318,11 +319,10 @@ async def rows(database_url: str, model: Any) -> list[Any]:
 
 
 async def listeners_done(timeout: float = 5.0) -> None:
-    """Wait for Bolt's listeners that run on after their ack (the HTTP answer comes before they finish)."""
+    """Wait for the work that runs on after each ack (the HTTP answer comes before it finishes)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        running = [t for t in asyncio.all_tasks() if not t.done()
-                   and "run_ack_function_asynchronously" in getattr(t.get_coro(), "__qualname__", "")]
+        running = [t for t in asyncio.all_tasks() if not t.done() and t.get_name() == AFTER_ACK]
         if not running:
             return
         await asyncio.wait(running, timeout=max(0.0, deadline - time.monotonic()))
