@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -72,6 +73,29 @@ class WriteLock:
         self._held = False
 
 
+T = TypeVar("T")
+
+
+class OneHop:
+    """A transaction run whole in one worker thread, on a plain (synchronous) SQLite connection to the same file.
+    Through aiosqlite each statement of a transaction is a trip to its thread and back, and under load every
+    return waits its turn in a busy event loop; the inbox's keep before an ack is one trip instead."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-one-hop")
+
+    async def run(self, work: Callable[[Connection], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._thread, self._in_transaction, work)
+
+    def _in_transaction(self, work: Callable[[Connection], T]) -> T:
+        with self._engine.begin() as conn:
+            return work(conn)
+
+    def close(self) -> None:
+        self._thread.submit(self._engine.dispose).result()
+        self._thread.shutdown()
+
 
 @dataclass
 class Database:
@@ -80,6 +104,7 @@ class Database:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     write_lock: WriteLock | None = field(default=None)
+    one_hop: OneHop | None = field(default=None)  # SQLite only
     # Inbox keys whose work committed in this process (the inbox's finish then has nothing left to write).
     done_by_work: set[str] = field(default_factory=set)
 
@@ -103,29 +128,36 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.one_hop is not None:
+            await asyncio.to_thread(self.one_hop.close)
 
 
 def open_database(url: str) -> Database:
     url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30}, json_serializer=compact_json)
-
-        @event.listens_for(engine.sync_engine, "connect")
-        def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API types
-            # The driver's own transaction handling commits at a SAVEPOINT's RELEASE when no BEGIN came
-            # first; take over (SQLAlchemy's documented recipe) so savepoints nest inside real transactions.
-            dbapi_conn.isolation_level = None
-            cursor = dbapi_conn.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
-
-        @event.listens_for(engine.sync_engine, "begin")
-        def _begin(conn) -> None:  # noqa: ANN001
-            conn.exec_driver_sql("BEGIN")
-
+        plain = create_engine(url.replace("sqlite+aiosqlite", "sqlite+pysqlite", 1), connect_args={"timeout": 30},
+                              json_serializer=compact_json)
+        for sync_engine in (engine.sync_engine, plain):
+            _as_we_use_sqlite(sync_engine)
         # SQLite allows one writer; serialising our transactions avoids "database is locked" under load.
-        return Database(engine, async_sessionmaker(engine, expire_on_commit=False), WriteLock())
+        return Database(engine, async_sessionmaker(engine, expire_on_commit=False), WriteLock(), OneHop(plain))
     engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, json_serializer=compact_json)
     return Database(engine, async_sessionmaker(engine, expire_on_commit=False))
+
+
+def _as_we_use_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API types
+        # The driver's own transaction handling commits at a SAVEPOINT's RELEASE when no BEGIN came
+        # first; take over (SQLAlchemy's documented recipe) so savepoints nest inside real transactions.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn) -> None:  # noqa: ANN001
+        conn.exec_driver_sql("BEGIN")

@@ -26,6 +26,9 @@ class SqlInboxStore:
         self._db = db
         self._waiting: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []
         self._writing: asyncio.Task[None] | None = None
+        self._statements = {sqlite: (sqlite_insert if sqlite else pg_insert)(SeenRequestRow)
+                            .on_conflict_do_nothing(index_elements=["key"]).returning(SeenRequestRow.key)
+                            for sqlite in (True, False)}
 
     async def accept(self, request: InboundRequest, now: datetime, lease_seconds: float) -> bool:
         row = dict(key=request_key(request.key), at=now, seq=time.time_ns(), platform=request.platform,
@@ -61,11 +64,14 @@ class SqlInboxStore:
 
     async def _insert(self, rows: list[dict[str, Any]]) -> set[str]:
         """Insert what is new; the keys inserted (a key kept before is left as it was)."""
-        insert = sqlite_insert if self._db.is_sqlite else pg_insert
-        statement = (insert(SeenRequestRow).values(rows).on_conflict_do_nothing(index_elements=["key"])
-                     .returning(SeenRequestRow.key))
+        # One statement, its rows as parameters (SQLAlchemy's "insertmanyvalues"): the statement is compiled once
+        # and cached, where rows written into it would make each batch a new statement to build and compile.
+        statement = self._statements[self._db.is_sqlite]
+        if self._db.one_hop is not None:
+            async with self._db.writing(urgent=True):
+                return await self._db.one_hop.run(lambda conn: set(conn.execute(statement, rows).scalars()))
         async with self._db.writing(urgent=True), self._db.sessions() as s, s.begin():
-            return set((await s.execute(statement)).scalars())
+            return set((await s.execute(statement, rows)).scalars())
 
     async def finish(self, key: str, now: datetime) -> None:
         stored = request_key(key)

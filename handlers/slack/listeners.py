@@ -65,7 +65,7 @@ class SlackContext:
     # How many acknowledged requests do their work at once. The rest wait their turn (they are kept in the inbox),
     # so that under a burst the event loop still answers new requests within Slack's 3 seconds, and quickly.
     slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(WORK_SLOTS))
-    # Requests inside the door: the work waits for a gap in them (handlers/door_first.py).
+    # Requests arriving at the door: the work waits for a lull in them (handlers/door_first.py).
     arrivals: Arrivals = field(default_factory=Arrivals)
     # Requests being finished after a restart: the door waits for each before the same person's next one.
     waiting: dict[str, asyncio.Future[None]] = field(default_factory=dict)
@@ -280,7 +280,7 @@ def _replayed(request: AsyncBoltRequest) -> bool:
 async def _work(deps: SlackContext, key: str, run: Callable[[], Awaitable[Reply]]) -> Reply:
     """Run the use case, then mark the request finished (done, refused or failed: it is not run again)."""
     try:
-        await deps.arrivals.gap()
+        await deps.arrivals.lull_or_patience()
         async with deps.slots:
             return await _guarded(run)
     finally:
