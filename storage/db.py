@@ -84,8 +84,10 @@ class OneHop:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-one-hop")
+        self._used = False
 
     async def run(self, work: Callable[[Connection], T]) -> T:
+        self._used = True
         return await asyncio.get_running_loop().run_in_executor(self._thread, self._in_transaction, work)
 
     def _in_transaction(self, work: Callable[[Connection], T]) -> T:
@@ -93,7 +95,8 @@ class OneHop:
             return work(conn)
 
     def close(self) -> None:
-        self._thread.submit(self._engine.dispose).result()
+        if self._used:  # its connection belongs to its thread: closed there
+            self._thread.submit(self._engine.dispose).result()
         self._thread.shutdown()
 
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain.crisis import LEAD_AGENCY_FORM, LIBRARY_FORM, UPDATE_FORM, holding_line_form, require_library
+from bot.domain.crisis import require_library
 from bot.domain.deadline import Reading
 from bot.domain.errors import UNKNOWN_BUTTON, DomainError, ValidationFailed
 from bot.domain.forms import Form
 from bot.domain.people import Actor
-from bot.domain.response_forms import CHANGES_FORM
 from bot.domain.statement import Decision, Slot, button_slot
 from bot.domain.text import small_int
 from bot.services import (
     crises,
     desk,
     enquiries,
+    form_registry,
     intake,
     nudges,
     press_release_forms,
@@ -81,23 +81,8 @@ async def press(core: Core, actor: Actor, payload: ActionPayload, request_key: s
     raise ValidationFailed(UNKNOWN_BUTTON)
 
 
-_CRISIS_FORMS = {"crisis_update": UPDATE_FORM, "crisis_changes": CHANGES_FORM, "lead_agency": LEAD_AGENCY_FORM,
-                 "library_line": LIBRARY_FORM}
-
-
 def form_for(core: Core, form_id: str) -> Form | None:
-    if form_id in intake.FORMS:
-        return intake.FORMS[form_id]
-    if form_id == "holding_line":
-        return holding_line_form(core.directory)
-    if form_id in _CRISIS_FORMS:
-        return _CRISIS_FORMS[form_id]
-    if form_id.startswith("press_") and (press_form := press_release_forms.form_for(core, form_id)) is not None:
-        return press_form
-    try:
-        return responses.form_for_response(core, form_id)
-    except KeyError:
-        return None
+    return form_registry.form_for(core.directory, form_id)
 
 
 async def submit(core: Core, actor: Actor, form_id: str, meta: dict[str, Any], raw: dict[str, str | None],

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.domain.errors import ValidationFailed
-from bot.domain.forms import Context, Form
+from bot.domain.forms import Context
 from bot.domain.people import Actor
 from bot.domain.press_release import (
     AFTER_LEAD_SIGN_OFF,
@@ -27,7 +27,6 @@ from bot.domain.press_release import (
     parse_quoted,
     require,
     slot_label,
-    workflow_form,
 )
 from bot.domain.statement import Decision, Draft, button_slot, check_binding
 from bot.ports import UnitOfWork
@@ -47,10 +46,6 @@ from bot.services.press_releases import (
 )
 
 P = PressState
-
-
-def form_for(core: Core, form_id: str) -> Form | None:
-    return workflow_form(form_id, core.directory)
 
 
 # --- one-screen forms submitted -----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from bot.domain.enquiry import ENQUIRY_WORKFLOW, STALE_SIGN_OFF, Enquiry, Enquir
 from bot.domain.errors import DomainError, NotAllowed, ValidationFailed
 from bot.domain.forms import Context
 from bot.domain.people import Actor
-from bot.domain.response_forms import CHANGES_FORM, ISSUE_FORM, PARTNER_FORM, REJECT_FORM, statement_form
+from bot.domain.response_forms import ISSUE_FORM
 from bot.domain.statement import (
     WRITTEN_ONLY,
     Decision,
@@ -280,11 +280,5 @@ async def tick(core: Core, actor: Actor, ref: str, item: str, request_key: str) 
     return await ENQUIRIES.run(core, ref, request_key, change)
 
 
-def form_for_response(core: Core, form_id: str):  # noqa: ANN201 - Form
-    return {"statement": lambda: statement_form(core.directory), "issue": lambda: ISSUE_FORM,
-            "changes": lambda: CHANGES_FORM, "reject": lambda: REJECT_FORM,
-            "partner": lambda: PARTNER_FORM}[form_id]()
-
-
 __all__ = ["WRITTEN_ONLY", "close", "decide", "issue", "open_decision_form", "open_draft_form", "open_issue_form",
-           "request_sign_off", "save_draft", "tick", "form_for_response"]
+           "request_sign_off", "save_draft", "tick"]

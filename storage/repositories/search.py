@@ -13,7 +13,18 @@ from contextlib import aclosing
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, cast, func, literal, literal_column, select, text, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+    text,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -32,6 +43,7 @@ from bot.domain.messages import HistoryEntry
 from storage.db import Database
 from storage.models import CrisisRow, DraftRow, EnquiryRow, HistoryRow, PressReleaseRow, SignOffRow
 from storage.read_ahead import read_ahead
+from storage.repositories.log_halves import Job, Key, in_two_processes
 from storage.search_schema import case_search
 
 C = case_search.c
@@ -48,9 +60,15 @@ _STOP = frozenset("a an and are as at be been but by can could do for from had h
 _APPROVED_STATES = ("approved", "closed", "signed_off", "circulated", "stood_down", "ready", "issued")
 
 
+# From this many cases an export's lines are read in two processes (storage/repositories/log_halves.py); below
+# it a helper's start (about half a second) would cost more than it saves.
+SPLIT_FROM = 20_000
+
+
 class SqlMediaLog:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, split_from: int | None = SPLIT_FROM) -> None:
         self._db = db
+        self._split_from = split_from
 
     # ---- search
 
@@ -141,20 +159,50 @@ class SqlMediaLog:
                                            .where(*conditions(where)))).scalar_one())
 
     async def rows(self, where: LogFilter, now: datetime, batch: int = 1000) -> AsyncGenerator[LogRow, None]:
-        async with aclosing(read_ahead(self._batches(where, now, batch))) as batches:
+        async with aclosing(read_ahead(self._every_batch(where, now, batch))) as batches:
             async for lines in batches:
                 for line in lines:
                     yield line
 
-    async def _batches(self, where: LogFilter, now: datetime, batch: int) -> AsyncGenerator[list[LogRow], None]:
-        keys = (select(C.kind, C.ref).where(*conditions(where)).order_by(C.logged_at, C.ref)
-                .execution_options(yield_per=batch))
+    async def _every_batch(self, where: LogFilter, now: datetime, batch: int) -> AsyncGenerator[list[LogRow], None]:
+        total = await self.count(where) if self._split_from is not None else 0
+        if self._split_from is None or total < self._split_from:
+            async with aclosing(self.batches(where, now, batch)) as alone:
+                async for lines in alone:
+                    yield lines
+            return
+        boundary = await self._key_at(where, total // 2)
+        job = Job(self._db.engine.url.render_as_string(hide_password=False), where, now, batch)
+
+        def first_half(start: Key | None, before: Key | None) -> AsyncGenerator[list[LogRow], None]:
+            return self.batches(where, now, batch, start=start, before=before)
+
+        async with aclosing(in_two_processes(first_half, boundary, job)) as halves:
+            async for lines in halves:
+                yield lines
+
+    async def _key_at(self, where: LogFilter, position: int) -> Key:
+        async with self._db.engine.connect() as conn:
+            found = (await conn.execute(select(C.logged_at, C.ref).where(*conditions(where))
+                                        .order_by(C.logged_at, C.ref).offset(position).limit(1))).one()
+        return found.logged_at, found.ref
+
+    async def batches(self, where: LogFilter, now: datetime, batch: int, *, start: Key | None = None,
+                      before: Key | None = None) -> AsyncGenerator[list[LogRow], None]:
+        """The lines of the cases in `where` (from key `start`, before key `before`), a batch at a time."""
+        keys = (select(C.kind, C.ref).where(*conditions(where), *_between(start, before))
+                .order_by(C.logged_at, C.ref).execution_options(yield_per=batch))
         # One connection walks the index in order (a server-side cursor on PostgreSQL); another reads each batch's
         # cases, history, drafts and sign-offs, so memory holds two batches whatever the number of cases.
         async with self._db.engine.connect() as walk, self._db.engine.connect() as read:
             result = await walk.stream(keys)
             async for part in result.partitions(batch):
                 yield await _lines(read, [(CaseKind(k), ref) for k, ref in part], now)
+
+
+def _between(start: Key | None, before: Key | None) -> list[ColumnElement[bool]]:
+    key = tuple_(C.logged_at, C.ref)
+    return [*([key >= tuple_(*start)] if start else []), *([key < tuple_(*before)] if before else [])]
 
 
 def conditions(where: LogFilter) -> list[ColumnElement[bool]]:

@@ -12,6 +12,7 @@ from bot.domain import crisis, press_release, response_forms
 from bot.domain.errors import ValidationFailed
 from bot.domain.forms import Choice, Context, Field, Form, Kind
 from bot.domain.people import Directory, Role
+from bot.services import form_registry
 from bot.services.intake import FORMS as INTAKE_FORMS
 from cards import slack, teams_inputs
 from tests.adaptive import assert_adaptive_card
@@ -24,10 +25,18 @@ CTX = Context(now=datetime(2026, 12, 1, 10, tzinfo=UTC), tz=ZoneInfo("Europe/Lon
 
 
 def every_form(directory: Directory) -> list[Form]:
-    return [*INTAKE_FORMS.values(), crisis.holding_line_form(directory), crisis.UPDATE_FORM, crisis.LIBRARY_FORM,
-            crisis.LEAD_AGENCY_FORM, response_forms.statement_form(directory), response_forms.ISSUE_FORM,
-            response_forms.CHANGES_FORM, response_forms.REJECT_FORM, response_forms.PARTNER_FORM,
-            press_release.decide_form(directory), *press_release.STATIC_FORMS.values()]
+    """Every form in the one registry, as this organisation would see it."""
+    return [build(directory) for build in form_registry.builders().values()]
+
+
+def test_the_registry_holds_every_form_the_workflows_define() -> None:
+    defined = {*(f.id for f in INTAKE_FORMS.values()), crisis.holding_line_form(NOBODY).id, crisis.UPDATE_FORM.id,
+               crisis.LIBRARY_FORM.id, crisis.LEAD_AGENCY_FORM.id, response_forms.statement_form(NOBODY).id,
+               response_forms.ISSUE_FORM.id, response_forms.CHANGES_FORM.id, response_forms.REJECT_FORM.id,
+               response_forms.PARTNER_FORM.id, press_release.decide_form(NOBODY).id,
+               *(f.id for f in press_release.STATIC_FORMS.values())}
+    assert defined <= {f.id for f in every_form(NOBODY)}
+    assert form_registry.form_for(NOBODY, "no_such_form") is None
 
 
 def _choice_sets(node: object) -> list[dict]:

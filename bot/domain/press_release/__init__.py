@@ -15,7 +15,7 @@ sign-off: every sign-off binds to the version it approved (statement.binds_to), 
 """
 
 from bot.domain.people import is_comms  # who writes and manages press releases: the communications team
-from bot.domain.press_release.forms import CHANNELS, STATIC_FORMS, decide_form, workflow_form
+from bot.domain.press_release.forms import CHANNELS, STATIC_FORMS, decide_form
 from bot.domain.press_release.guidance import END, FINAL_CHECK, LEAD_SIGN_OFF_NOTE, ONE_SET
 from bot.domain.press_release.intake import INTAKE_FORMS, PROACTIVE_FORM, REACTIVE_FORM, form_for_kind
 from bot.domain.press_release.model import (
@@ -62,4 +62,4 @@ __all__ = ["AFTER_LEAD_SIGN_OFF", "BEFORE_ISSUE", "CHANNELS", "COLLATING", "DIRE
            "STATIC_FORMS", "Outcome", "PressComment", "PressEffect", "PressRelease", "PressSlot", "PressState", "PressTimings",
            "Quoted", "ReleaseKind", "decide_form", "draft_fingerprint", "form_for_kind", "holders", "is_comms",
            "may", "parse_link", "parse_partners", "parse_quoted", "partner_slot", "quote_slot", "recorded_by_comms",
-           "require", "signers", "slot_label", "slots_for", "workflow_form"]
+           "require", "signers", "slot_label", "slots_for"]

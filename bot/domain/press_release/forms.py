@@ -131,9 +131,3 @@ COVERAGE_FORM = Form(
 
 STATIC_FORMS = {f.id: f for f in (DETAILS_FORM, DRAFT_FORM, AMENDS_FORM, INVITE_FORM, TEAM_COMMENT_FORM, CHANGE_FORM,
                                   RECORD_FORM, EMBARGO_FORM, ISSUE_FORM, COVERAGE_FORM)}
-
-
-def workflow_form(form_id: str, directory: Directory) -> Form | None:
-    if form_id == "press_decide":
-        return decide_form(directory)
-    return STATIC_FORMS.get(form_id)
