@@ -239,13 +239,34 @@ def _spread(ms: list[float]) -> dict[str, float]:
     return {"p50": statistics.median(ordered), "p95": ordered[int(len(ordered) * 0.95) - 1]}
 
 
-# Run in the child: its own peak memory (VmHWM) is written to stderr as it exits. The child's ru_maxrss would not
-# do: it starts from this process's resident size at the fork and survives the exec.
-_PEAK = ("import atexit, runpy, sys\n"
+# Run in the child: its own peak memory (VmHWM) is written to stderr as it exits, and the largest peak of any
+# process it started (the export's helper that reads the second half: storage/repositories/log_halves.py), read
+# from /proc while they run. The child's ru_maxrss would not do: it starts from this process's resident size at
+# the fork and survives the exec.
+_PEAK = ("import atexit, os, runpy, sys, threading, time\n"
+         "def hwm(pid):\n"
+         "    try:\n"
+         "        for line in open(f'/proc/{pid}/status'):\n"
+         "            if line.startswith('VmHWM:'):\n"
+         "                return int(line.split()[1])\n"
+         "    except OSError:\n"
+         "        return 0\n"
+         "    return 0\n"
+         "helpers = [0]\n"
+         "def watch():\n"
+         "    me = str(os.getpid())\n"
+         "    while True:\n"
+         "        for pid in filter(str.isdigit, os.listdir('/proc')):\n"
+         "            try:\n"
+         "                ppid = open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()[1]\n"
+         "            except (OSError, IndexError):\n"
+         "                continue\n"
+         "            if ppid == me:\n"
+         "                helpers[0] = max(helpers[0], hwm(pid))\n"
+         "        time.sleep(0.05)\n"
+         "threading.Thread(target=watch, daemon=True).start()\n"
          "def peak():\n"
-         "    for line in open('/proc/self/status'):\n"
-         "        if line.startswith('VmHWM:'):\n"
-         "            sys.stderr.write('PEAK_KB ' + line.split()[1] + '\\n')\n"
+         "    sys.stderr.write(f'PEAK_KB {hwm(\"self\")} {helpers[0]}\\n')\n"
          "atexit.register(peak)\n"
          "sys.argv = sys.argv[1:]\n"
          "runpy.run_path(sys.argv[0], run_name='__main__') if sys.argv[0].endswith('.py') else "
@@ -253,11 +274,13 @@ _PEAK = ("import atexit, runpy, sys\n"
 
 
 def _measured(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, str]:
-    """Run `python argv...` (a module name or a script): (seconds, peak MB, what it printed)."""
+    """Run `python argv...` (a module name or a script): (seconds, peak MB, what it printed). The peak is the
+    child's own plus the largest of the processes it started (an upper bound: the two need not coincide)."""
     t = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", _PEAK, *argv], cwd=cwd, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - t
-    peaks = [int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("PEAK_KB ")]
+    peaks = [int(line.split()[1]) + int(line.split()[2]) for line in done.stderr.splitlines()
+             if line.startswith("PEAK_KB ")]
     said = (done.stdout + "\n".join(x for x in done.stderr.splitlines() if not x.startswith("PEAK_KB "))).strip()
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed: {said}")
