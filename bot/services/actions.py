@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.crisis import require_library
-from bot.domain.deadline import Reading
 from bot.domain.errors import UNKNOWN_BUTTON, DomainError, ValidationFailed
 from bot.domain.forms import Form
 from bot.domain.people import Actor
@@ -18,7 +17,6 @@ from bot.services import (
     form_registry,
     intake,
     nudges,
-    press_release_forms,
     press_releases,
     responses,
     viewing,
@@ -88,63 +86,17 @@ def form_for(core: Core, form_id: str) -> Form | None:
 async def submit(core: Core, actor: Actor, form_id: str, meta: dict[str, Any], raw: dict[str, str | None],
                  request_key: str) -> Reply:
     """A one-screen form was submitted: validate it, then hand it to its use case. Errors come back inline."""
-    form = form_for(core, form_id)
-    if form is None:
+    entry = form_registry.entries().get(form_id)
+    if entry is None:
         return Reply(text="That form is no longer available; please start again.")
-    # The forms people fill in to raise something have a check step in their chat, so a deadline read with a
-    # guess ("Monday") is shown there to confirm; the other forms ask for the exact time inline.
-    if form_id in intake.FORMS:
+    form = entry.build(core.directory)
+    if entry.confirms_guesses:
         values, errors, unsure = form.read_all(raw, core.ctx())
     else:
         (values, errors), unsure = form.validate_all(raw, core.ctx()), {}
     if errors:
         return Reply(errors=errors)
     try:
-        return await _submit(core, actor, form_id, meta, values, request_key, unsure)
+        return await entry.submit(core, actor, form_registry.Submitted(form_id, meta, values, request_key, unsure))
     except DomainError as exc:
         return Reply(errors={form.fields[0].name: exc.message})
-
-
-async def _submit(core: Core, actor: Actor, form_id: str, meta: dict[str, Any], values: dict[str, Any],
-                  request_key: str, unsure: dict[str, Reading]) -> Reply:
-    ref = str(meta.get("ref", ""))
-    match form_id:
-        case "media_call" | "crisis" | "press_release" | "press_release_reactive":
-            conversation = meta.get("conversation")
-            return await intake.submit_form(core, actor, form_id,
-                                            small_int(conversation),
-                                            values, request_key, unsure=unsure)
-        case _ if form_id.startswith("press_"):
-            return await press_release_forms.submit(core, actor, form_id, meta, values, request_key)
-        case "holding_line":
-            return await crises.save_line(core, actor, ref, values, request_key)
-        case "crisis_update":
-            return await crises.add_update(core, actor, ref, values["text"], request_key)
-        case "crisis_changes":
-            return await crises.decide(core, actor, ref, str(meta.get("slot", "")), _int(meta.get("v")),
-                                       str(meta.get("fp", "")), Decision.CHANGES, values["comment"], request_key)
-        case "lead_agency":
-            return await crises.set_lead_agency(core, actor, ref, values.get("agency"), request_key)
-        case "library_line":
-            return await crises.add_library_line(core, actor, values["title"], values["text"], request_key)
-        case "statement":
-            return await responses.save_draft(core, actor, ref, values, request_key)
-        case "issue":
-            return await responses.issue(core, actor, ref, values, request_key)
-        case "changes" | "reject" | "partner":
-            decision = {"changes": Decision.CHANGES, "reject": Decision.REJECTED,
-                        "partner": Decision.APPROVED}[form_id]
-            comment = values.get("comment") or values.get("who")
-            try:
-                slot, version = Slot(meta.get("slot", "partner")), small_int(meta.get("v", 0))
-            except (TypeError, ValueError):
-                version = None
-            if version is None:
-                raise ValidationFailed("That form is out of date; please use the latest card.")
-            return await responses.decide(core, actor, ref, slot, version, str(meta.get("fp", "")), decision,
-                                          request_key, comment=comment)
-    return Reply(text="That form is no longer available; please start again.")
-
-
-def _int(value: Any) -> int:
-    return small_int(value) or 0

@@ -26,7 +26,7 @@ CTX = Context(now=datetime(2026, 12, 1, 10, tzinfo=UTC), tz=ZoneInfo("Europe/Lon
 
 def every_form(directory: Directory) -> list[Form]:
     """Every form in the one registry, as this organisation would see it."""
-    return [build(directory) for build in form_registry.builders().values()]
+    return [entry.build(directory) for entry in form_registry.entries().values()]
 
 
 def test_the_registry_holds_every_form_the_workflows_define() -> None:
