@@ -41,9 +41,12 @@ async def in_two_processes(first_half: Batches, boundary: Key, job: Job) -> Asyn
         log.info("reading the media log in two processes", extra={"helper_pid": process.pid})
         try:
             # The job goes by pipe, never on the command line: the database URL may hold a password.
-            process.stdin.write(pickle.dumps((job, boundary)))
-            await process.stdin.drain()
-            process.stdin.close()
+            try:
+                process.stdin.write(pickle.dumps((job, boundary)))
+                await process.stdin.drain()
+                process.stdin.close()
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the helper is gone already: its exit code says so below
             async for lines in first_half(None, boundary):
                 yield lines
             if await process.wait() != 0:

@@ -218,6 +218,26 @@ def test_an_export_streams_in_batches(cli: str) -> None:
     assert refs == [f"MC-2020-{i:05d}" for i in range(1203)]
 
 
+async def _past_the_split(db: object) -> None:
+    """304 cases: an answered enquiry first and last, a press release, and 301 enquiries seven a minute."""
+    from bot.domain.enquiry import Enquiry
+    from tests.integration.media_log_cases import SAM
+
+    await answered(db, "MC-2019-0001", "Why are the Broomfield wards closing?", "Two wards close for refurbishment.",
+                   T0 - timedelta(days=1))
+    await add_press_release(db, "PR-2030-0001", "Community diagnostic centre", "Opens in Harlow",
+                            at=T0 + timedelta(days=30))
+    await answered(db, "MC-2031-0001", "Is the Harlow walk-in centre moving?",
+                   "It moves to the new health centre in May.", T0 + timedelta(days=40))
+    async with SqlUnitOfWork(db) as uow:  # type: ignore[arg-type]
+        for i in range(301):
+            await uow.enquiries.add(Enquiry(
+                ref=f"MC-2020-{i:05d}", journalist="J", outlet="O", outlet_kind="online", phone=None,
+                email="j@o.example", summary=f"Question {i}", deadline=T0, reporter=SAM,
+                created_at=T0 + timedelta(minutes=i // 7)))
+        await uow.commit()
+
+
 def test_a_big_export_read_in_two_processes_gives_the_same_lines_as_one(cli: str,
                                                                        caplog: pytest.LogCaptureFixture) -> None:
     """Past the split, the second half of the cases is read by a helper process: every line comes out once, in
@@ -230,24 +250,7 @@ def test_a_big_export_read_in_two_processes_gives_the_same_lines_as_one(cli: str
 
         db = open_database(cli)
         try:
-            seeded = [lambda db: answered(db, "MC-2019-0001", "Why are the Broomfield wards closing?",
-                                          "Two wards close for refurbishment.", T0 - timedelta(days=1)),
-                      lambda db: add_press_release(db, "PR-2030-0001", "Community diagnostic centre",
-                                                   "Opens in Harlow", at=T0 + timedelta(days=30)),
-                      lambda db: answered(db, "MC-2031-0001", "Is the Harlow walk-in centre moving?",
-                                          "It moves to the new health centre in May.", T0 + timedelta(days=40))]
-            for step in seeded:
-                await step(db)
-            async with SqlUnitOfWork(db) as uow:
-                from bot.domain.enquiry import Enquiry
-                from tests.integration.media_log_cases import SAM
-
-                for i in range(301):
-                    await uow.enquiries.add(Enquiry(
-                        ref=f"MC-2020-{i:05d}", journalist="J", outlet="O", outlet_kind="online", phone=None,
-                        email="j@o.example", summary=f"Question {i}", deadline=T0, reporter=SAM,
-                        created_at=T0 + timedelta(minutes=i // 7)))  # seven cases a minute
-                await uow.commit()
+            await _past_the_split(db)
             alone = [row async for row in SqlMediaLog(db, split_from=None).rows(LogFilter(), T0, batch=50)]
             assert "two processes" not in caplog.text
             split = [row async for row in SqlMediaLog(db, split_from=100).rows(LogFilter(), T0, batch=50)]
@@ -260,6 +263,38 @@ def test_a_big_export_read_in_two_processes_gives_the_same_lines_as_one(cli: str
     assert len(alone) == 304 and alone[0].ref == "MC-2019-0001" and alone[-1].ref == "MC-2031-0001"
     assert alone[-1].statement and alone[-1].approved_by  # the helper's half read with history and sign-offs
     assert split == alone
+
+
+def test_a_big_export_whose_helper_fails_says_so_and_leaves_no_file(cli: str, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The helper process can't run (here: the interpreter it is started with fails at once): the export fails
+    with a clear error, writes no file under the name asked for, and leaves no spool behind."""
+    import sys
+    import tempfile
+
+    from bot.services import media_log
+    from storage.repositories.search import SqlMediaLog
+
+    org = org_config()
+    (tmp_path / "exports").mkdir()
+    out = tmp_path / "exports" / "log.csv"
+    spools = lambda: {p.name for p in Path(tempfile.gettempdir()).glob("mediadesk-log-*")}  # noqa: E731
+
+    async def run() -> None:
+        db = open_database(cli)
+        try:
+            await _past_the_split(db)
+            before = spools()
+            monkeypatch.setattr(sys, "executable", "/bin/false")  # the helper's interpreter, nothing of ours
+            with pytest.raises(RuntimeError, match="second half of the media log failed"):
+                await media_log.export(SqlMediaLog(db, split_from=100), org.directory(), None, out, "csv", org.tz,
+                                       T0)
+            assert spools() == before
+        finally:
+            await db.dispose()
+
+    asyncio.run(run())
+    assert list(out.parent.iterdir()) == []  # neither the file nor a half-written one beside it
 
 
 # ---- through the real services
