@@ -95,8 +95,8 @@ class SlackDoor:
 
     @property
     def busy(self) -> bool:
-        """Whether a request this process accepted is still being worked on."""
-        return bool(self._context.live)
+        """Whether a request this process accepted is still being worked on (its reply shown included)."""
+        return bool(self._context.live or self._context.after_ack)
 
     async def _keep(self, checked: payloads.Checked, body: str) -> bool:
         """Keep the request before Slack hears back (False: kept before). If the database can't take it, the
